@@ -1,0 +1,140 @@
+/**
+ * `npm run host [-- --port P --host ADDR --capacity N]`: runs the signaling server without Electron and serves the
+ * built web client, so browsers on the network can join. Stops cleanly on Ctrl-C.
+ */
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { createLogger, setLogLevel } from '../shared/logger'
+import type { LogLevel } from '../shared/logger'
+import { DEFAULT_PORT, LIMITS } from '../shared/protocol'
+import { httpUrl, listNetworkAddresses } from './network-addresses'
+import { createSignalingServer } from './signaling/server'
+
+const log = createLogger('host')
+
+const USAGE = `Usage: npm run host -- [--port P] [--host ADDR] [--capacity N] [--web DIR] [--log-level LEVEL]
+  --port P        TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host ADDR     address to listen on (default: every interface)
+  --capacity N    people per room, 2-${LIMITS.maxCapacity} (default ${LIMITS.capacity})
+  --web DIR       web client to serve (default: out/renderer, built by \`npm run build\`)
+  --log-level L   debug | info | warn | error | silent (default info)`
+
+export interface HostOptions {
+  port: number
+  host: string | undefined
+  capacity: number
+  webDir: string
+  logLevel: LogLevel
+}
+
+/** Parses the CLI flags; returns an error message for anything it cannot use. */
+export function parseHostArgs(
+  argv: string[],
+  defaultWebDir: string
+): { ok: true; options: HostOptions } | { ok: false; message: string } {
+  let values
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        capacity: { type: 'string' },
+        web: { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' }
+      },
+      strict: true,
+      allowPositionals: false
+    }).values
+  } catch (error) {
+    return { ok: false, message: (error as Error).message }
+  }
+  if (values.help) return { ok: false, message: USAGE }
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    return { ok: false, message: `--port must be a whole number from 0 to 65535, not "${values.port}"` }
+  }
+  const capacity = values.capacity === undefined ? LIMITS.capacity : Number(values.capacity)
+  if (!Number.isInteger(capacity) || capacity < 2 || capacity > LIMITS.maxCapacity) {
+    return {
+      ok: false,
+      message: `--capacity must be a whole number from 2 to ${LIMITS.maxCapacity}, not "${values.capacity}"`
+    }
+  }
+  const levels: LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent']
+  const logLevel = (values['log-level'] ?? 'info') as LogLevel
+  if (!levels.includes(logLevel)) {
+    return { ok: false, message: `--log-level must be one of ${levels.join(', ')}` }
+  }
+  return {
+    ok: true,
+    options: {
+      port,
+      host: values.host,
+      capacity,
+      webDir: resolve(values.web ?? defaultWebDir),
+      logLevel
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+  const parsed = parseHostArgs(process.argv.slice(2), join(projectRoot, 'out/renderer'))
+  if (!parsed.ok) {
+    console.error(parsed.message)
+    process.exit(2)
+  }
+  const { port, host, capacity, webDir, logLevel } = parsed.options
+  setLogLevel(logLevel)
+  const webClientBuilt = existsSync(join(webDir, 'index.html'))
+  if (!webClientBuilt) log.warn(`no web client at ${webDir}: browsers cannot join (run \`npm run build\`)`)
+
+  const server = createSignalingServer({ capacity, staticDir: webClientBuilt ? webDir : undefined })
+  let bound
+  try {
+    bound = await server.listen(port, host)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const where = `${host ?? 'every interface'} port ${port}`
+    const reason =
+      code === 'EADDRINUSE'
+        ? `port ${port} is already in use (try --port ${port + 1}, or --port 0 for any free port)`
+        : code === 'EACCES'
+          ? `permission denied for ${where} (ports below 1024 need privileges)`
+          : code === 'EADDRNOTAVAIL'
+            ? `${host} is not an address of this machine`
+            : (error as Error).message
+    console.error(`moim: cannot listen on ${where}: ${reason}`)
+    process.exit(1)
+  }
+
+  const wildcard = bound.host === '::' || bound.host === '0.0.0.0'
+  const urls = wildcard
+    ? [
+        httpUrl('localhost', bound.port),
+        ...listNetworkAddresses()
+          .filter((entry) => bound.host === '::' || entry.family === 'IPv4')
+          .map((entry) => `${httpUrl(entry.address, bound.port)}  (${entry.interface})`)
+      ]
+    : [httpUrl(bound.host, bound.port)]
+  console.log(`Moim server running (rooms of up to ${capacity}). Join at:`)
+  for (const url of urls) console.log(`  ${url}`)
+  console.log('Press Ctrl-C to stop.')
+
+  let stopping = false
+  const stop = (): void => {
+    if (stopping) process.exit(130)
+    stopping = true
+    console.log('\nStopping: telling everyone the room is closing...')
+    void server.close('shutdown').then(() => process.exit(0))
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+// Run only when executed, not when a test imports parseHostArgs.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void main()

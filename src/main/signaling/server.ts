@@ -1,0 +1,312 @@
+import { createServer } from 'node:http'
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Server } from 'socket.io'
+import type { Socket } from 'socket.io'
+import type * as v from 'valibot'
+import { createLogger } from '../../shared/logger'
+import type { Logger } from '../../shared/logger'
+import { ERROR_MESSAGES, LIMITS, MAX_PACKET_BYTES, PROTOCOL_VERSION } from '../../shared/protocol'
+import type {
+  Ack,
+  ClientToServerEvents,
+  ClosingReason,
+  ErrorCode,
+  RoomInfo,
+  ServerToClientEvents,
+  SignalMessage
+} from '../../shared/protocol'
+import {
+  chatSendRequestSchema,
+  joinRequestSchema,
+  peerUpdateSchema,
+  signalRequestSchema,
+  validate
+} from '../../shared/schemas'
+import { TokenBucket } from './rate-limiter'
+import type { RateLimit } from './rate-limiter'
+import { RoomRegistry } from './rooms'
+import type { Room } from './rooms'
+import { createStaticHandler } from './static-files'
+
+export interface RateLimits {
+  /** `signal` relays: a peer joining a full mesh sends an offer and a dozen candidates to each peer at once. */
+  signal: RateLimit
+  chat: RateLimit
+  /** Everything else: join, leave, list, update. */
+  control: RateLimit
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  signal: { burst: 300, perSecond: 150 },
+  chat: { burst: 10, perSecond: 2 },
+  control: { burst: 20, perSecond: 5 }
+}
+
+export interface SignalingServerOptions {
+  /** Maximum peers per room (default 6, at most 16: a mesh beyond that cannot carry video). */
+  capacity?: number
+  /**
+   * Origins allowed to connect (`Origin` header, e.g. `http://192.168.1.20:47100`), or `'*'` for any.
+   * Requests without an Origin (native clients) and the app's own page are always allowed. Default `'*'`.
+   */
+  allowedOrigins?: readonly string[] | '*'
+  /** Directory to serve over HTTP (the built web client). Nothing is served when absent. */
+  staticDir?: string
+  rateLimits?: Partial<RateLimits>
+  logger?: Logger
+}
+
+export interface ListenAddress {
+  /** The address actually bound (`::` or `0.0.0.0` for all interfaces). */
+  host: string
+  port: number
+  family: string
+}
+
+export interface SignalingServer {
+  /** Starts listening. Port 0 picks a free port. Rejects with the listen error (e.g. code `EADDRINUSE`). */
+  listen(port: number, host?: string): Promise<ListenAddress>
+  /** The bound address, or null before `listen` and after `close`. */
+  address(): ListenAddress | null
+  /** A snapshot of the rooms, as `rooms:list` reports them. */
+  rooms(): RoomInfo[]
+  /** Tells every client `server:closing`, disconnects them all and frees the port. Safe to call twice. */
+  close(reason?: ClosingReason): Promise<void>
+  /** The underlying Socket.IO server, for tests and embedding. */
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents>
+}
+
+type MoimSocket = Socket<ClientToServerEvents, ServerToClientEvents>
+
+/** Socket.IO room holding every socket that is not in a call, so `rooms:changed` reaches only them. */
+const LOBBY = '#lobby'
+const roomKey = (name: string): string => `room:${name}`
+
+/** Answered at `GET /moim.json` so a client can tell a Moim server from any other web server. */
+export const IDENTITY_PATH = '/moim.json'
+
+export function createSignalingServer(options: SignalingServerOptions = {}): SignalingServer {
+  const capacity = Math.min(Math.max(Math.trunc(options.capacity ?? LIMITS.capacity), 2), LIMITS.maxCapacity)
+  const limits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }
+  const log = options.logger ?? createLogger('signaling')
+  const registry = new RoomRegistry(capacity)
+  const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined
+
+  const httpServer: HttpServer = createServer((request, response) => {
+    handleHttp(request, response).catch((error: unknown) => {
+      log.error('http request failed', { url: request.url, error: String(error) })
+      if (!response.headersSent) response.writeHead(500)
+      response.end()
+    })
+  })
+
+  async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.url === IDENTITY_PATH) {
+      response.writeHead(200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        // The desktop app's page (file://) and browser guests probe this before connecting.
+        'Access-Control-Allow-Origin': '*',
+        'Cache-Control': 'no-store'
+      })
+      response.end(JSON.stringify({ app: 'moim', protocol: PROTOCOL_VERSION, capacity }))
+      return
+    }
+    if (serveStatic) return serveStatic(request, response)
+    response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found')
+  }
+
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+    serveClient: false,
+    // Large enough for the largest valid SDP; a bigger packet closes only the socket that sent it.
+    maxHttpBufferSize: MAX_PACKET_BYTES,
+    httpCompression: false,
+    perMessageDeflate: false,
+    cors: { origin: options.allowedOrigins === undefined ? '*' : [...options.allowedOrigins] },
+    allowRequest: (request, callback) => {
+      const origin = request.headers.origin
+      const allowed = originAllowed(origin, request.headers.host, options.allowedOrigins ?? '*')
+      if (!allowed) log.warn('connection refused: origin not allowed', { origin })
+      callback(null, allowed)
+    }
+  })
+
+  let roomsChangedPending = false
+  /** Coalesces list changes in one tick into one `rooms:changed` (a join storm sends one list, not N). */
+  function scheduleRoomsChanged(): void {
+    if (roomsChangedPending) return
+    roomsChangedPending = true
+    setImmediate(() => {
+      roomsChangedPending = false
+      io.to(LOBBY).emit('rooms:changed', registry.list())
+    })
+  }
+
+  io.on('connection', (socket: MoimSocket) => {
+    log.debug('connected', { id: socket.id })
+    void socket.join(LOBBY)
+    const buckets = {
+      signal: new TokenBucket(limits.signal),
+      chat: new TokenBucket(limits.chat),
+      control: new TokenBucket(limits.control)
+    }
+    /** The room this socket is in; one at a time. */
+    let room: Room | undefined
+
+    /**
+     * Registers a client->server event: requires an ack callback (without one nothing happens), applies the rate
+     * limit, validates the payload (`schema` null means the event takes no payload) and never lets a handler's
+     * exception escape.
+     */
+    function on<T>(
+      event: keyof ClientToServerEvents,
+      bucket: TokenBucket,
+      schema: v.GenericSchema<unknown, T> | null,
+      handler: (payload: T) => Ack
+    ): void {
+      ;(socket as Socket).on(event, (...args: unknown[]) => {
+        const ack = args.at(-1)
+        if (typeof ack !== 'function') return
+        const reply = ack as (response: Ack) => void
+        if (!bucket.take()) return reply(fail('rate-limited'))
+        const payloads = args.slice(0, -1)
+        let payload: T
+        if (schema === null) {
+          if (payloads.length !== 0) return reply(fail('invalid', `${event} takes no payload`))
+          payload = undefined as T
+        } else {
+          if (payloads.length !== 1) return reply(fail('invalid', `${event} takes one payload object`))
+          const result = validate(schema, payloads[0])
+          if (!result.ok) return reply(fail('invalid', result.message))
+          payload = result.value
+        }
+        try {
+          reply(handler(payload))
+        } catch (error) {
+          log.error(`${event} handler failed`, { id: socket.id, error: String(error) })
+          reply(fail('invalid', 'The server could not process this request.'))
+        }
+      })
+    }
+
+    function leaveRoom(): void {
+      if (room === undefined) return
+      const left = room
+      room = undefined
+      registry.leave(socket.id, left.name)
+      void socket.leave(roomKey(left.name))
+      socket.to(roomKey(left.name)).emit('peer:left', { id: socket.id })
+      log.info('left room', { id: socket.id, room: left.name, remaining: left.members.size })
+      scheduleRoomsChanged()
+    }
+
+    on('room:join', buckets.control, joinRequestSchema, ({ room: name, name: displayName, password }) => {
+      if (room !== undefined) return fail('already-in-room')
+      const outcome = registry.join(socket.id, name, displayName, password)
+      if (!outcome.ok) {
+        log.info('join refused', { id: socket.id, room: name, code: outcome.code })
+        return fail(outcome.code)
+      }
+      room = outcome.room
+      void socket.leave(LOBBY)
+      void socket.join(roomKey(room.name))
+      socket.to(roomKey(room.name)).emit('peer:joined', outcome.self)
+      log.info('joined room', { id: socket.id, room: room.name, count: room.members.size })
+      scheduleRoomsChanged()
+      const peers = [...room.members.values()].filter((peer) => peer.id !== socket.id)
+      return { ok: true, self: outcome.self, peers, room: room.info(), history: [...room.history] }
+    })
+
+    on('room:leave', buckets.control, null, () => {
+      if (room === undefined) return fail('not-in-room')
+      leaveRoom()
+      void socket.join(LOBBY)
+      return { ok: true }
+    })
+
+    on('rooms:list', buckets.control, null, () => ({ ok: true, rooms: registry.list() }))
+
+    on('signal', buckets.signal, signalRequestSchema, ({ to, description, candidate }) => {
+      if (room === undefined) return fail('not-in-room')
+      const target = room.members.has(to) && to !== socket.id ? io.sockets.sockets.get(to) : undefined
+      if (target === undefined) return fail('not-found')
+      const message: SignalMessage = { from: socket.id }
+      if (description !== undefined) message.description = description
+      if (candidate !== undefined) message.candidate = candidate
+      target.emit('signal', message)
+      return { ok: true }
+    })
+
+    on('chat:send', buckets.chat, chatSendRequestSchema, ({ text }) => {
+      const sender = room?.members.get(socket.id)
+      if (room === undefined || sender === undefined) return fail('not-in-room')
+      const message = registry.addChat(room, sender, text, Date.now())
+      socket.to(roomKey(room.name)).emit('chat:message', message)
+      return { ok: true, message }
+    })
+
+    on('peer:update', buckets.control, peerUpdateSchema, (update) => {
+      if (room === undefined) return fail('not-in-room')
+      const self = registry.update(room, socket.id, update)
+      if (self === undefined) return fail('not-in-room')
+      socket.to(roomKey(room.name)).emit('peer:updated', self)
+      return { ok: true, self }
+    })
+
+    socket.on('disconnect', (reason) => {
+      log.debug('disconnected', { id: socket.id, reason })
+      leaveRoom()
+    })
+  })
+
+  let closing: Promise<void> | undefined
+
+  return {
+    io,
+    listen(port, host) {
+      return new Promise<ListenAddress>((resolve, reject) => {
+        const onError = (error: Error): void => reject(error)
+        httpServer.once('error', onError)
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', onError)
+          httpServer.on('error', (error) => log.error('server error', { error: String(error) }))
+          const bound = httpServer.address() as AddressInfo
+          log.info('listening', { host: bound.address, port: bound.port })
+          resolve({ host: bound.address, port: bound.port, family: bound.family })
+        })
+      })
+    },
+    address() {
+      const bound = httpServer.address()
+      if (bound === null || typeof bound === 'string') return null
+      return { host: bound.address, port: bound.port, family: bound.family }
+    },
+    rooms: () => registry.list(),
+    close(reason = 'shutdown') {
+      closing ??= new Promise<void>((resolve) => {
+        io.emit('server:closing', { reason })
+        // io.close() disconnects every socket and closes the HTTP server; idle keep-alive connections
+        // (a browser that fetched the page) would otherwise hold the port open.
+        void io.close(() => resolve())
+        httpServer.closeAllConnections()
+        log.info('closed', { reason })
+      })
+      return closing
+    }
+  }
+}
+
+function fail(code: ErrorCode, message: string = ERROR_MESSAGES[code]): Ack {
+  return { ok: false, error: { code, message } }
+}
+
+/** Native clients send no Origin; a page served by this server has its own host as origin. */
+function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: readonly string[] | '*'
+): boolean {
+  if (allowed === '*' || origin === undefined) return true
+  if (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`)) return true
+  return allowed.includes(origin)
+}

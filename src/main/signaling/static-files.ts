@@ -1,0 +1,74 @@
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.webp': 'image/webp',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8'
+}
+
+/**
+ * Serves the files under `root` (the built web client) for GET and HEAD. Paths are resolved inside `root` only;
+ * `/` and unknown extension-less paths serve `index.html` so invite links like `/?room=x` open the app.
+ */
+export function createStaticHandler(
+  root: string
+): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+  const base = resolve(root)
+  return async (request, response) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { Allow: 'GET, HEAD' }).end()
+      return
+    }
+    let pathname: string
+    try {
+      pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname)
+    } catch {
+      response.writeHead(400).end('Bad request')
+      return
+    }
+    if (pathname.includes('\0')) {
+      response.writeHead(400).end('Bad request')
+      return
+    }
+    let file = resolve(join(base, normalize(pathname)))
+    if (file !== base && !file.startsWith(base + sep)) {
+      response.writeHead(403).end('Forbidden')
+      return
+    }
+    let info = await stat(file).catch(() => undefined)
+    if (info?.isDirectory() || (info === undefined && extname(file) === '')) {
+      file = join(base, 'index.html')
+      info = await stat(file).catch(() => undefined)
+    }
+    if (info === undefined || !info.isFile()) {
+      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found')
+      return
+    }
+    response.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': info.size,
+      'X-Content-Type-Options': 'nosniff',
+      // Hashed assets never change; the page itself must be revalidated so a new build is picked up.
+      'Cache-Control': file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'
+    })
+    if (request.method === 'HEAD') {
+      response.end()
+      return
+    }
+    createReadStream(file)
+      .on('error', () => response.destroy())
+      .pipe(response)
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Moim signaling protocol v1: the payloads and Socket.IO event maps shared by the server (main process, CLI)
+ * and every client (renderer, tests, benchmarks). docs/PROTOCOL.md describes the same contract in prose.
+ *
+ * This module has no runtime dependencies so the renderer can import it without pulling in the validator.
+ */
+
+export const PROTOCOL_VERSION = 1
+
+/** Default TCP port of a Moim server (desktop host mode and `npm run host`). */
+export const DEFAULT_PORT = 47_100
+
+/** Size limits, in UTF-16 code units (what `string.length` counts), enforced by the server on every payload. */
+export const LIMITS = {
+  room: 64,
+  name: 32,
+  password: 128,
+  chatText: 2_000,
+  /** Chrome's offers for an audio+video+data mesh connection are 4-8 KB; 32 KB leaves room for many codecs. */
+  sdp: 32_768,
+  candidate: 1_024,
+  sdpMid: 64,
+  usernameFragment: 256,
+  peerId: 64,
+  /** Recent chat messages kept per room and given to late joiners. */
+  history: 100,
+  /** Default room capacity: a full mesh of six is what a laptop can encode and decode comfortably. */
+  capacity: 6,
+  maxCapacity: 16
+} as const
+
+/**
+ * Largest Socket.IO packet the server accepts. Sized to the largest valid `signal` (an SDP at its limit plus the
+ * envelope); anything bigger is not a valid message and closes only the sending socket.
+ */
+export const MAX_PACKET_BYTES = LIMITS.sdp + 8_192
+
+/** Error codes a client->server ack may carry. */
+export type ErrorCode =
+  'invalid' | 'full' | 'wrong-password' | 'not-in-room' | 'not-found' | 'rate-limited' | 'already-in-room'
+
+export interface ProtocolError {
+  code: ErrorCode
+  message: string
+}
+
+/** Every client->server event is answered through its ack callback with one of these. */
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ProtocolError }
+
+export interface Peer {
+  /** The peer's socket id, assigned by the server. */
+  id: string
+  /** Display name, unique within the room (the server suffixes duplicates: "Ann", "Ann (2)"). */
+  name: string
+  audio: boolean
+  video: boolean
+  screen: boolean
+}
+
+export interface RoomInfo {
+  name: string
+  count: number
+  capacity: number
+  /** True when the room has a password. The password itself is never sent. */
+  locked: boolean
+}
+
+export interface ChatMessage {
+  id: string
+  /** Sender's peer id, set by the server. */
+  from: string
+  /** Sender's name at the time of sending. */
+  name: string
+  /** Plain text. Clients must render it as text, never as HTML. */
+  text: string
+  /** Server time, milliseconds since the Unix epoch. */
+  ts: number
+}
+
+/** The subset of RTCSessionDescriptionInit carried by `signal` (declared here so Node code needs no DOM types). */
+export interface SessionDescription {
+  type: 'offer' | 'answer' | 'pranswer' | 'rollback'
+  sdp?: string
+}
+
+/** The subset of RTCIceCandidateInit carried by `signal`. */
+export interface IceCandidate {
+  candidate: string
+  sdpMid?: string | null
+  sdpMLineIndex?: number | null
+  usernameFragment?: string | null
+}
+
+export interface JoinRequest {
+  room: string
+  name: string
+  password?: string
+}
+
+export interface JoinResult {
+  self: Peer
+  peers: Peer[]
+  room: RoomInfo
+  history: ChatMessage[]
+}
+
+export interface SignalRequest {
+  to: string
+  description?: SessionDescription
+  /** `null` marks the end of candidates. */
+  candidate?: IceCandidate | null
+}
+
+export interface SignalMessage {
+  from: string
+  description?: SessionDescription
+  candidate?: IceCandidate | null
+}
+
+export interface ChatSendRequest {
+  text: string
+}
+
+export interface PeerUpdate {
+  name?: string
+  audio?: boolean
+  video?: boolean
+  screen?: boolean
+}
+
+/** Why the server is going away; sent in `server:closing` just before it disconnects everyone. */
+export type ClosingReason = 'host-stopped' | 'shutdown'
+
+type AckFn<T extends object = object> = (response: Ack<T>) => void
+
+export interface ClientToServerEvents {
+  'room:join': (request: JoinRequest, ack: AckFn<JoinResult>) => void
+  'room:leave': (ack: AckFn) => void
+  'rooms:list': (ack: AckFn<{ rooms: RoomInfo[] }>) => void
+  signal: (request: SignalRequest, ack: AckFn) => void
+  'chat:send': (request: ChatSendRequest, ack: AckFn<{ message: ChatMessage }>) => void
+  'peer:update': (request: PeerUpdate, ack: AckFn<{ self: Peer }>) => void
+}
+
+export interface ServerToClientEvents {
+  'peer:joined': (peer: Peer) => void
+  'peer:left': (payload: { id: string }) => void
+  'peer:updated': (peer: Peer) => void
+  signal: (message: SignalMessage) => void
+  'chat:message': (message: ChatMessage) => void
+  'rooms:changed': (rooms: RoomInfo[]) => void
+  'server:closing': (payload: { reason: ClosingReason }) => void
+}
+
+/** Names of the client->server events, for code that must recognise them at run time. */
+export const CLIENT_EVENTS = [
+  'room:join',
+  'room:leave',
+  'rooms:list',
+  'signal',
+  'chat:send',
+  'peer:update'
+] as const satisfies readonly (keyof ClientToServerEvents)[]
+
+/** Human-readable default messages for each error code, for clients that want a fallback text. */
+export const ERROR_MESSAGES: Record<ErrorCode, string> = {
+  invalid: 'The request was not valid.',
+  full: 'The room is full.',
+  'wrong-password': 'The password is wrong.',
+  'not-in-room': 'You are not in a room.',
+  'not-found': 'No such peer in your room.',
+  'rate-limited': 'Too many requests; slow down.',
+  'already-in-room': 'You are already in a room; leave it first.'
+}
