@@ -1,0 +1,193 @@
+/**
+ * Test helpers for the signaling server: a real server on 127.0.0.1 port 0, real socket.io-client sockets over
+ * websocket, typed requests with a deadline, an inbox that records every event a client receives, and one
+ * `closeAll()` that tears everything down (call it in `afterEach`, so it runs even when a test fails).
+ */
+import { io as connectSocket } from 'socket.io-client'
+import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client'
+import { createSignalingServer } from '../../src/main/signaling/server'
+import type { SignalingServer, SignalingServerOptions } from '../../src/main/signaling/server'
+import type { ClientToServerEvents, JoinResult, Peer, ServerToClientEvents } from '../../src/shared/protocol'
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+
+/** How long a test waits for an ack or an event before failing; generous for a loaded 2-core machine. */
+export const WAIT_MS = 3_000
+
+const servers = new Set<SignalingServer>()
+const sockets = new Set<Socket>()
+
+export interface TestServer {
+  server: SignalingServer
+  port: number
+  /** `http://127.0.0.1:PORT` */
+  url: string
+}
+
+/** Starts a signaling server on 127.0.0.1, port 0; `closeAll()` closes it. */
+export async function startServer(options: SignalingServerOptions = {}): Promise<TestServer> {
+  const server = createSignalingServer(options)
+  servers.add(server)
+  const { port } = await server.listen(0, '127.0.0.1')
+  return { server, port, url: `http://127.0.0.1:${port}` }
+}
+
+/** One received event: its name and arguments. */
+export interface Received {
+  event: string
+  args: unknown[]
+}
+
+/** Records every event a socket receives, in order, and lets a test wait for one. */
+export class Inbox {
+  readonly received: Received[] = []
+  private waiters: (() => void)[] = []
+
+  constructor(socket: Socket) {
+    socket.onAny((event: string, ...args: unknown[]) => {
+      this.received.push({ event, args })
+      for (const wake of this.waiters) wake()
+    })
+  }
+
+  /** First arguments of every `event` received so far. */
+  payloads<E extends keyof ServerToClientEvents>(event: E): Parameters<ServerToClientEvents[E]>[0][] {
+    return this.received.filter((entry) => entry.event === event).map((entry) => entry.args[0] as never)
+  }
+
+  /**
+   * Resolves with the payload of the first `event` (received before or after the call) that matches `where`;
+   * rejects after `timeoutMs`.
+   */
+  waitFor<E extends keyof ServerToClientEvents>(
+    event: E,
+    where: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true,
+    timeoutMs = WAIT_MS
+  ): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const found = this.payloads(event).find(where)
+        if (found === undefined) return false
+        resolve(found)
+        return true
+      }
+      if (check()) return
+      const wake = (): void => {
+        if (!check()) return
+        clearTimeout(timer)
+        this.waiters = this.waiters.filter((waiter) => waiter !== wake)
+      }
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((waiter) => waiter !== wake)
+        reject(new Error(`no "${event}" matching the condition within ${timeoutMs} ms`))
+      }, timeoutMs)
+      this.waiters.push(wake)
+    })
+  }
+}
+
+export interface TestClient {
+  socket: ClientSocket
+  inbox: Inbox
+  /** The socket id (= peer id) assigned by the server. */
+  id: string
+}
+
+/**
+ * Connects a real socket.io-client socket (websocket only, no reconnection) and resolves once connected.
+ * Every event it receives is recorded in `inbox` from the first packet on.
+ */
+export async function connect(
+  url: string,
+  options: Partial<ManagerOptions & SocketOptions> = {}
+): Promise<TestClient> {
+  const socket: ClientSocket = connectSocket(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    autoConnect: false,
+    timeout: WAIT_MS,
+    ...options
+  })
+  sockets.add(socket)
+  const inbox = new Inbox(socket)
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve())
+    socket.once('connect_error', (error) => reject(error))
+    socket.connect()
+  })
+  return { socket, inbox, id: socket.id as string }
+}
+
+/** Connects a client and joins `room` as `name`; returns the client and the join result. */
+export async function joined(
+  url: string,
+  room: string,
+  name: string,
+  password?: string
+): Promise<TestClient & { join: JoinResult; self: Peer }> {
+  const client = await connect(url)
+  const ack = await request(
+    client.socket,
+    'room:join',
+    password === undefined ? { room, name } : { room, name, password }
+  )
+  if (!ack.ok) throw new Error(`join ${room} as ${name} failed: ${ack.error.code}`)
+  return { ...client, join: ack, self: ack.self }
+}
+
+/** The payload arguments of a client->server event (everything before the ack callback). */
+export type PayloadOf<E extends keyof ClientToServerEvents> =
+  Parameters<ClientToServerEvents[E]> extends [...infer Payload, unknown] ? Payload : never
+
+/** The ack type of a client->server event. */
+export type AckOf<E extends keyof ClientToServerEvents> =
+  Parameters<ClientToServerEvents[E]> extends [...unknown[], (response: infer R) => void] ? R : never
+
+/** Typed `emitWithAck` with a deadline: rejects if the server does not answer within `WAIT_MS`. */
+export function request<E extends keyof ClientToServerEvents>(
+  socket: ClientSocket,
+  event: E,
+  ...args: PayloadOf<E>
+): Promise<AckOf<E>> {
+  return rawRequest(socket, event, ...args) as Promise<AckOf<E>>
+}
+
+/** Untyped `emitWithAck` with a deadline, for sending payloads the protocol does not allow. */
+export function rawRequest(socket: Socket, event: string, ...args: unknown[]): Promise<unknown> {
+  return (socket as Socket).timeout(WAIT_MS).emitWithAck(event, ...args)
+}
+
+/**
+ * Resolves once every event the server sent to `client` before this call has arrived: one request round trip on
+ * the same connection, which the server answers after everything queued for this socket. Used before asserting
+ * that a client received nothing.
+ */
+export async function settle(client: TestClient): Promise<void> {
+  const ack = await request(client.socket, 'rooms:list')
+  if (!ack.ok) throw new Error(`rooms:list failed during settle: ${ack.error.code}`)
+}
+
+/** Resolves when `socket` disconnects, with the reason; rejects after `WAIT_MS`. */
+export function disconnected(socket: Socket): Promise<string> {
+  if (socket.disconnected) return Promise.resolve('already disconnected')
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`socket still connected after ${WAIT_MS} ms`)), WAIT_MS)
+    socket.once('disconnect', (reason) => {
+      clearTimeout(timer)
+      resolve(reason)
+    })
+  })
+}
+
+/** Disconnects every client and closes every server started through these helpers. */
+export async function closeAll(): Promise<void> {
+  for (const socket of sockets) {
+    socket.removeAllListeners()
+    socket.disconnect()
+  }
+  sockets.clear()
+  const closing = [...servers].map((server) => server.close())
+  servers.clear()
+  await Promise.all(closing)
+}
