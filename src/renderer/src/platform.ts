@@ -1,0 +1,192 @@
+/**
+ * The platform bridge: one API for the renderer whether it runs in the desktop app (Electron, with `window.moim`
+ * from the preload) or in a plain browser that loaded the web client from a Moim server. Components and the core
+ * use `platform` and never touch `window.moim` directly, so the same build works in both.
+ *
+ * In a browser there is no host mode, screen picking is the browser's own, recent hosts live in localStorage and
+ * the server is the page's own origin.
+ */
+import type {
+  HostStartRequest,
+  HostStatus,
+  IpcResult,
+  MoimBridge,
+  RecentHost,
+  RecentHostInput,
+  ScreenChoice,
+  ScreenPickRequest
+} from '../../shared/ipc'
+import { parseJoinAddress, displayAddress } from '../../shared/join-address'
+
+function bridge(): MoimBridge | undefined {
+  const candidate = (globalThis as { moim?: MoimBridge }).moim
+  return candidate?.isMoimApp === true ? candidate : undefined
+}
+
+/** True in the desktop app (the preload bridge is there). */
+export function isDesktopApp(): boolean {
+  return bridge() !== undefined
+}
+
+/** True when this page was served over http(s) by a Moim server (a browser guest): that server is the one to use. */
+export function isServedByMoim(): boolean {
+  if (isDesktopApp()) return false
+  const protocol = globalThis.location?.protocol
+  return protocol === 'http:' || protocol === 'https:'
+}
+
+/** True when this renderer can host a room (only the desktop app can). */
+export function canHost(): boolean {
+  return isDesktopApp()
+}
+
+/** The server to connect to when served by one (`http://192.168.1.20:47100`), else null. */
+export function pageServerUrl(): string | null {
+  return isServedByMoim() ? globalThis.location.origin : null
+}
+
+/** The room named in the page's `?room=` (browser invite link), or null. */
+export function pageRoom(): string | null {
+  const search = globalThis.location?.search
+  if (!search) return null
+  const room = new URLSearchParams(search).get('room')?.trim()
+  return room ? room : null
+}
+
+const RECENT_KEY = 'moim.recentHosts'
+const RECENT_MAX = 8
+
+function unavailable<T>(what: string): IpcResult<T> {
+  return { ok: false, code: 'failed', message: `${what} needs the Moim desktop app.` }
+}
+
+function readRecent(): RecentHost[] {
+  try {
+    const parsed: unknown = JSON.parse(globalThis.localStorage?.getItem(RECENT_KEY) ?? '[]')
+    if (!Array.isArray(parsed)) return []
+    return parsed.filter(
+      (entry): entry is RecentHost =>
+        typeof entry === 'object' &&
+        entry !== null &&
+        typeof entry.address === 'string' &&
+        typeof entry.lastJoined === 'number' &&
+        (entry.room === undefined || typeof entry.room === 'string')
+    )
+  } catch {
+    return []
+  }
+}
+
+function writeRecent(entries: RecentHost[]): void {
+  try {
+    globalThis.localStorage?.setItem(RECENT_KEY, JSON.stringify(entries))
+  } catch {
+    // Storage full or disabled (private mode): recent hosts are a convenience, the join itself worked.
+  }
+}
+
+/** The same rules main applies (src/main/recent-hosts.ts), for the browser's localStorage copy. */
+function addRecent(entries: RecentHost[], input: RecentHostInput): IpcResult<RecentHost[]> {
+  const parsed = parseJoinAddress(input.address)
+  if (!parsed.ok) return { ok: false, code: 'invalid', message: parsed.message }
+  const address = displayAddress(parsed.value.host, parsed.value.port)
+  const room = input.room ?? parsed.value.room
+  const entry: RecentHost = { address, lastJoined: Date.now() }
+  if (room !== undefined) entry.room = room
+  return {
+    ok: true,
+    value: [entry, ...entries.filter((old) => old.address !== address)].slice(0, RECENT_MAX)
+  }
+}
+
+const noop = (): void => {}
+
+export interface Platform {
+  /** True in the desktop app. */
+  readonly isDesktopApp: boolean
+  host: {
+    start(request: HostStartRequest): Promise<IpcResult<HostStatus>>
+    stop(): Promise<IpcResult<HostStatus>>
+    status(): Promise<IpcResult<HostStatus>>
+    /** Calls `listener` on every change of the host status; returns an unsubscribe function. */
+    onChanged(listener: (status: HostStatus) => void): () => void
+  }
+  recent: {
+    list(): Promise<IpcResult<RecentHost[]>>
+    /** Remember a host after a successful join; `address` is re-parsed, so pass what parseJoinAddress accepted. */
+    add(entry: RecentHostInput): Promise<IpcResult<RecentHost[]>>
+    remove(address: string): Promise<IpcResult<RecentHost[]>>
+  }
+  screen: {
+    /** Desktop app: main asks the page to pick a screen/window for getDisplayMedia (moim-screen-picker shows it). */
+    onPick(listener: (request: ScreenPickRequest) => void): () => void
+    choose(choice: ScreenChoice): Promise<IpcResult<null>>
+  }
+  invite: {
+    /** The invite link the app was started with, once; null when none (always null in a browser). */
+    pending(): Promise<IpcResult<string | null>>
+    /** `moim://` invites opened while the app runs. */
+    onOpened(listener: (link: string) => void): () => void
+  }
+  /** Opens an http(s) link in the system browser (desktop) or a new tab (browser). */
+  openExternal(url: string): Promise<IpcResult<null>>
+}
+
+function desktopPlatform(moim: MoimBridge): Platform {
+  return {
+    isDesktopApp: true,
+    host: moim.host,
+    recent: moim.recent,
+    screen: moim.screen,
+    invite: moim.invite,
+    openExternal: (url) => moim.shell.openExternal(url)
+  }
+}
+
+function browserPlatform(): Platform {
+  return {
+    isDesktopApp: false,
+    host: {
+      start: async () => unavailable('Hosting a room'),
+      stop: async () => unavailable('Hosting a room'),
+      status: async () => ({ ok: true, value: { running: false } }),
+      onChanged: () => noop
+    },
+    recent: {
+      list: async () => ({ ok: true, value: readRecent() }),
+      add: async (input) => {
+        const result = addRecent(readRecent(), input)
+        if (result.ok) writeRecent(result.value)
+        return result
+      },
+      remove: async (address) => {
+        const kept = readRecent().filter((entry) => entry.address !== address)
+        writeRecent(kept)
+        return { ok: true, value: kept }
+      }
+    },
+    screen: {
+      onPick: () => noop,
+      choose: async () => unavailable('Picking a screen')
+    },
+    invite: {
+      pending: async () => ({ ok: true, value: null }),
+      onOpened: () => noop
+    },
+    openExternal: async (url) => {
+      if (!/^https?:\/\//i.test(url))
+        return { ok: false, code: 'invalid', message: 'Only http(s) links open.' }
+      globalThis.open?.(url, '_blank', 'noopener,noreferrer')
+      return { ok: true, value: null }
+    }
+  }
+}
+
+/** Picks the implementation at call time, so tests can install a fake `window.moim` before first use. */
+export function createPlatform(): Platform {
+  const moim = bridge()
+  return moim ? desktopPlatform(moim) : browserPlatform()
+}
+
+/** The platform this renderer runs on. */
+export const platform: Platform = createPlatform()
