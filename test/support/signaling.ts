@@ -4,6 +4,7 @@
  * `closeAll()` that tears everything down (call it in `afterEach`, so it runs even when a test fails).
  */
 import { io as connectSocket } from 'socket.io-client'
+import WebSocket from 'ws'
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client'
 import { createSignalingServer } from '../../src/main/signaling/server'
 import type { SignalingServer, SignalingServerOptions } from '../../src/main/signaling/server'
@@ -16,6 +17,7 @@ export const WAIT_MS = 3_000
 
 const servers = new Set<SignalingServer>()
 const sockets = new Set<Socket>()
+const rawSockets = new Set<WebSocket>()
 
 export interface TestServer {
   server: SignalingServer
@@ -155,7 +157,22 @@ export function request<E extends keyof ClientToServerEvents>(
 
 /** Untyped `emitWithAck` with a deadline, for sending payloads the protocol does not allow. */
 export function rawRequest(socket: Socket, event: string, ...args: unknown[]): Promise<unknown> {
-  return (socket as Socket).timeout(WAIT_MS).emitWithAck(event, ...args)
+  return rawRequestWithin(WAIT_MS, socket, event, ...args)
+}
+
+/** `rawRequest` with its own deadline, for asserting that no ack comes. */
+export function rawRequestWithin(
+  ms: number,
+  socket: Socket,
+  event: string,
+  ...args: unknown[]
+): Promise<unknown> {
+  return socket.timeout(ms).emitWithAck(event, ...args)
+}
+
+/** Untyped `emit` without an ack callback. */
+export function rawEmit(socket: Socket, event: string, ...args: unknown[]): void {
+  socket.emit(event, ...args)
 }
 
 /**
@@ -180,8 +197,68 @@ export function disconnected(socket: Socket): Promise<string> {
   })
 }
 
+/**
+ * A bare WebSocket speaking the Socket.IO wire protocol by hand (Engine.IO v4 frames carrying Socket.IO v5
+ * packets), for sending frames a well-behaved client library never would.
+ */
+export interface RawClient {
+  ws: WebSocket
+  /** Every text frame received, in order (Engine.IO open packet first). */
+  frames: string[]
+  /** The Socket.IO socket id from the server's `40{"sid":...}` connect packet. */
+  id: string
+  send(frame: string | Buffer): void
+  /** Resolves with the first received frame (before or after the call) that satisfies `where`. */
+  waitForFrame(where: (frame: string) => boolean, timeoutMs?: number): Promise<string>
+  /** Resolves with the close code once the server closes the connection. */
+  closed: Promise<number>
+}
+
+/** Opens a raw WebSocket to `/socket.io/` and performs the Engine.IO open + Socket.IO connect handshake. */
+export async function rawConnect(port: number): Promise<RawClient> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`)
+  rawSockets.add(ws)
+  const frames: string[] = []
+  let wake: (() => void)[] = []
+  ws.on('message', (data, isBinary) => {
+    frames.push(isBinary ? '[binary]' : data.toString())
+    for (const notify of wake) notify()
+  })
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
+  const waitForFrame = (where: (frame: string) => boolean, timeoutMs = WAIT_MS): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const found = frames.find(where)
+        if (found !== undefined) resolve(found)
+        return found !== undefined
+      }
+      if (check()) return
+      const notify = (): void => {
+        if (!check()) return
+        clearTimeout(timer)
+        wake = wake.filter((entry) => entry !== notify)
+      }
+      const timer = setTimeout(() => {
+        wake = wake.filter((entry) => entry !== notify)
+        reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames)}`))
+      }, timeoutMs)
+      wake.push(notify)
+    })
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+  })
+  await waitForFrame((frame) => frame.startsWith('0{'))
+  ws.send('40')
+  const connected = await waitForFrame((frame) => frame.startsWith('40{'))
+  const { sid } = JSON.parse(connected.slice(2)) as { sid: string }
+  return { ws, frames, id: sid, send: (frame) => ws.send(frame), waitForFrame, closed }
+}
+
 /** Disconnects every client and closes every server started through these helpers. */
 export async function closeAll(): Promise<void> {
+  for (const ws of rawSockets) ws.terminate()
+  rawSockets.clear()
   for (const socket of sockets) {
     socket.removeAllListeners()
     socket.disconnect()
