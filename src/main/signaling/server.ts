@@ -102,7 +102,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   })
 
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (request.url === IDENTITY_PATH) {
+    // Compare the path only: probes may add a cache-busting query string.
+    if (request.url?.split('?')[0] === IDENTITY_PATH) {
       response.writeHead(200, {
         'Content-Type': 'application/json; charset=utf-8',
         // The desktop app's page (file://) and browser guests probe this before connecting.
