@@ -35,3 +35,38 @@ export function httpUrl(address: string, port: number): string {
   const host = address.includes(':') ? `[${address.replace('%', '%25')}]` : address
   return `http://${host}:${port}/`
 }
+
+/**
+ * Interfaces others cannot reach us through: container and VM bridges, VPN tunnels, loopback. Matched on the OS's
+ * interface name, the only thing Node tells us about an adapter.
+ */
+const VIRTUAL_INTERFACE =
+  /^(?:lo\d*$|docker\d*$|tun\d*$|tap\d*$|utun\d*$|veth|br-|virbr|vmnet|vboxnet|cni|flannel|cali|podman|zt)|virtualbox|vmware/i
+
+/** True for 169.254.0.0/16 and fe80::/10: valid only on one link and chosen by the OS, not useful in an invite. */
+export function isLinkLocal(address: string): boolean {
+  const lower = address.toLowerCase()
+  return lower.startsWith('169.254.') || /^fe[89ab][0-9a-f]:/.test(lower)
+}
+
+/** 10/8, 172.16/12, 192.168/16: the addresses home and office networks hand out. */
+export function isPrivateIpv4(address: string): boolean {
+  const [a, b] = address.split('.').map(Number)
+  return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)
+}
+
+/**
+ * The addresses worth showing in an invite: no loopback, container/VM/VPN adapters or link-local addresses.
+ * Ordered private (LAN) IPv4 first, then other IPv4, then IPv6; the OS's order within each group.
+ */
+export function usefulNetworkAddresses(
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()
+): NetworkAddress[] {
+  const rank = (entry: NetworkAddress): number =>
+    entry.family === 'IPv6' ? 2 : isPrivateIpv4(entry.address) ? 0 : 1
+  return listNetworkAddresses(interfaces)
+    .filter((entry) => !VIRTUAL_INTERFACE.test(entry.interface) && !isLinkLocal(entry.address))
+    .map((entry, index) => ({ entry, index }))
+    .sort((a, b) => rank(a.entry) - rank(b.entry) || a.index - b.index)
+    .map(({ entry }) => entry)
+}

@@ -249,3 +249,40 @@ export function displayAddress(host: string, port: number): string {
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host
 }
+
+/** A server the user joined, as kept in the "recent hosts" list (the same shape as RecentHost in ipc.ts). */
+export interface RememberedHost {
+  /** `HOST:PORT`, one entry per server. */
+  address: string
+  room?: string
+  lastJoined: number
+}
+
+/** How many recent hosts are kept. */
+export const RECENT_HOSTS_MAX = 8
+
+/**
+ * Adds (or moves to the front) the server behind `address`, keeping at most RECENT_HOSTS_MAX entries, newest first.
+ * Used by main's store and by the browser's localStorage copy, so both keep the same list.
+ */
+export function rememberHost(
+  entries: readonly RememberedHost[],
+  input: { address: string; room?: string },
+  now: number
+): { ok: true; value: RememberedHost[] } | { ok: false; message: string } {
+  const parsed = parseJoinAddress(input.address)
+  if (!parsed.ok) return parsed
+  let room = parsed.value.room
+  if (input.room !== undefined) {
+    const checked = validate(roomNameSchema, input.room)
+    if (!checked.ok) return fail(`Bad room name “${input.room}”: ${checked.message}.`)
+    room = checked.value
+  }
+  const address = displayAddress(parsed.value.host, parsed.value.port)
+  const entry: RememberedHost =
+    room === undefined ? { address, lastJoined: now } : { address, room, lastJoined: now }
+  return {
+    ok: true,
+    value: [entry, ...entries.filter((old) => old.address !== address)].slice(0, RECENT_HOSTS_MAX)
+  }
+}

@@ -16,7 +16,7 @@ import type {
   ScreenChoice,
   ScreenPickRequest
 } from '../../shared/ipc'
-import { parseJoinAddress, displayAddress } from '../../shared/join-address'
+import { rememberHost } from '../../shared/join-address'
 
 function bridge(): MoimBridge | undefined {
   const candidate = (globalThis as { moim?: MoimBridge }).moim
@@ -54,7 +54,6 @@ export function pageRoom(): string | null {
 }
 
 const RECENT_KEY = 'moim.recentHosts'
-const RECENT_MAX = 8
 
 function unavailable<T>(what: string): IpcResult<T> {
   return { ok: false, code: 'failed', message: `${what} needs the Moim desktop app.` }
@@ -85,18 +84,10 @@ function writeRecent(entries: RecentHost[]): void {
   }
 }
 
-/** The same rules main applies (src/main/recent-hosts.ts), for the browser's localStorage copy. */
+/** The same rules main applies (rememberHost), for the browser's localStorage copy. */
 function addRecent(entries: RecentHost[], input: RecentHostInput): IpcResult<RecentHost[]> {
-  const parsed = parseJoinAddress(input.address)
-  if (!parsed.ok) return { ok: false, code: 'invalid', message: parsed.message }
-  const address = displayAddress(parsed.value.host, parsed.value.port)
-  const room = input.room ?? parsed.value.room
-  const entry: RecentHost = { address, lastJoined: Date.now() }
-  if (room !== undefined) entry.room = room
-  return {
-    ok: true,
-    value: [entry, ...entries.filter((old) => old.address !== address)].slice(0, RECENT_MAX)
-  }
+  const result = rememberHost(entries, input, Date.now())
+  return result.ok ? result : { ok: false, code: 'invalid', message: result.message }
 }
 
 const noop = (): void => {}

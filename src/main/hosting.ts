@@ -1,0 +1,282 @@
+/**
+ * Host mode: starts the embedded signaling server (the same one `npm run host` runs) on the LAN, on DEFAULT_PORT or
+ * the next free port, serving the built web client so browsers can join; lists the addresses others can use, with
+ * invite links and QR codes; keeps track of who is in the room; and stops it, telling every guest why.
+ *
+ * Plain Node (no electron import), so it is tested as the main process uses it.
+ */
+import type { NetworkInterfaceInfo } from 'node:os'
+import QRCode from 'qrcode'
+import type { Socket } from 'socket.io'
+import * as v from 'valibot'
+import type { HostAddress, HostStartRequest, HostStatus, IpcResult } from '../shared/ipc'
+import { appInviteLink, browserInviteLink, displayAddress } from '../shared/join-address'
+import { createLogger } from '../shared/logger'
+import { DEFAULT_PORT, LIMITS } from '../shared/protocol'
+import type { ClosingReason, Peer } from '../shared/protocol'
+import { displayNameSchema, roomNameSchema, validate } from '../shared/schemas'
+import { usefulNetworkAddresses } from './network-addresses'
+import type { NetworkAddress } from './network-addresses'
+import { createSignalingServer } from './signaling/server'
+import type { SignalingServer } from './signaling/server'
+
+const log = createLogger('hosting')
+
+export const hostStartRequestSchema = v.strictObject({
+  name: displayNameSchema,
+  room: roomNameSchema,
+  password: v.optional(
+    v.pipe(
+      v.string('password must be a string'),
+      v.minLength(1, 'password must not be empty (leave it out for an open room)'),
+      v.maxLength(LIMITS.password, `password must be at most ${LIMITS.password} characters`)
+    )
+  ),
+  capacity: v.optional(
+    v.pipe(
+      v.number('capacity must be a number'),
+      v.integer('capacity must be a whole number'),
+      v.minValue(2, 'capacity must be at least 2'),
+      v.maxValue(LIMITS.maxCapacity, `capacity must be at most ${LIMITS.maxCapacity}`)
+    )
+  )
+})
+
+type StartRequest = v.InferOutput<typeof hostStartRequestSchema>
+// Compile-time proof that the schema produces exactly the IPC request type.
+const schemaMatchesIpc: [StartRequest, HostStartRequest] extends [HostStartRequest, StartRequest]
+  ? true
+  : false = true
+void schemaMatchesIpc
+
+export interface HostingOptions {
+  /** The built web client to serve to browser guests (out/renderer); nothing is served when absent. */
+  staticDir?: string
+  /** First port tried (default DEFAULT_PORT); the next ones are tried while taken. 0 picks any free port. */
+  port?: number
+  /** How many consecutive ports to try before giving up (default 10). */
+  portAttempts?: number
+  /** Address to listen on (default: every interface, IPv4 and IPv6). */
+  listenHost?: string
+  /** The machine's interfaces (tests pass a fixed table). */
+  interfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]>
+}
+
+type Running = Extract<HostStatus, { running: true }>
+
+/** Starts and stops the embedded server; one at a time. */
+export class HostingService {
+  private server: SignalingServer | undefined
+  private current: Running | undefined
+  private starting = false
+  private readonly listeners = new Set<(status: HostStatus) => void>()
+  /** Who is in which room, by socket id, learned from the server's own join/update answers. */
+  private readonly people = new Map<string, Peer>()
+  private notifyPending = false
+
+  constructor(private readonly options: HostingOptions = {}) {}
+
+  /** The current status (a snapshot). */
+  status(): HostStatus {
+    return this.current
+      ? { ...this.current, people: this.names(), rooms: this.server?.rooms() ?? [] }
+      : { running: false }
+  }
+
+  /** The running signaling server, for tests and for the main process's shutdown. */
+  get signalingServer(): SignalingServer | undefined {
+    return this.server
+  }
+
+  /** Calls `listener` with the new status after every change; returns an unsubscribe function. */
+  onChange(listener: (status: HostStatus) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Validates the request, starts the server and answers the status, or why it could not start. */
+  async start(input: unknown): Promise<IpcResult<HostStatus>> {
+    const checked = validate(hostStartRequestSchema, input)
+    if (!checked.ok) return { ok: false, code: 'invalid', message: checked.message }
+    if (this.server || this.starting) {
+      return { ok: false, code: 'already-hosting', message: 'A room is already being hosted; stop it first.' }
+    }
+    this.starting = true
+    try {
+      return await this.listen(checked.value)
+    } finally {
+      this.starting = false
+    }
+  }
+
+  /** Tells every guest `server:closing` (reason `host-stopped` unless given), disconnects them and frees the port. */
+  async stop(reason: ClosingReason = 'host-stopped'): Promise<HostStatus> {
+    const server = this.server
+    if (!server) return { running: false }
+    this.server = undefined
+    this.current = undefined
+    this.people.clear()
+    await server.close(reason)
+    log.info('stopped hosting', { reason })
+    this.emit()
+    return { running: false }
+  }
+
+  private async listen(request: StartRequest): Promise<IpcResult<HostStatus>> {
+    const first = this.options.port ?? DEFAULT_PORT
+    const attempts = first === 0 ? 1 : Math.max(1, this.options.portAttempts ?? 10)
+    const capacity = request.capacity ?? LIMITS.capacity
+    for (let port = first; port < first + attempts && port <= 65_535; port++) {
+      const server = createSignalingServer({ capacity, staticDir: this.options.staticDir })
+      try {
+        const bound = await server.listen(port, this.options.listenHost)
+        this.server = server
+        this.trackPeople(server)
+        this.current = await this.describe(request, bound.host, bound.port, capacity)
+        log.info('hosting', {
+          room: request.room,
+          port: bound.port,
+          addresses: this.current.addresses.length
+        })
+        this.emit()
+        return { ok: true, value: this.status() }
+      } catch (error) {
+        await server.close('shutdown')
+        if (this.server === server) {
+          this.server = undefined
+          this.current = undefined
+        }
+        const code = (error as NodeJS.ErrnoException).code
+        if (code === 'EADDRINUSE') {
+          log.info('port taken, trying the next one', { port })
+          continue
+        }
+        log.error('could not start hosting', { port, error: String(error) })
+        const message =
+          code === 'EACCES'
+            ? `Not allowed to listen on port ${port}.`
+            : code === 'EADDRNOTAVAIL'
+              ? `${this.options.listenHost} is not an address of this machine.`
+              : `Could not start the server: ${(error as Error).message}`
+        return { ok: false, code: 'failed', message }
+      }
+    }
+    return {
+      ok: false,
+      code: 'port-unavailable',
+      message: `Ports ${first} to ${first + attempts - 1} are all in use; close the program using them and try again.`
+    }
+  }
+
+  private async describe(
+    request: StartRequest,
+    boundHost: string,
+    port: number,
+    capacity: number
+  ): Promise<Running> {
+    const wildcard = boundHost === '::' || boundHost === '0.0.0.0'
+    const found: NetworkAddress[] = wildcard
+      ? usefulNetworkAddresses(this.options.interfaces?.()).filter(
+          (entry) => boundHost === '::' || entry.family === 'IPv4'
+        )
+      : [
+          {
+            interface: 'listening address',
+            address: boundHost,
+            family: boundHost.includes(':') ? 'IPv6' : 'IPv4'
+          }
+        ]
+    const addresses = await Promise.all(found.map((entry) => hostAddress(entry, port, request.room)))
+    const running: Running = {
+      running: true,
+      port,
+      room: request.room,
+      name: request.name,
+      capacity,
+      locked: request.password !== undefined,
+      // Loopback reaches a wildcard listener on every OS; the host's own page needs nothing else.
+      localUrl: `http://${displayAddress(wildcard ? '127.0.0.1' : boundHost, port)}`,
+      addresses,
+      people: [],
+      rooms: [],
+      startedAt: Date.now()
+    }
+    if (request.password !== undefined) running.password = request.password
+    return running
+  }
+
+  /**
+   * Learns names from the server's own answers: a middleware wraps each `room:join` / `peer:update` ack and
+   * records the `self` it carries; `room:leave` and disconnects remove the peer. The server stays untouched.
+   */
+  private trackPeople(server: SignalingServer): void {
+    server.io.on('connection', (socket: Socket) => {
+      socket.use((packet, next) => {
+        const [event] = packet
+        const ackIndex = packet.length - 1
+        const ack = packet[ackIndex]
+        if (
+          typeof ack === 'function' &&
+          (event === 'room:join' || event === 'peer:update' || event === 'room:leave')
+        ) {
+          packet[ackIndex] = (response: { ok?: boolean; self?: Peer }) => {
+            if (this.server === server && response?.ok === true) {
+              if (event === 'room:leave') this.people.delete(socket.id)
+              else if (response.self) this.people.set(socket.id, response.self)
+              this.scheduleNotify()
+            }
+            ;(ack as (response: unknown) => void)(response)
+          }
+        }
+        next()
+      })
+      socket.on('disconnect', () => {
+        if (this.server === server && this.people.delete(socket.id)) this.scheduleNotify()
+      })
+    })
+  }
+
+  private names(): string[] {
+    return [...this.people.values()].map((peer) => peer.name)
+  }
+
+  /** Coalesces a burst of joins into one status event. */
+  private scheduleNotify(): void {
+    if (this.notifyPending) return
+    this.notifyPending = true
+    setImmediate(() => {
+      this.notifyPending = false
+      if (this.current) this.emit()
+    })
+  }
+
+  private emit(): void {
+    const status = this.status()
+    for (const listener of this.listeners) {
+      try {
+        listener(status)
+      } catch (error) {
+        log.error('status listener failed', { error: String(error) })
+      }
+    }
+  }
+}
+
+async function hostAddress(entry: NetworkAddress, port: number, room: string): Promise<HostAddress> {
+  const browserLink = browserInviteLink(entry.address, port, room)
+  return {
+    interface: entry.interface,
+    address: entry.address,
+    family: entry.family,
+    display: displayAddress(entry.address, port),
+    appLink: appInviteLink(entry.address, port, room),
+    browserLink,
+    qrDataUrl: await qrDataUrl(browserLink)
+  }
+}
+
+/** A QR code as an SVG data URL: crisp at any size, a few KB, and made here so the renderer needs no QR library. */
+export async function qrDataUrl(text: string): Promise<string> {
+  const svg = await QRCode.toString(text, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`
+}

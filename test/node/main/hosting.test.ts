@@ -1,0 +1,218 @@
+import { createServer } from 'node:net'
+import type { Server as NetServer } from 'node:net'
+import type { NetworkInterfaceInfo } from 'node:os'
+import { afterEach, describe, expect, it } from 'vitest'
+import { HostingService } from '../../../src/main/hosting'
+import type { HostStatus } from '../../../src/shared/ipc'
+import { parseJoinAddress } from '../../../src/shared/join-address'
+import { DEFAULT_PORT } from '../../../src/shared/protocol'
+import { closeAll, connect, disconnected, joined, request } from '../../support/signaling'
+
+const services: HostingService[] = []
+const blockers: NetServer[] = []
+
+function service(options: ConstructorParameters<typeof HostingService>[0] = {}): HostingService {
+  const created = new HostingService(options)
+  services.push(created)
+  return created
+}
+
+/** Holds `port` on `host` with a plain TCP server, as another program would. Resolves false if it is taken. */
+function occupy(port: number, host: string): Promise<NetServer | null> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(null))
+    server.listen(port, host, () => {
+      blockers.push(server)
+      resolve(server)
+    })
+  })
+}
+
+async function isFree(port: number): Promise<boolean> {
+  const server = await occupy(port, '127.0.0.1')
+  if (server === null) return false
+  blockers.splice(blockers.indexOf(server), 1)
+  await new Promise((resolve) => server.close(resolve))
+  return true
+}
+
+async function freePort(): Promise<number> {
+  const server = await occupy(0, '127.0.0.1')
+  const { port } = server!.address() as { port: number }
+  await new Promise((resolve) => server!.close(resolve))
+  return port
+}
+
+function running(status: HostStatus): Extract<HostStatus, { running: true }> {
+  if (!status.running) throw new Error('expected a running host')
+  return status
+}
+
+const iface = (address: string, family: 'IPv4' | 'IPv6', internal = false): NetworkInterfaceInfo =>
+  ({
+    address,
+    family,
+    internal,
+    netmask: '',
+    mac: '00:00:00:00:00:00',
+    cidr: null,
+    scopeid: 0
+  }) as NetworkInterfaceInfo
+
+/** A laptop on Wi-Fi with Docker, a VPN, a VM bridge and a link-local address. */
+const LAPTOP: NodeJS.Dict<NetworkInterfaceInfo[]> = {
+  lo: [iface('127.0.0.1', 'IPv4', true), iface('::1', 'IPv6', true)],
+  docker0: [iface('172.17.0.1', 'IPv4')],
+  veth12ab: [iface('fe80::42:acff:fe11:2', 'IPv6')],
+  'br-5e1f': [iface('172.18.0.1', 'IPv4')],
+  virbr0: [iface('192.168.122.1', 'IPv4')],
+  tun0: [iface('10.8.0.6', 'IPv4')],
+  wlan0: [iface('fd00::20', 'IPv6'), iface('192.168.1.20', 'IPv4'), iface('fe80::1', 'IPv6')],
+  eth1: [iface('169.254.10.2', 'IPv4'), iface('203.0.113.7', 'IPv4')],
+  enp3s0: [iface('10.0.0.5', 'IPv4')]
+}
+
+afterEach(async () => {
+  await Promise.all(services.splice(0).map((entry) => entry.stop('shutdown')))
+  await Promise.all(blockers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))))
+  await closeAll()
+})
+
+describe('HostingService', () => {
+  it('listens on DEFAULT_PORT on every interface and lists only the useful addresses, LAN IPv4 first', async () => {
+    // Another program (or engineer) may hold DEFAULT_PORT on this machine; then the next port is the right answer.
+    const defaultPortFree = await isFree(DEFAULT_PORT)
+    const hosting = service({ interfaces: () => LAPTOP })
+
+    const result = await hosting.start({ name: 'Ann', room: 'team' })
+
+    expect(result.ok).toBe(true)
+    const status = running(hosting.status())
+    if (defaultPortFree) expect(status.port).toBe(DEFAULT_PORT)
+    else expect(status.port).toBeGreaterThan(DEFAULT_PORT)
+    expect(['::', '0.0.0.0']).toContain(hosting.signalingServer?.address()?.host)
+    expect(status.addresses.map((entry) => `${entry.interface} ${entry.address}`)).toEqual([
+      'wlan0 192.168.1.20',
+      'enp3s0 10.0.0.5',
+      'eth1 203.0.113.7',
+      ...(hosting.signalingServer?.address()?.host === '::' ? ['wlan0 fd00::20'] : [])
+    ])
+    const wlan = status.addresses[0]
+    expect(wlan.display).toBe(`192.168.1.20:${status.port}`)
+    expect(wlan.appLink).toBe(`moim://192.168.1.20:${status.port}/team`)
+    expect(wlan.browserLink).toBe(`http://192.168.1.20:${status.port}/?room=team`)
+    expect(parseJoinAddress(wlan.appLink)).toMatchObject({
+      ok: true,
+      value: { port: status.port, room: 'team' }
+    })
+    const svg = Buffer.from(wlan.qrDataUrl.replace('data:image/svg+xml;base64,', ''), 'base64').toString()
+    expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/)
+    expect(status.localUrl).toBe(`http://127.0.0.1:${status.port}`)
+    const identity = await fetch(`${status.localUrl}/moim.json`).then((response) => response.json())
+    expect(identity).toMatchObject({ app: 'moim', protocol: 1 })
+  })
+
+  it('falls back to the next port when the first is taken', async () => {
+    const port = await freePort()
+    expect(await occupy(port, '127.0.0.1')).not.toBeNull()
+    const hosting = service({ port, listenHost: '127.0.0.1' })
+
+    const result = await hosting.start({ name: 'Ann', room: 'team', capacity: 3, password: 'secret' })
+
+    expect(result).toMatchObject({
+      ok: true,
+      value: { running: true, port: port + 1, capacity: 3, locked: true }
+    })
+    expect(running(hosting.status()).password).toBe('secret')
+    const identity = await fetch(`http://127.0.0.1:${port + 1}/moim.json`).then((response) => response.json())
+    expect(identity).toMatchObject({ app: 'moim', capacity: 3 })
+  })
+
+  it('reports port-unavailable when every port it may try is taken, and holds nothing', async () => {
+    const port = await freePort()
+    await occupy(port, '127.0.0.1')
+    const hosting = service({ port, portAttempts: 1, listenHost: '127.0.0.1' })
+
+    const result = await hosting.start({ name: 'Ann', room: 'team' })
+
+    expect(result).toMatchObject({ ok: false, code: 'port-unavailable' })
+    expect(hosting.status()).toEqual({ running: false })
+  })
+
+  it.each([
+    [undefined, /object/i],
+    [{ room: 'team' }, /name/],
+    [{ name: 'Ann', room: 'bad/room' }, /room may contain/],
+    [{ name: 'Ann', room: 'team', capacity: 1 }, /at least 2/],
+    [{ name: 'Ann', room: 'team', capacity: 99 }, /at most 16/],
+    [{ name: 'Ann', room: 'team', password: '' }, /password must not be empty/],
+    [{ name: 'Ann', room: 'team', extra: true }, /extra/]
+  ])('refuses a bad start request %j with a typed error', async (input, message) => {
+    const hosting = service({ port: 0, listenHost: '127.0.0.1' })
+    const result = await hosting.start(input)
+    expect(result.ok).toBe(false)
+    if (!result.ok) {
+      expect(result.code).toBe('invalid')
+      expect(result.message).toMatch(message)
+    }
+    expect(hosting.status()).toEqual({ running: false })
+  })
+
+  it('refuses to host twice at once', async () => {
+    const hosting = service({ port: 0, listenHost: '127.0.0.1' })
+    const [first, second] = await Promise.all([
+      hosting.start({ name: 'Ann', room: 'team' }),
+      hosting.start({ name: 'Ann', room: 'other' })
+    ])
+    expect(first.ok).toBe(true)
+    expect(second).toMatchObject({ ok: false, code: 'already-hosting' })
+  })
+
+  it('knows who is in the room as people join, rename and leave, and reports each change', async () => {
+    const hosting = service({ port: 0, listenHost: '127.0.0.1' })
+    const changes: string[][] = []
+    hosting.onChange((status) => {
+      if (status.running) changes.push(status.people)
+    })
+    expect((await hosting.start({ name: 'Ann', room: 'team' })).ok).toBe(true)
+    const { localUrl } = running(hosting.status())
+
+    const ann = await joined(localUrl, 'team', 'Ann')
+    const bob = await joined(localUrl, 'team', 'Bob')
+    const bob2 = await joined(localUrl, 'team', 'Bob')
+    await expect.poll(() => running(hosting.status()).people).toEqual(['Ann', 'Bob', 'Bob (2)'])
+    expect(running(hosting.status()).rooms).toEqual([{ name: 'team', count: 3, capacity: 6, locked: false }])
+
+    expect((await request(bob2.socket, 'peer:update', { name: 'Cy' })).ok).toBe(true)
+    await expect.poll(() => running(hosting.status()).people).toEqual(['Ann', 'Bob', 'Cy'])
+    expect((await request(bob.socket, 'room:leave')).ok).toBe(true)
+    ann.socket.disconnect()
+    await expect.poll(() => running(hosting.status()).people).toEqual(['Cy'])
+    expect(changes.at(-1)).toEqual(['Cy'])
+  })
+
+  it('stop tells every guest the host stopped, disconnects them all and frees the port', async () => {
+    const hosting = service({ port: 0, listenHost: '127.0.0.1' })
+    expect((await hosting.start({ name: 'Ann', room: 'team' })).ok).toBe(true)
+    const { localUrl, port } = running(hosting.status())
+    const guests = [
+      await joined(localUrl, 'team', 'Ann'),
+      await joined(localUrl, 'team', 'Bob'),
+      await connect(localUrl)
+    ]
+    const statuses: HostStatus[] = []
+    hosting.onChange((status) => statuses.push(status))
+
+    const gone = guests.map((guest) => disconnected(guest.socket))
+    const closing = guests.map((guest) => guest.inbox.waitFor('server:closing'))
+    expect(await hosting.stop()).toEqual({ running: false })
+
+    expect(await Promise.all(closing)).toEqual(guests.map(() => ({ reason: 'host-stopped' })))
+    await Promise.all(gone)
+    expect(guests.every((guest) => guest.socket.disconnected)).toBe(true)
+    expect(hosting.status()).toEqual({ running: false })
+    expect(statuses.at(-1)).toEqual({ running: false })
+    expect(await occupy(port, '127.0.0.1')).not.toBeNull()
+  })
+})
