@@ -1,0 +1,364 @@
+/**
+ * One person's call: the signaling connection, the room, the peer mesh, local media and the chat, as one
+ * immutable CallState the UI renders. The UI calls the methods; everything that happens (peers joining, tracks
+ * arriving, the host ending the room) arrives as a new state.
+ */
+import { createLogger } from '../../../shared/logger'
+import type {
+  ChatMessage,
+  JoinRequest,
+  JoinResult,
+  Peer,
+  PeerUpdate,
+  SignalMessage
+} from '../../../shared/protocol'
+import { Emitter } from './emitter'
+import { LocalMedia } from './local-media'
+import type { LocalMediaOptions } from './local-media'
+import { PeerMesh } from './peer-mesh'
+import { rememberServer } from './preferences'
+import { err, ok } from './result'
+import type { Result } from './result'
+import { SignalingClient } from './signaling-client'
+import type { SignalingClientOptions } from './signaling-client'
+import type { CallError, CallState, ChatEntry, RemoteParticipant, ServerConnectionState } from './types'
+
+const log = createLogger('call')
+
+export interface CallOptions {
+  /** A client to use (tests), or options for the one the Call creates. */
+  signaling?: SignalingClient | SignalingClientOptions
+  /** Local media to use (tests), or options for the one the Call creates. */
+  media?: LocalMedia | LocalMediaOptions
+  /** STUN/TURN servers for every peer connection; empty by default (LAN). */
+  iceServers?: RTCIceServer[]
+  /** Remember servers used in the preferences (default true). */
+  persist?: boolean
+}
+
+/** How many chat entries the state keeps; older ones scroll away. */
+export const MAX_CHAT_ENTRIES = 500
+
+const INITIAL_STATE: CallState = Object.freeze({
+  phase: 'lobby',
+  server: 'idle',
+  self: null,
+  room: null,
+  participants: [],
+  chat: [],
+  rooms: [],
+  error: null
+})
+
+export class Call {
+  readonly media: LocalMedia
+  private readonly client: SignalingClient
+  private readonly emitter = new Emitter<{ change: (state: CallState) => void }>()
+  private readonly iceServers: RTCIceServer[]
+  private readonly persist: boolean
+  private current: CallState = INITIAL_STATE
+  private mesh: PeerMesh | null = null
+  private systemCounter = 0
+  /** The last media state sent with `peer:update`, and the request carrying it. */
+  private announced: string | null = null
+  private announcing: Promise<void> = Promise.resolve()
+  private readonly unsubscribers: (() => void)[] = []
+
+  constructor(options: CallOptions = {}) {
+    this.client =
+      options.signaling instanceof SignalingClient
+        ? options.signaling
+        : new SignalingClient(options.signaling)
+    this.media = options.media instanceof LocalMedia ? options.media : new LocalMedia(options.media)
+    this.iceServers = options.iceServers ?? []
+    this.persist = options.persist ?? true
+    this.listen()
+  }
+
+  get state(): CallState {
+    return this.current
+  }
+
+  /** The mesh's RTCPeerConnection to a participant, for diagnostics (stats); undefined when not connected. */
+  connectionTo(peerId: string): RTCPeerConnection | undefined {
+    return this.mesh?.connection(peerId)
+  }
+
+  subscribe(listener: (state: CallState) => void): () => void {
+    return this.emitter.on('change', listener)
+  }
+
+  /** Connects to a Moim server and lists its rooms (the lobby). */
+  async connect(serverUrl: string): Promise<Result<void>> {
+    this.closeMesh()
+    this.update({ ...INITIAL_STATE, server: 'connecting', chat: [] })
+    const connected = await this.client.connect(serverUrl)
+    if (!connected.ok) {
+      this.update({ server: 'closed', error: connected.error })
+      return connected
+    }
+    if (this.persist && this.client.serverUrl !== null) rememberServer(this.client.serverUrl)
+    const rooms = await this.client.listRooms()
+    this.update({ server: 'connected', rooms: rooms.ok ? rooms.value : [], error: null })
+    return ok()
+  }
+
+  /**
+   * Joins a room: starts local media if needed (a missing camera or a denied permission still joins,
+   * receive-only), connects to every peer, announces our audio/video state and loads the recent chat.
+   */
+  async join(request: JoinRequest): Promise<Result<void>> {
+    if (this.current.phase === 'in-call' || this.current.phase === 'joining') {
+      return this.fail('already-in-room', 'You are already in a room; leave it first.')
+    }
+    if (this.client.state !== 'connected') return this.fail('disconnected', 'Connect to a Moim server first.')
+    this.update({ phase: 'joining', error: null })
+    await this.media.start()
+    const joined = await this.client.join(request)
+    if (!joined.ok) {
+      this.update({ phase: 'lobby', error: joined.error })
+      return joined
+    }
+    this.enterRoom(joined.value, true)
+    await this.announce(true)
+    return ok()
+  }
+
+  /** Leaves the room and goes back to the lobby of the same server. */
+  async leave(): Promise<void> {
+    if (this.current.phase !== 'in-call' && this.current.phase !== 'joining') return
+    this.closeMesh()
+    this.update({ phase: 'lobby', self: null, room: null, participants: [], chat: [], error: null })
+    if (this.client.state === 'connected') {
+      await this.client.leave()
+      const rooms = await this.client.listRooms()
+      if (rooms.ok) this.update({ rooms: rooms.value })
+    }
+  }
+
+  /** Sends a chat message to the room. The text is plain text; the UI must render it as text. */
+  async sendChat(text: string): Promise<Result<void>> {
+    if (this.current.phase !== 'in-call') return this.fail('not-in-room', 'Join a room to chat.')
+    if (text.trim() === '') return err('invalid', 'The message is empty.')
+    const sent = await this.client.sendChat(text)
+    if (!sent.ok) {
+      this.update({ error: sent.error })
+      return sent
+    }
+    this.addChat({ kind: 'message', message: sent.value, self: true })
+    return ok()
+  }
+
+  async setMuted(muted: boolean): Promise<void> {
+    this.media.setMuted(muted)
+    await this.announce()
+  }
+
+  async setCameraOff(off: boolean): Promise<void> {
+    this.media.setCameraOff(off)
+    await this.announce()
+  }
+
+  /** Shares the screen instead of the camera; resolves false if the user cancelled the picker. */
+  async startScreenShare(): Promise<boolean> {
+    const started = await this.media.startScreenShare()
+    if (started) await this.announce()
+    return started
+  }
+
+  async stopScreenShare(): Promise<void> {
+    await this.media.stopScreenShare()
+    await this.announce()
+  }
+
+  /** Leaves everything: connections closed, devices released, listeners dropped. */
+  dispose(): void {
+    this.closeMesh()
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe()
+    this.media.setTrackHook(null)
+    this.media.stop()
+    this.client.dispose()
+    this.emitter.clear()
+  }
+
+  private listen(): void {
+    const c = this.client
+    this.unsubscribers.push(
+      c.on('state', (state, error) => this.onServerState(state, error)),
+      c.on('rooms:changed', (rooms) => this.update({ rooms })),
+      c.on('peer:joined', (peer) => this.onPeerJoined(peer)),
+      c.on('peer:left', ({ id }) => this.onPeerLeft(id)),
+      c.on('peer:updated', (peer) => this.onPeerUpdated(peer)),
+      c.on('signal', (message) => this.onSignal(message)),
+      c.on('chat:message', (message) => this.onChat(message)),
+      c.on('rejoined', (result) => this.onRejoined(result)),
+      // Our state follows the media (a camera unplugged with no other left turns video off for the others too).
+      this.media.subscribe(() => void this.announce())
+    )
+  }
+
+  private enterRoom(result: JoinResult, first: boolean): void {
+    this.closeMesh()
+    const mesh = new PeerMesh({
+      selfId: result.self.id,
+      iceServers: this.iceServers,
+      send: (request) => this.client.signal(request)
+    })
+    this.mesh = mesh
+    void mesh.setLocalTracks({ audio: this.media.audioTrack, video: this.media.videoTrack })
+    this.media.setTrackHook((kind, track) => mesh.replaceTrack(kind, track))
+    mesh.subscribe(() => this.syncMesh())
+    const participants: RemoteParticipant[] = result.peers.map((peer) => ({
+      peer,
+      stream: null,
+      connection: 'connecting'
+    }))
+    const history: ChatEntry[] = first
+      ? result.history.map((message) => ({ kind: 'message', message, self: false }))
+      : this.current.chat
+    this.update({
+      phase: 'in-call',
+      self: result.self,
+      room: result.room,
+      participants,
+      chat: history,
+      error: null
+    })
+    this.addSystem(first ? `You joined ${result.room.name}.` : 'Reconnected to the room.')
+    for (const peer of result.peers) mesh.addPeer(peer.id)
+  }
+
+  private onServerState(state: ServerConnectionState, error: CallError | null): void {
+    if (state === 'closed' && error !== null) {
+      // The host ended the room, or the connection could not be restored: the call is over.
+      const inRoom = this.current.phase === 'in-call' || this.current.phase === 'joining'
+      this.closeMesh()
+      this.update({
+        server: 'closed',
+        phase: inRoom || error.code === 'host-ended' ? 'ended' : this.current.phase,
+        participants: [],
+        error
+      })
+      return
+    }
+    if (state === 'reconnecting' && this.current.phase === 'in-call') {
+      this.addSystem('Connection to the server lost; reconnecting…')
+    }
+    this.update({ server: state })
+  }
+
+  private onRejoined(result: Result<JoinResult>): void {
+    if (this.current.phase !== 'in-call') return
+    if (!result.ok) {
+      this.closeMesh()
+      this.update({ phase: 'ended', participants: [], error: result.error })
+      return
+    }
+    // A new socket id: the others dropped our old connections, so the mesh starts over.
+    this.enterRoom(result.value, false)
+    void this.announce(true)
+  }
+
+  private onPeerJoined(peer: Peer): void {
+    if (this.current.phase !== 'in-call' || this.mesh === null) return
+    if (this.current.participants.some((p) => p.peer.id === peer.id)) return
+    this.update({
+      participants: [...this.current.participants, { peer, stream: null, connection: 'connecting' }]
+    })
+    this.addSystem(`${peer.name} joined.`)
+    this.mesh.addPeer(peer.id)
+  }
+
+  private onPeerLeft(id: string): void {
+    const leaving = this.current.participants.find((p) => p.peer.id === id)
+    if (leaving === undefined) return
+    this.mesh?.removePeer(id)
+    this.update({ participants: this.current.participants.filter((p) => p.peer.id !== id) })
+    this.addSystem(`${leaving.peer.name} left.`)
+  }
+
+  private onPeerUpdated(peer: Peer): void {
+    if (!this.current.participants.some((p) => p.peer.id === peer.id)) return
+    this.update({
+      participants: this.current.participants.map((p) => (p.peer.id === peer.id ? { ...p, peer } : p))
+    })
+  }
+
+  private onSignal(message: SignalMessage): void {
+    // Signals only from peers of our room that we know; a late signal from someone who left is dropped.
+    if (this.mesh === null || !this.current.participants.some((p) => p.peer.id === message.from)) return
+    void this.mesh.handleSignal(message)
+  }
+
+  private onChat(message: ChatMessage): void {
+    if (this.current.phase !== 'in-call') return
+    this.addChat({ kind: 'message', message, self: message.from === this.current.self?.id })
+  }
+
+  private syncMesh(): void {
+    const mesh = this.mesh
+    if (mesh === null) return
+    const byId = new Map(mesh.snapshot().map((p) => [p.id, p]))
+    let changed = false
+    const participants = this.current.participants.map((p) => {
+      const m = byId.get(p.peer.id)
+      if (m === undefined || (m.stream === p.stream && m.connection === p.connection)) return p
+      changed = true
+      return { ...p, stream: m.stream, connection: m.connection }
+    })
+    if (changed) this.update({ participants })
+  }
+
+  /** What the others should know about our media: sends it with `peer:update` when it differs from `self`. */
+  private desiredSelf(): Required<Pick<PeerUpdate, 'audio' | 'video' | 'screen'>> {
+    const media = this.media.state
+    return {
+      audio: this.media.audioTrack !== null && !media.muted,
+      video: media.sharingScreen || (this.media.videoTrack !== null && !media.cameraOff),
+      screen: media.sharingScreen
+    }
+  }
+
+  /**
+   * Sends our audio/video/screen state with `peer:update` when it differs from what was last sent. Media changes
+   * and the explicit setters both land here, so one change sends one update.
+   */
+  private announce(force = false): Promise<void> {
+    if (this.current.phase !== 'in-call') return Promise.resolve()
+    const wanted = this.desiredSelf()
+    const key = JSON.stringify(wanted)
+    if (!force && key === this.announced) return this.announcing
+    this.announced = key
+    this.announcing = this.client.update(wanted).then((result) => {
+      if (result.ok) this.update({ self: result.value })
+      else log.warn('peer:update failed', { code: result.error.code })
+    })
+    return this.announcing
+  }
+
+  private addSystem(text: string): void {
+    this.systemCounter += 1
+    this.addChat({ kind: 'system', id: `system-${this.systemCounter}`, text, ts: Date.now() })
+  }
+
+  private addChat(entry: ChatEntry): void {
+    this.update({ chat: [...this.current.chat, entry].slice(-MAX_CHAT_ENTRIES) })
+  }
+
+  private closeMesh(): void {
+    this.media.setTrackHook(null)
+    this.mesh?.close()
+    this.mesh = null
+  }
+
+  private fail(code: CallError['code'], message: string): Result<void> {
+    const error = { code, message }
+    this.update({ error })
+    return { ok: false, error }
+  }
+
+  private update(changes: Partial<CallState>): void {
+    this.current = Object.freeze({ ...this.current, ...changes })
+    this.emitter.emit('change', this.current)
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * What the user picked last time (name, devices, servers), kept in localStorage. Stored JSON is treated as
+ * untrusted: a corrupt or hand-edited value never breaks start-up, it just falls back to defaults field by field.
+ */
+import { LIMITS } from '../../../shared/protocol'
+
+export interface Preferences {
+  name: string
+  cameraId: string | null
+  cameraLabel: string | null
+  microphoneId: string | null
+  microphoneLabel: string | null
+  speakerId: string | null
+  speakerLabel: string | null
+  /** Server addresses used recently, most recent first. */
+  recentServers: string[]
+}
+
+export const PREFERENCES_KEY = 'moim.preferences.v1'
+/** How many recent servers are remembered. */
+export const MAX_RECENT_SERVERS = 8
+
+export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({
+  name: '',
+  cameraId: null,
+  cameraLabel: null,
+  microphoneId: null,
+  microphoneLabel: null,
+  speakerId: null,
+  speakerLabel: null,
+  recentServers: []
+})
+
+function stringOrNull(value: unknown, max = 512): string | null {
+  return typeof value === 'string' && value.length > 0 && value.length <= max ? value : null
+}
+
+/** Keeps only the fields of `raw` that have the right type; everything else takes its default. */
+export function parsePreferences(raw: unknown): Preferences {
+  const source =
+    typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {}
+  const servers = Array.isArray(source.recentServers) ? source.recentServers : []
+  return {
+    name: stringOrNull(source.name, LIMITS.name) ?? '',
+    cameraId: stringOrNull(source.cameraId),
+    cameraLabel: stringOrNull(source.cameraLabel),
+    microphoneId: stringOrNull(source.microphoneId),
+    microphoneLabel: stringOrNull(source.microphoneLabel),
+    speakerId: stringOrNull(source.speakerId),
+    speakerLabel: stringOrNull(source.speakerLabel),
+    recentServers: [
+      ...new Set(servers.filter((s): s is string => typeof s === 'string' && s.length > 0 && s.length <= 512))
+    ].slice(0, MAX_RECENT_SERVERS)
+  }
+}
+
+function storage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null
+  } catch {
+    // Access can throw (storage disabled, opaque origin); preferences are then just not remembered.
+    return null
+  }
+}
+
+/** Reads the stored preferences; corrupt JSON or a missing store gives the defaults. */
+export function loadPreferences(): Preferences {
+  const text = storage()?.getItem(PREFERENCES_KEY)
+  if (text === null || text === undefined) return parsePreferences(null)
+  try {
+    return parsePreferences(JSON.parse(text))
+  } catch {
+    return parsePreferences(null)
+  }
+}
+
+/** Merges `changes` into the stored preferences and returns the result. */
+export function savePreferences(changes: Partial<Preferences>): Preferences {
+  const next = parsePreferences({ ...loadPreferences(), ...changes })
+  try {
+    storage()?.setItem(PREFERENCES_KEY, JSON.stringify(next))
+  } catch {
+    // Quota exceeded or storage disabled: keep working with the in-memory value.
+  }
+  return next
+}
+
+/** Puts `server` first in the recent-servers list (deduplicated, bounded). */
+export function rememberServer(server: string): Preferences {
+  const current = loadPreferences()
+  return savePreferences({ recentServers: [server, ...current.recentServers.filter((s) => s !== server)] })
+}

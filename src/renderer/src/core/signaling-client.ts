@@ -1,0 +1,367 @@
+/**
+ * The renderer's side of signaling protocol v1: one Socket.IO connection (websocket only) to a Moim server, every
+ * request an ack with a deadline mapped to a Result, and the connection's life (probe, reconnect, host ending the
+ * room) reported as ServerConnectionState.
+ */
+import { io } from 'socket.io-client'
+import type { Socket } from 'socket.io-client'
+import { createLogger } from '../../../shared/logger'
+import { ERROR_MESSAGES, PROTOCOL_VERSION } from '../../../shared/protocol'
+import type {
+  Ack,
+  ChatMessage,
+  ClientToServerEvents,
+  ErrorCode,
+  JoinRequest,
+  JoinResult,
+  Peer,
+  PeerUpdate,
+  RoomInfo,
+  ServerToClientEvents,
+  SignalRequest
+} from '../../../shared/protocol'
+import { Emitter } from './emitter'
+import { err, ok } from './result'
+import type { Result } from './result'
+import type { CallError, ServerConnectionState } from './types'
+
+const log = createLogger('signaling-client')
+
+export type MoimClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+
+export interface SignalingClientOptions {
+  /** Deadline for each request's ack (default 8 s). */
+  requestTimeoutMs?: number
+  /** Deadline for the `/moim.json` probe and for opening the socket (default 6 s). */
+  connectTimeoutMs?: number
+  /** Reconnection attempts after the connection drops, before giving up (default 15). */
+  reconnectionAttempts?: number
+}
+
+/** What a SignalingClient tells its owner, besides the server's own events. */
+export type SignalingClientEvents = ServerToClientEvents & {
+  /** The connection state changed; `error` says why when it is 'closed' or 'reconnecting' for a reason. */
+  state: (state: ServerConnectionState, error: CallError | null) => void
+  /** After a reconnection the client joined its room again (new socket id, so a new `self`), or could not. */
+  rejoined: (result: Result<JoinResult>) => void
+}
+
+const SERVER_EVENTS = [
+  'peer:joined',
+  'peer:left',
+  'peer:updated',
+  'signal',
+  'chat:message',
+  'rooms:changed',
+  'server:closing'
+] as const satisfies readonly (keyof ServerToClientEvents)[]
+
+/**
+ * Turns what a user typed ("192.168.1.20:47100", "http://host:port/?room=x") into the server's origin URL, or null
+ * when it is not a usable http(s) address.
+ */
+export function normalizeServerUrl(input: string): string | null {
+  const trimmed = input.trim()
+  if (trimmed === '') return null
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`
+  try {
+    const url = new URL(withScheme)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null
+    return url.origin
+  } catch {
+    return null
+  }
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')
+}
+
+export class SignalingClient {
+  private readonly emitter = new Emitter<SignalingClientEvents>()
+  private readonly requestTimeoutMs: number
+  private readonly connectTimeoutMs: number
+  private readonly reconnectionAttempts: number
+  private socket: MoimClientSocket | null = null
+  private currentState: ServerConnectionState = 'idle'
+  /** The last successful join, replayed after a reconnection. */
+  private joined: JoinRequest | null = null
+  /** Set when the server announced `server:closing`, so the disconnect that follows is read as the host ending. */
+  private hostEnded = false
+  private url: string | null = null
+
+  constructor(options: SignalingClientOptions = {}) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 8_000
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 6_000
+    this.reconnectionAttempts = options.reconnectionAttempts ?? 15
+  }
+
+  get state(): ServerConnectionState {
+    return this.currentState
+  }
+
+  /** This connection's peer id (the socket id), or undefined while not connected. */
+  get id(): string | undefined {
+    return this.socket?.id
+  }
+
+  /** The origin of the server this client connects to, once `connect` has been called with a valid address. */
+  get serverUrl(): string | null {
+    return this.url
+  }
+
+  on<E extends keyof SignalingClientEvents>(event: E, listener: SignalingClientEvents[E]): () => void {
+    return this.emitter.on(event, listener)
+  }
+
+  /**
+   * Probes `GET <server>/moim.json`, then opens the socket. Tells apart an address where nothing listens
+   * ('unreachable'), one that does not answer in time ('timeout') and a web server that is not Moim ('not-moim').
+   */
+  async connect(serverUrl: string): Promise<Result<void>> {
+    const base = normalizeServerUrl(serverUrl)
+    if (base === null) {
+      return err('invalid', `"${serverUrl}" is not a server address. Use an address like 192.168.1.20:47100.`)
+    }
+    this.disconnect()
+    this.url = base
+    this.hostEnded = false
+    this.setState('connecting', null)
+
+    const probe = await this.probe(base)
+    if (!probe.ok) {
+      this.setState('closed', probe.error)
+      return probe
+    }
+
+    const socket: MoimClientSocket = io(base, {
+      transports: ['websocket'],
+      autoConnect: false,
+      reconnection: true,
+      reconnectionAttempts: this.reconnectionAttempts,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4_000,
+      timeout: this.connectTimeoutMs,
+      // A fresh Manager per client: two clients in one page (tests) must not share one connection.
+      forceNew: true
+    })
+    this.socket = socket
+
+    const opened = await new Promise<Result<void>>((resolve) => {
+      const onConnect = (): void => {
+        socket.off('connect_error', onError)
+        resolve(ok())
+      }
+      const onError = (error: Error): void => {
+        socket.off('connect', onConnect)
+        resolve(
+          err(
+            'unreachable',
+            `The Moim server at ${base} answered, but its realtime connection could not be opened (${error.message}).`
+          )
+        )
+      }
+      socket.once('connect', onConnect)
+      socket.once('connect_error', onError)
+      socket.connect()
+    })
+    if (!opened.ok || this.socket !== socket) {
+      socket.removeAllListeners()
+      socket.disconnect()
+      if (this.socket === socket) this.socket = null
+      const error = opened.ok
+        ? { code: 'disconnected' as const, message: 'Connection replaced.' }
+        : opened.error
+      this.setState('closed', error)
+      return { ok: false, error }
+    }
+    this.attach(socket)
+    this.setState('connected', null)
+    log.info('connected', { server: base, id: socket.id })
+    return ok()
+  }
+
+  /** Closes the connection on purpose: no reconnection, state 'closed' without an error. */
+  disconnect(): void {
+    const socket = this.socket
+    this.socket = null
+    this.joined = null
+    if (socket !== null) {
+      socket.removeAllListeners()
+      socket.io.removeAllListeners()
+      socket.disconnect()
+      this.setState('closed', null)
+    }
+  }
+
+  /** Disconnects and drops every listener. */
+  dispose(): void {
+    this.disconnect()
+    this.emitter.clear()
+  }
+
+  async join(request: JoinRequest): Promise<Result<JoinResult>> {
+    const result = await this.request<JoinResult>((s) => s.emitWithAck('room:join', request))
+    if (result.ok) this.joined = { ...request }
+    return result
+  }
+
+  async leave(): Promise<Result<void>> {
+    this.joined = null
+    const result = await this.request((s) => s.emitWithAck('room:leave'))
+    return result.ok ? ok() : result
+  }
+
+  async listRooms(): Promise<Result<RoomInfo[]>> {
+    const result = await this.request<{ rooms: RoomInfo[] }>((s) => s.emitWithAck('rooms:list'))
+    return result.ok ? ok(result.value.rooms) : result
+  }
+
+  async signal(request: SignalRequest): Promise<Result<void>> {
+    const result = await this.request((s) => s.emitWithAck('signal', request))
+    return result.ok ? ok() : result
+  }
+
+  async sendChat(text: string): Promise<Result<ChatMessage>> {
+    const result = await this.request<{ message: ChatMessage }>((s) => s.emitWithAck('chat:send', { text }))
+    return result.ok ? ok(result.value.message) : result
+  }
+
+  async update(update: PeerUpdate): Promise<Result<Peer>> {
+    const result = await this.request<{ self: Peer }>((s) => s.emitWithAck('peer:update', update))
+    return result.ok ? ok(result.value.self) : result
+  }
+
+  private async probe(base: string): Promise<Result<void>> {
+    let response: Response
+    try {
+      response = await fetch(`${base}/moim.json`, {
+        signal: AbortSignal.timeout(this.connectTimeoutMs),
+        cache: 'no-store'
+      })
+    } catch (error) {
+      if (isTimeout(error)) {
+        return err(
+          'timeout',
+          `The server at ${base} did not answer within ${this.connectTimeoutMs / 1000} s.`
+        )
+      }
+      // A web server that is not Moim sends no CORS header, which fails the same way as a refused connection.
+      // An opaque no-cors request succeeds only if something actually answered.
+      const answered = await fetch(`${base}/moim.json`, {
+        mode: 'no-cors',
+        signal: AbortSignal.timeout(this.connectTimeoutMs),
+        cache: 'no-store'
+      }).then(
+        () => true,
+        () => false
+      )
+      if (answered) return err('not-moim', `The server at ${base} answered, but it is not a Moim server.`)
+      return err(
+        'unreachable',
+        `Nothing answered at ${base}. Check the address and that the host is running.`
+      )
+    }
+    let identity: unknown
+    try {
+      identity = response.ok ? await response.json() : null
+    } catch {
+      identity = null
+    }
+    const app = (identity as { app?: unknown } | null)?.app
+    const protocol = (identity as { protocol?: unknown } | null)?.protocol
+    if (app !== 'moim') return err('not-moim', `The server at ${base} answered, but it is not a Moim server.`)
+    if (protocol !== PROTOCOL_VERSION) {
+      return err(
+        'not-moim',
+        `The Moim server at ${base} speaks protocol ${String(protocol)}; this app speaks ${PROTOCOL_VERSION}. Update the older one.`
+      )
+    }
+    return ok()
+  }
+
+  private attach(socket: MoimClientSocket): void {
+    for (const event of SERVER_EVENTS) {
+      socket.on(event, ((...args: unknown[]) =>
+        (this.emitter.emit as (e: string, ...a: unknown[]) => void)(event, ...args)) as never)
+    }
+    socket.on('server:closing', ({ reason }) => {
+      log.info('server closing', { reason })
+      this.hostEnded = true
+    })
+    socket.on('disconnect', (reason) => {
+      if (this.socket !== socket) return
+      if (this.hostEnded) {
+        this.closeWith({ code: 'host-ended', message: 'The host ended the room.' })
+      } else if (reason === 'io server disconnect') {
+        this.closeWith({ code: 'disconnected', message: 'The server closed the connection.' })
+      } else {
+        log.warn('connection lost, reconnecting', { reason })
+        this.setState('reconnecting', null)
+      }
+    })
+    socket.io.on('reconnect_failed', () => {
+      if (this.socket !== socket) return
+      this.closeWith({
+        code: 'disconnected',
+        message: 'The connection to the server was lost and could not be restored.'
+      })
+    })
+    socket.on('connect', () => {
+      // The first 'connect' was awaited in connect(); this one follows a reconnection.
+      if (this.socket !== socket || this.currentState !== 'reconnecting') return
+      log.info('reconnected', { id: socket.id })
+      this.setState('connected', null)
+      const again = this.joined
+      if (again === null) return
+      void this.join(again).then((result) => {
+        if (!result.ok) this.joined = null
+        this.emitter.emit('rejoined', result)
+      })
+    })
+  }
+
+  private closeWith(error: CallError): void {
+    const socket = this.socket
+    this.socket = null
+    this.joined = null
+    if (socket !== null) {
+      socket.removeAllListeners()
+      socket.io.removeAllListeners()
+      socket.disconnect()
+    }
+    this.setState('closed', error)
+  }
+
+  private setState(state: ServerConnectionState, error: CallError | null): void {
+    if (state === this.currentState && error === null) return
+    this.currentState = state
+    this.emitter.emit('state', state, error)
+  }
+
+  /** Sends one request with a deadline; ack timeout and protocol errors become a CallError. */
+  private async request<T extends object = object>(
+    send: (socket: ReturnType<MoimClientSocket['timeout']>) => Promise<Ack<T>>
+  ): Promise<Result<T>> {
+    const socket = this.socket
+    if (socket === null || this.currentState === 'closed') {
+      return err('disconnected', 'Not connected to a Moim server.')
+    }
+    let response: Ack<T>
+    try {
+      response = await send(socket.timeout(this.requestTimeoutMs))
+    } catch {
+      return err('timeout', `The server did not answer within ${this.requestTimeoutMs / 1000} s.`)
+    }
+    if (typeof response !== 'object' || response === null)
+      return err('invalid', 'The server sent a malformed answer.')
+    if (!response.ok) {
+      const code: ErrorCode = response.error?.code ?? 'invalid'
+      return err(code, response.error?.message || ERROR_MESSAGES[code] || 'The request failed.')
+    }
+    // The payload is the ack without its `ok` flag.
+    const value: Record<string, unknown> = { ...response }
+    delete value.ok
+    return ok(value as unknown as T)
+  }
+}
