@@ -1,0 +1,291 @@
+import { LitElement, css, html, nothing } from 'lit'
+import { customElement, state } from 'lit/decorators.js'
+import { Task, TaskStatus } from '@lit/task'
+import { createLogger } from '../../../shared/logger'
+import { Call } from '../core/call'
+import { loadPreferences, savePreferences } from '../core/preferences'
+import type { Result } from '../core/result'
+import type { CallError, CallState, MediaState } from '../core/types'
+import { StoreController } from '../controllers/store-controller'
+import { canHost, pageRoom, pageServerUrl, platform } from '../platform'
+import type { JoinRequestDetail } from './events'
+import { sharedStyles } from './shared.styles'
+import './moim-call-view'
+import './moim-ended-view'
+import './moim-lobby'
+
+const log = createLogger('app')
+
+/** What the page's URL asks for: `?room=ROOM` fills the lobby, `?room=ROOM&name=NAME` joins at once. */
+export interface UrlIntent {
+  room: string | null
+  name: string | null
+}
+
+/** Reads `?room=` and `?name=` from a query string; blank values count as absent. */
+export function readUrlIntent(search: string): UrlIntent {
+  const params = new URLSearchParams(search)
+  const value = (key: string) => params.get(key)?.trim() || null
+  return { room: value('room'), name: value('name') }
+}
+
+const ENDED_TEXT: Partial<Record<CallError['code'], { heading: string; detail: string }>> = {
+  'host-ended': {
+    heading: 'The host ended the room',
+    detail: 'Everyone was disconnected. You can join another room from the lobby.'
+  },
+  disconnected: {
+    heading: 'Lost the connection',
+    detail: 'The server could not be reached again. Check the network, then join from the lobby.'
+  }
+}
+
+/**
+ * The app shell: owns the Call, follows its phase (lobby -> joining -> in call -> ended) and turns the
+ * components' events into calls on the core. When the page was served by a Moim server that server is used,
+ * `?room=` fills the lobby and `?room=&name=` joins straight away with the default devices (invite links).
+ */
+@customElement('moim-app')
+export class MoimApp extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+        min-height: 0;
+      }
+
+      .top {
+        display: flex;
+        align-items: center;
+        gap: 0.6rem;
+        padding: 0.9rem 1.25rem 0;
+      }
+
+      .brand {
+        margin: 0;
+        font-size: 1.25rem;
+        font-weight: 700;
+        letter-spacing: 0.01em;
+      }
+
+      .tagline {
+        color: var(--_muted-text);
+        font-size: 0.9rem;
+      }
+
+      main {
+        flex: 1;
+        min-height: 0;
+        padding: 1rem 1.25rem 1.25rem;
+        overflow: auto;
+      }
+
+      main.call {
+        overflow: hidden;
+      }
+
+      .host {
+        max-width: 980px;
+        margin: 1.5rem auto 0;
+      }
+    `
+  ]
+
+  private readonly _call = new Call()
+  private readonly _callState = new StoreController<CallState>(this, this._call)
+  private readonly _mediaState = new StoreController<MediaState>(this, this._call.media)
+
+  /** The server this page came from, or null in the desktop app (the user types one). */
+  private readonly _pageServer = pageServerUrl()
+  private readonly _intent = readUrlIntent(globalThis.location?.search ?? '')
+  private readonly _preferences = loadPreferences()
+  /** The server the Call is connected (or connecting) to, and that attempt, so a join reuses it. */
+  private _connectedUrl: string | null = null
+  private _connecting: Promise<Result<void>> | null = null
+
+  /** The user left the "ended" view; show the lobby until the next join. */
+  @state() private _endedDismissed = false
+
+  @state() private _chatError: string | null = null
+
+  /** Joining: connect to the server if needed, then join the room. Its status drives the lobby's busy state. */
+  private readonly _join = new Task(this, {
+    autoRun: false,
+    task: async ([request]: [JoinRequestDetail]): Promise<Result<void>> => {
+      const url = request.serverUrl ?? this._pageServer
+      if (!url) return { ok: false, error: { code: 'invalid', message: 'Enter the host’s address.' } }
+      const connected = await this._ensureConnected(url)
+      if (!connected.ok) return connected
+      const joined = await this._call.join({
+        room: request.room,
+        name: request.name,
+        ...(request.password ? { password: request.password } : {})
+      })
+      if (joined.ok) {
+        savePreferences({ name: request.name })
+        if (request.serverUrl) void platform.recent.add({ address: request.serverUrl, room: request.room })
+      }
+      return joined
+    }
+  })
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    // Preview and level meter in the lobby; LocalMedia opens the remembered devices, or the defaults.
+    void this._call.media.start()
+    if (this._pageServer) {
+      const { room, name } = this._intent
+      if (room && name) this._startJoin({ room, name, serverUrl: this._pageServer })
+      else void this._connect(this._pageServer)
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this._call.dispose()
+  }
+
+  private _connect(url: string): Promise<Result<void>> {
+    this._connectedUrl = url
+    const attempt = this._call.connect(url).then((result) => {
+      if (!result.ok) log.warn('could not connect', { url, code: result.error.code })
+      return result
+    })
+    this._connecting = attempt
+    return attempt
+  }
+
+  /** Reuses the connection (or the attempt under way) to `url`; connects again when it failed or dropped. */
+  private async _ensureConnected(url: string): Promise<Result<void>> {
+    if (this._connectedUrl === url && this._connecting) {
+      const previous = await this._connecting
+      if (previous.ok && this._call.state.server === 'connected') return previous
+    }
+    return this._connect(url)
+  }
+
+  private _startJoin(request: JoinRequestDetail): void {
+    this._endedDismissed = false
+    void this._join.run([request])
+  }
+
+  private _onJoin(event: CustomEvent<JoinRequestDetail>): void {
+    this._startJoin(event.detail)
+  }
+
+  private _onServerChange(event: CustomEvent<{ serverUrl: string }>): void {
+    if (event.detail.serverUrl !== this._connectedUrl) void this._connect(event.detail.serverUrl)
+  }
+
+  private _onSelectDevice(
+    event: CustomEvent<{ kind: 'camera' | 'microphone' | 'speaker'; id: string }>
+  ): void {
+    const { kind, id } = event.detail
+    const media = this._call.media
+    if (kind === 'camera') void media.selectCamera(id)
+    else if (kind === 'microphone') void media.selectMicrophone(id)
+    else media.selectSpeaker(id)
+  }
+
+  private _onToggleMute(): void {
+    this._call.setMuted(!this._mediaState.value.muted)
+  }
+
+  private _onToggleCamera(): void {
+    this._call.setCameraOff(!this._mediaState.value.cameraOff)
+  }
+
+  private _onToggleScreen(): void {
+    if (this._mediaState.value.sharingScreen) void this._call.stopScreenShare()
+    else void this._call.startScreenShare()
+  }
+
+  private async _onSendChat(event: CustomEvent<{ text: string }>): Promise<void> {
+    const result = await this._call.sendChat(event.detail.text)
+    this._chatError = result.ok ? null : result.error.message
+  }
+
+  private _onLeave(): void {
+    void this._call.leave()
+    this._chatError = null
+  }
+
+  private _onBackToLobby(): void {
+    this._endedDismissed = true
+    // Reconnect to the page's server so the lobby lists its rooms again (and says so if it is gone).
+    if (this._pageServer) void this._connect(this._pageServer)
+  }
+
+  private _renderLobby(state: CallState, media: MediaState) {
+    const joining = this._join.status === TaskStatus.PENDING || state.phase === 'joining'
+    const joinResult = this._join.status === TaskStatus.COMPLETE ? this._join.value : undefined
+    // After "Back to lobby" the ended call's reason is old news; a new failure replaces it.
+    const stale = state.phase === 'ended'
+    const error = joinResult && !joinResult.ok ? joinResult.error : stale ? null : state.error
+    return html`
+      <moim-lobby
+        ?show-server=${this._pageServer === null}
+        .name=${this._intent.name ?? this._preferences.name}
+        .room=${this._intent.room ?? pageRoom() ?? ''}
+        .rooms=${state.rooms}
+        .media=${media}
+        .levelSource=${this._levelSource}
+        .error=${joining ? null : error}
+        ?busy=${joining}
+        @moim-join=${this._onJoin}
+        @moim-server-change=${this._onServerChange}
+        @moim-select-device=${this._onSelectDevice}
+      ></moim-lobby>
+      ${canHost() ? html`<div class="host"><moim-host-panel></moim-host-panel></div>` : nothing}
+    `
+  }
+
+  private readonly _levelSource = (): number => this._call.media.audioLevel()
+
+  override render() {
+    const state = this._callState.value
+    const media = this._mediaState.value
+    if (state.phase === 'in-call') {
+      return html`<main class="call">
+        <moim-call-view
+          .state=${state}
+          .media=${media}
+          ?can-share-screen=${typeof navigator.mediaDevices?.getDisplayMedia === 'function'}
+          .chatError=${this._chatError}
+          @moim-toggle-mute=${this._onToggleMute}
+          @moim-toggle-camera=${this._onToggleCamera}
+          @moim-toggle-screen=${this._onToggleScreen}
+          @moim-select-device=${this._onSelectDevice}
+          @moim-send-chat=${this._onSendChat}
+          @moim-leave=${this._onLeave}
+        ></moim-call-view>
+      </main>`
+    }
+    const header = html`<header class="top">
+      <h1 class="brand">Moim</h1>
+      <span class="tagline">a room on your own network</span>
+    </header>`
+    if (state.phase === 'ended' && !this._endedDismissed) {
+      const text = (state.error && ENDED_TEXT[state.error.code]) ?? ENDED_TEXT['host-ended']!
+      return html`${header}
+        <main>
+          <moim-ended-view
+            .heading=${text.heading}
+            .detail=${text.detail}
+            @moim-back-to-lobby=${this._onBackToLobby}
+          ></moim-ended-view>
+        </main>`
+    }
+    return html`${header}
+      <main>${this._renderLobby(state, media)}</main>`
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'moim-app': MoimApp
+  }
+}

@@ -1,0 +1,222 @@
+import { LitElement, css, html, nothing } from 'lit'
+import { customElement, property } from 'lit/decorators.js'
+import type { MediaState } from '../core/types'
+import { KeyboardShortcutsController } from '../controllers/keyboard-shortcuts-controller'
+import { fire } from './events'
+import { sharedStyles } from './shared.styles'
+import { cameraIcon, cameraOffIcon, chatIcon, leaveIcon, micIcon, micOffIcon, screenIcon } from './icons'
+import './moim-device-picker'
+
+/**
+ * The call's control bar: microphone and camera toggles (also on the M and V keys when focus is not in a text
+ * field), device selects, screen sharing, the chat toggle with its unread count, and Leave.
+ * Toggles announce their state with `aria-pressed`; the component only reports intents, the app applies them.
+ *
+ * @fires moim-toggle-mute - the user wants the microphone muted or unmuted
+ * @fires moim-toggle-camera - the user wants the camera off or on
+ * @fires moim-toggle-screen - the user wants to start or stop sharing the screen
+ * @fires moim-toggle-chat - the user wants the chat panel shown or hidden
+ * @fires moim-leave - the user wants to leave the call
+ * @fires moim-select-device - from the device selects
+ * @csspart bar - the toolbar
+ */
+@customElement('moim-call-controls')
+export class MoimCallControls extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+      }
+
+      .bar {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        justify-content: center;
+        gap: 0.75rem 1.25rem;
+        padding: 0.75rem 1rem;
+        background: var(--_surface);
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+      }
+
+      .group {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+      }
+
+      .toggle {
+        position: relative;
+        display: inline-grid;
+        place-items: center;
+        width: 2.9rem;
+        height: 2.9rem;
+        padding: 0;
+        border-radius: 50%;
+      }
+
+      .toggle[aria-pressed='true'] {
+        background: color-mix(in srgb, var(--_danger) 22%, var(--_surface-2));
+        border-color: color-mix(in srgb, var(--_danger) 70%, transparent);
+      }
+
+      .toggle.on[aria-pressed='true'] {
+        background: color-mix(in srgb, var(--_accent) 25%, var(--_surface-2));
+        border-color: var(--_accent);
+      }
+
+      .leave {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4rem;
+        border-radius: 999px;
+        padding: 0.6rem 1.1rem;
+      }
+
+      .badge {
+        position: absolute;
+        top: -0.3rem;
+        right: -0.3rem;
+        min-width: 1.3rem;
+        height: 1.3rem;
+        padding: 0 0.3rem;
+        border-radius: 999px;
+        background: var(--_accent);
+        color: var(--_accent-text);
+        font-size: 0.75rem;
+        font-weight: 700;
+        line-height: 1.3rem;
+        text-align: center;
+      }
+    `
+  ]
+
+  /** The microphone is muted. */
+  @property({ type: Boolean }) muted = false
+
+  /** The camera is off. */
+  @property({ type: Boolean, attribute: 'camera-off' }) cameraOff = false
+
+  /** The screen is being shared. */
+  @property({ type: Boolean, attribute: 'sharing-screen' }) sharingScreen = false
+
+  /** Screen sharing is possible here (getDisplayMedia exists); hides the button otherwise. */
+  @property({ type: Boolean, attribute: 'can-share-screen' }) canShareScreen = false
+
+  /** The chat panel is open. */
+  @property({ type: Boolean, attribute: 'chat-open' }) chatOpen = false
+
+  /** Messages that arrived while the chat was closed. */
+  @property({ type: Number }) unread = 0
+
+  /** Devices for the selects; null hides nothing but leaves them empty. */
+  @property({ attribute: false }) media: MediaState | null = null
+
+  constructor() {
+    super()
+    new KeyboardShortcutsController(this, {
+      m: () => this._onMuteClick(),
+      v: () => this._onCameraClick()
+    })
+  }
+
+  private _onMuteClick(): void {
+    fire(this, 'moim-toggle-mute')
+  }
+
+  private _onCameraClick(): void {
+    fire(this, 'moim-toggle-camera')
+  }
+
+  private _onScreenClick(): void {
+    fire(this, 'moim-toggle-screen')
+  }
+
+  private _onChatClick(): void {
+    fire(this, 'moim-toggle-chat')
+  }
+
+  private _onLeaveClick(): void {
+    fire(this, 'moim-leave')
+  }
+
+  override render() {
+    const unreadText = this.unread === 1 ? '1 unread message' : `${this.unread} unread messages`
+    return html`
+      <div class="bar" role="toolbar" aria-label="Call controls" part="bar">
+        <div class="group">
+          <button
+            class="toggle"
+            aria-pressed=${this.muted ? 'true' : 'false'}
+            title=${this.muted ? 'Unmute microphone (M)' : 'Mute microphone (M)'}
+            aria-keyshortcuts="M"
+            @click=${this._onMuteClick}
+          >
+            ${this.muted ? micOffIcon : micIcon}
+            <span class="visually-hidden">${this.muted ? 'Unmute microphone' : 'Mute microphone'}</span>
+          </button>
+          <button
+            class="toggle"
+            aria-pressed=${this.cameraOff ? 'true' : 'false'}
+            title=${this.cameraOff ? 'Turn camera on (V)' : 'Turn camera off (V)'}
+            aria-keyshortcuts="V"
+            @click=${this._onCameraClick}
+          >
+            ${this.cameraOff ? cameraOffIcon : cameraIcon}
+            <span class="visually-hidden">${this.cameraOff ? 'Turn camera on' : 'Turn camera off'}</span>
+          </button>
+          ${
+            this.canShareScreen
+              ? html`<button
+                  class="toggle on"
+                  aria-pressed=${this.sharingScreen ? 'true' : 'false'}
+                  title=${this.sharingScreen ? 'Stop sharing screen' : 'Share screen'}
+                  @click=${this._onScreenClick}
+                >
+                  ${screenIcon}
+                  <span class="visually-hidden"
+                    >${this.sharingScreen ? 'Stop sharing screen' : 'Share screen'}</span
+                  >
+                </button>`
+              : nothing
+          }
+        </div>
+        <moim-device-picker compact .media=${this.media}></moim-device-picker>
+        <div class="group">
+          <button
+            class="toggle on"
+            aria-label="Chat"
+            aria-pressed=${this.chatOpen ? 'true' : 'false'}
+            aria-expanded=${this.chatOpen ? 'true' : 'false'}
+            aria-describedby="unread"
+            title="Chat"
+            @click=${this._onChatClick}
+          >
+            ${chatIcon}
+            ${
+              this.unread > 0 && !this.chatOpen
+                ? html`<span class="badge" aria-hidden="true"
+                    >${this.unread > 99 ? '99+' : this.unread}</span
+                  >`
+                : nothing
+            }
+          </button>
+          <span id="unread" class="visually-hidden"
+            >${this.unread > 0 && !this.chatOpen ? unreadText : ''}</span
+          >
+          <button class="danger leave" @click=${this._onLeaveClick}>
+            ${leaveIcon}<span>Leave call</span>
+          </button>
+        </div>
+      </div>
+    `
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'moim-call-controls': MoimCallControls
+  }
+}

@@ -1,0 +1,205 @@
+import { LitElement, css, html, nothing } from 'lit'
+import type { PropertyValues } from 'lit'
+import { customElement, property, state } from 'lit/decorators.js'
+import type { CallState, ChatEntry, MediaState } from '../core/types'
+import { MediaQueryController } from '../controllers/media-query-controller'
+import { sharedStyles } from './shared.styles'
+import { lockIcon } from './icons'
+import type { SelfView } from './moim-video-grid'
+import './moim-call-controls'
+import './moim-chat-panel'
+import './moim-video-grid'
+
+/** Chat opens by default on windows at least this wide, where it fits beside the grid. */
+export const WIDE_WINDOW_QUERY = '(min-width: 1200px)'
+
+function countIncoming(entries: ChatEntry[]): number {
+  let count = 0
+  for (const entry of entries) if (entry.kind === 'message' && !entry.self) count++
+  return count
+}
+
+/**
+ * The call: a header with the room, the video grid, the chat panel (open by default on wide windows; counts
+ * unread messages while closed) and the control bar. Shows the server connection and media notices.
+ * Pure view of `state` and `media`: every intent bubbles up as an event from the controls and the chat.
+ *
+ * @csspart main - the grid and chat area
+ */
+@customElement('moim-call-view')
+export class MoimCallView extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: grid;
+        grid-template-rows: auto auto minmax(0, 1fr) auto;
+        gap: 0.75rem;
+        height: 100%;
+        min-height: 0;
+      }
+
+      header {
+        display: flex;
+        align-items: center;
+        gap: 0.75rem;
+        min-width: 0;
+      }
+
+      h1 {
+        margin: 0;
+        font-size: 1.1rem;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+
+      .people {
+        color: var(--_muted-text);
+        font-size: 0.9rem;
+        white-space: nowrap;
+      }
+
+      .messages {
+        display: grid;
+        gap: 0.5rem;
+      }
+
+      .messages:empty {
+        display: none;
+      }
+
+      .main {
+        position: relative;
+        display: grid;
+        grid-template-columns: minmax(0, 1fr);
+        gap: 0.75rem;
+        min-height: 0;
+      }
+
+      .main.with-chat {
+        grid-template-columns: minmax(0, 1fr) minmax(280px, 340px);
+      }
+
+      moim-video-grid {
+        height: 100%;
+      }
+
+      /* Narrow window: the chat covers the grid instead of squeezing it. */
+      @media (max-width: 760px) {
+        .main.with-chat {
+          grid-template-columns: minmax(0, 1fr);
+        }
+
+        moim-chat-panel {
+          position: absolute;
+          inset: 0;
+          z-index: 1;
+        }
+      }
+    `
+  ]
+
+  /** The call's state (from Call). */
+  @property({ attribute: false }) state!: CallState
+
+  /** Local media state (from LocalMedia). */
+  @property({ attribute: false }) media!: MediaState
+
+  /** Screen sharing is available here. */
+  @property({ type: Boolean, attribute: 'can-share-screen' }) canShareScreen = false
+
+  /** Why the last chat message could not be sent, or null. */
+  @property({ attribute: false }) chatError: string | null = null
+
+  private readonly _wide = new MediaQueryController(this, WIDE_WINDOW_QUERY)
+
+  @state() private _chatOpen = this._wide.matches
+
+  /** Incoming messages the user has seen (all of them while the chat is open). History counts as seen. */
+  private _seen = -1
+
+  constructor() {
+    super()
+    this.addEventListener('moim-toggle-chat', this._onToggleChat)
+  }
+
+  /** Whether the chat panel is open. */
+  get chatOpen(): boolean {
+    return this._chatOpen
+  }
+
+  /** Messages from others that arrived while the chat was closed. */
+  get unread(): number {
+    return Math.max(0, countIncoming(this.state?.chat ?? []) - this._seen)
+  }
+
+  protected override willUpdate(_changed: PropertyValues<this>): void {
+    const incoming = countIncoming(this.state?.chat ?? [])
+    if (this._seen < 0 || this._chatOpen) this._seen = incoming
+  }
+
+  private readonly _onToggleChat = (): void => {
+    this._chatOpen = !this._chatOpen
+    if (this._chatOpen) {
+      void this.updateComplete.then(() => this.renderRoot.querySelector('moim-chat-panel')?.focus())
+    }
+  }
+
+  override render() {
+    const { state, media } = this
+    const room = state.room
+    const people = state.participants.length + 1
+    const self: SelfView = {
+      name: state.self?.name ?? 'You',
+      stream: media.localStream,
+      muted: media.muted,
+      cameraOff: media.cameraOff || (!media.localStream?.getVideoTracks().length && !media.sharingScreen),
+      sharingScreen: media.sharingScreen
+    }
+    return html`
+      <header>
+        <h1>${room?.name ?? ''}</h1>
+        ${room?.locked ? html`${lockIcon}<span class="visually-hidden">Password protected</span>` : nothing}
+        <span class="people">${people === 1 ? 'Just you' : `${people} people`}</span>
+      </header>
+      <div class="messages">
+        ${
+          state.server === 'reconnecting'
+            ? html`<p class="notice" role="status">Lost the connection to the server. Reconnecting…</p>`
+            : nothing
+        }
+        ${state.error ? html`<p class="alert" role="alert">${state.error.message}</p>` : nothing}
+        ${media.notice ? html`<p class="notice" role="status">${media.notice}</p>` : nothing}
+        ${media.error ? html`<p class="alert" role="alert">${media.error.message}</p>` : nothing}
+      </div>
+      <div class="main ${this._chatOpen ? 'with-chat' : ''}" part="main">
+        <moim-video-grid
+          .self=${self}
+          .participants=${state.participants}
+          .speakerId=${media.speakerId}
+        ></moim-video-grid>
+        ${
+          this._chatOpen
+            ? html`<moim-chat-panel .entries=${state.chat} .sendError=${this.chatError}></moim-chat-panel>`
+            : nothing
+        }
+      </div>
+      <moim-call-controls
+        .muted=${media.muted}
+        .cameraOff=${media.cameraOff}
+        .sharingScreen=${media.sharingScreen}
+        .canShareScreen=${this.canShareScreen}
+        .chatOpen=${this._chatOpen}
+        .unread=${this.unread}
+        .media=${media}
+      ></moim-call-controls>
+    `
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'moim-call-view': MoimCallView
+  }
+}

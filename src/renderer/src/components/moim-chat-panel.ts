@@ -1,0 +1,194 @@
+import { LitElement, css, html, nothing } from 'lit'
+import type { PropertyValues } from 'lit'
+import { customElement, property, query, state } from 'lit/decorators.js'
+import { repeat } from 'lit/directives/repeat.js'
+import { LIMITS } from '../../../shared/protocol'
+import type { ChatEntry } from '../core/types'
+import { fire } from './events'
+import { sharedStyles } from './shared.styles'
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
+
+/**
+ * The room's chat: a live log of messages and join/leave lines, and a box to write in.
+ * Message text is untrusted and rendered only through Lit text bindings, so markup in it shows as literal text.
+ *
+ * @fires moim-send-chat - the user sent a message (`detail.text`, trimmed, non-empty)
+ * @csspart log - the scrolling message list
+ */
+@customElement('moim-chat-panel')
+export class MoimChatPanel extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        background: var(--_surface);
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+      }
+
+      h2 {
+        margin: 0;
+        padding: 0.75rem 1rem;
+        font-size: 1rem;
+        border-bottom: 1px solid var(--_border);
+      }
+
+      ol {
+        flex: 1;
+        min-height: 0;
+        overflow-y: auto;
+        margin: 0;
+        padding: 0.5rem 1rem;
+        list-style: none;
+        display: flex;
+        flex-direction: column;
+        gap: 0.6rem;
+      }
+
+      li.message .meta {
+        display: flex;
+        gap: 0.5rem;
+        align-items: baseline;
+        font-size: 0.8rem;
+        color: var(--_muted-text);
+      }
+
+      li.message .from {
+        font-weight: 600;
+        color: var(--_text);
+      }
+
+      li.message.self .from {
+        color: var(--_accent);
+      }
+
+      li.message .text {
+        margin: 0.1rem 0 0;
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+
+      li.system {
+        font-size: 0.85rem;
+        color: var(--_muted-text);
+        text-align: center;
+      }
+
+      li.empty {
+        color: var(--_muted-text);
+        font-size: 0.9rem;
+        margin: auto 0;
+        text-align: center;
+      }
+
+      form {
+        display: flex;
+        gap: 0.5rem;
+        padding: 0.75rem;
+        border-top: 1px solid var(--_border);
+      }
+
+      .alert {
+        margin: 0 0.75rem 0.75rem;
+        font-size: 0.9rem;
+      }
+    `
+  ]
+
+  /** Messages and system lines, oldest first. */
+  @property({ attribute: false }) entries: ChatEntry[] = []
+
+  /** Why the last message could not be sent, or null. */
+  @property({ attribute: false }) sendError: string | null = null
+
+  @state() private _draft = ''
+
+  @query('ol') private _log!: HTMLOListElement
+  @query('input') private _input!: HTMLInputElement
+
+  /** Moves keyboard focus to the message box. */
+  override focus(): void {
+    this._input?.focus()
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // Follow new messages only when the reader is already at the bottom, so scrolling back is not interrupted.
+    if (changed.has('entries') && this._log) {
+      const log = this._log
+      this._stickToBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40
+    }
+  }
+
+  private _stickToBottom = true
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('entries') && this._stickToBottom) this._log.scrollTop = this._log.scrollHeight
+  }
+
+  private _onInput(event: Event): void {
+    this._draft = (event.target as HTMLInputElement).value
+  }
+
+  private _onSubmit(event: SubmitEvent): void {
+    event.preventDefault()
+    const text = this._draft.trim()
+    if (!text) return
+    fire(this, 'moim-send-chat', { text })
+    this._draft = ''
+  }
+
+  private _renderEntry(entry: ChatEntry) {
+    if (entry.kind === 'system') {
+      return html`<li class="system">
+        ${entry.text} ·
+        <time datetime=${new Date(entry.ts).toISOString()}>${timeFormat.format(entry.ts)}</time>
+      </li>`
+    }
+    const { message, self } = entry
+    return html`<li class="message ${self ? 'self' : ''}">
+      <div class="meta">
+        <span class="from">${self ? 'You' : message.name}</span>
+        <time datetime=${new Date(message.ts).toISOString()}>${timeFormat.format(message.ts)}</time>
+      </div>
+      <p class="text">${message.text}</p>
+    </li>`
+  }
+
+  override render() {
+    return html`
+      <h2 id="chat-heading">Chat</h2>
+      <ol role="log" aria-label="Chat history" part="log">
+        ${this.entries.length === 0 ? html`<li class="empty">No messages yet.</li>` : nothing}
+        ${repeat(
+          this.entries,
+          (entry) => (entry.kind === 'system' ? `s:${entry.id}` : `m:${entry.message.id}`),
+          (entry) => this._renderEntry(entry)
+        )}
+      </ol>
+      <form @submit=${this._onSubmit}>
+        <label class="visually-hidden" for="message">Message</label>
+        <input
+          id="message"
+          type="text"
+          autocomplete="off"
+          maxlength=${LIMITS.chatText}
+          placeholder="Write a message"
+          .value=${this._draft}
+          @input=${this._onInput}
+        />
+        <button type="submit" class="primary" ?disabled=${this._draft.trim() === ''}>Send</button>
+      </form>
+      ${this.sendError ? html`<p class="alert" role="alert">${this.sendError}</p>` : nothing}
+    `
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'moim-chat-panel': MoimChatPanel
+  }
+}

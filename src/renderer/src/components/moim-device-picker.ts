@@ -1,0 +1,143 @@
+import { LitElement, css, html } from 'lit'
+import { customElement, property } from 'lit/decorators.js'
+import type { DeviceInfo, DeviceKind, MediaState } from '../core/types'
+import { fire } from './events'
+import { sharedStyles } from './shared.styles'
+import { cameraIcon, micIcon, speakerIcon } from './icons'
+
+interface Row {
+  kind: DeviceKind
+  label: string
+  devices: DeviceInfo[]
+  selected: string | null
+  empty: string
+}
+
+/**
+ * Three selects, labelled "Camera", "Microphone" and "Speaker", for the devices the call uses.
+ * Used stacked with visible labels in the lobby and `compact` (icon labels) in the call's control bar.
+ *
+ * @fires moim-select-device - the user picked a device (`detail.kind`, `detail.id`)
+ */
+@customElement('moim-device-picker')
+export class MoimDevicePicker extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: grid;
+        gap: 0.75rem;
+      }
+
+      :host([compact]) {
+        display: flex;
+        gap: 0.5rem;
+        flex-wrap: wrap;
+      }
+
+      .row {
+        display: grid;
+        gap: 0.3rem;
+        min-width: 0;
+      }
+
+      :host([compact]) .row {
+        display: flex;
+        align-items: center;
+        gap: 0.3rem;
+      }
+
+      label {
+        font-size: 0.85rem;
+        color: var(--_muted-text);
+      }
+
+      :host([compact]) label {
+        display: inline-flex;
+        color: var(--_muted-text);
+      }
+
+      :host([compact]) select {
+        width: 11rem;
+        padding: 0.45rem 0.5rem;
+        font-size: 0.9rem;
+        text-overflow: ellipsis;
+      }
+    `
+  ]
+
+  /** Available devices and the current choice; null while devices are not known yet. */
+  @property({ attribute: false }) media: MediaState | null = null
+
+  /** Small inline layout with icons for labels (the text stays for screen readers). */
+  @property({ type: Boolean, reflect: true }) compact = false
+
+  private _onChange(kind: DeviceKind, event: Event): void {
+    const id = (event.target as HTMLSelectElement).value
+    if (id) fire(this, 'moim-select-device', { kind, id })
+  }
+
+  private _renderRow(row: Row, icon: unknown) {
+    const id = `device-${row.kind}`
+    const none = row.devices.length === 0
+    return html`<div class="row">
+      <label for=${id}
+        >${this.compact ? html`${icon}<span class="visually-hidden">${row.label}</span>` : row.label}</label
+      >
+      <select id=${id} ?disabled=${none} @change=${(e: Event) => this._onChange(row.kind, e)}>
+        ${
+          none
+            ? html`<option value="">${row.empty}</option>`
+            : row.devices.map(
+                (d, i) =>
+                  html`<option value=${d.id} ?selected=${d.id === row.selected}>
+                    ${d.label || `${row.label} ${i + 1}`}
+                  </option>`
+              )
+        }
+      </select>
+    </div>`
+  }
+
+  override render() {
+    const m = this.media
+    return html`
+      ${this._renderRow(
+        {
+          kind: 'camera',
+          label: 'Camera',
+          devices: m?.cameras ?? [],
+          selected: m?.cameraId ?? null,
+          empty: 'No camera found'
+        },
+        cameraIcon
+      )}
+      ${this._renderRow(
+        {
+          kind: 'microphone',
+          label: 'Microphone',
+          devices: m?.microphones ?? [],
+          selected: m?.microphoneId ?? null,
+          empty: 'No microphone found'
+        },
+        micIcon
+      )}
+      ${this._renderRow(
+        {
+          kind: 'speaker',
+          label: 'Speaker',
+          devices: m?.speakers ?? [],
+          selected: m?.speakerId ?? null,
+          empty: 'System default'
+        },
+        speakerIcon
+      )}
+    `
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'moim-device-picker': MoimDevicePicker
+  }
+}

@@ -1,0 +1,80 @@
+import { LitElement, css, html } from 'lit'
+import { customElement, property, query } from 'lit/decorators.js'
+import { fire } from './events'
+import { sharedStyles } from './shared.styles'
+
+/**
+ * Shown when the call ended from the other side (the host stopped the room, or the server went away for good).
+ * Focus moves to the heading so screen readers announce what happened.
+ *
+ * @fires moim-back-to-lobby - the user wants to go back to the lobby
+ */
+@customElement('moim-ended-view')
+export class MoimEndedView extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: grid;
+        place-items: center;
+        min-height: 60vh;
+      }
+
+      .card {
+        display: grid;
+        gap: 1rem;
+        justify-items: center;
+        text-align: center;
+        max-width: 28rem;
+        padding: 2rem;
+        background: var(--_surface);
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+      }
+
+      h2 {
+        margin: 0;
+        font-size: 1.4rem;
+      }
+
+      h2:focus {
+        outline: none;
+      }
+
+      p {
+        margin: 0;
+        color: var(--_muted-text);
+      }
+    `
+  ]
+
+  /** The headline. */
+  @property() heading = 'The host ended the room'
+
+  /** A sentence of detail under the headline. */
+  @property() detail = 'Everyone was disconnected. You can join another room from the lobby.'
+
+  @query('h2') private _heading!: HTMLHeadingElement
+
+  override firstUpdated(): void {
+    this._heading.focus()
+  }
+
+  private _onBackClick(): void {
+    fire(this, 'moim-back-to-lobby')
+  }
+
+  override render() {
+    return html`<div class="card">
+      <h2 tabindex="-1">${this.heading}</h2>
+      <p>${this.detail}</p>
+      <button class="primary" @click=${this._onBackClick}>Back to lobby</button>
+    </div>`
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'moim-ended-view': MoimEndedView
+  }
+}

@@ -1,0 +1,228 @@
+import { LitElement, html, nothing } from 'lit'
+import type { PropertyValues } from 'lit'
+import { customElement, property, query, state } from 'lit/decorators.js'
+import { LIMITS } from '../../../shared/protocol'
+import type { RoomInfo } from '../../../shared/protocol'
+import { parseJoinAddress } from '../../../shared/join-address'
+import type { CallError, MediaState } from '../core/types'
+import { fire } from './events'
+import { lockIcon } from './icons'
+import { lobbyStyles } from './moim-lobby.styles'
+import { sharedStyles } from './shared.styles'
+import './moim-device-picker'
+import './moim-level-meter'
+import './moim-video-tile'
+
+type Field = 'name' | 'room' | 'password' | 'server'
+
+/**
+ * The lobby: who you are, which room, which server (only when the page did not come from a Moim server), an
+ * optional password, the server's open rooms (click one to fill the room), and a device check with a mirrored
+ * self-preview and a microphone level meter. Input is checked here; server answers arrive through `error`.
+ *
+ * @fires moim-join - the form is valid and the user pressed Join
+ * @fires moim-server-change - the server address field holds a valid address (desktop): list its rooms
+ * @fires moim-select-device - from the device picker
+ */
+@customElement('moim-lobby')
+export class MoimLobby extends LitElement {
+  static override styles = [sharedStyles, lobbyStyles]
+
+  /** Show the "Server address" field: false when the page was served by a Moim server (that server is used). */
+  @property({ type: Boolean, attribute: 'show-server' }) showServer = false
+
+  /** Initial values of the fields (from preferences or an invite link). */
+  @property() name = ''
+  @property() room = ''
+  @property() server = ''
+
+  /** Rooms open on the server. */
+  @property({ attribute: false }) rooms: RoomInfo[] = []
+
+  /** Devices, the preview stream and media notices; null before devices are known. */
+  @property({ attribute: false }) media: MediaState | null = null
+
+  /** Reads the microphone level (0..1) for the meter. */
+  @property({ attribute: false }) levelSource: (() => number) | null = null
+
+  /** An error from the server or the connection, shown in the alert next to Join. */
+  @property({ attribute: false }) error: CallError | null = null
+
+  /** A join is in progress: the form is busy and Join is disabled. */
+  @property({ type: Boolean }) busy = false
+
+  @state() private _name = ''
+  @state() private _room = ''
+  @state() private _password = ''
+  @state() private _server = ''
+  @state() private _invalid: { field: Field; message: string } | null = null
+
+  @query('#password') private _passwordInput!: HTMLInputElement
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('name')) this._name = this.name
+    if (changed.has('room')) this._room = this.room
+    if (changed.has('server')) this._server = this.server
+  }
+
+  private _onInput(field: Field, event: Event): void {
+    const value = (event.target as HTMLInputElement).value
+    if (field === 'name') this._name = value
+    else if (field === 'room') this._room = value
+    else if (field === 'password') this._password = value
+    else this._server = value
+    if (this._invalid?.field === field) this._invalid = null
+  }
+
+  private _onServerChange(): void {
+    const parsed = parseJoinAddress(this._server)
+    if (!parsed.ok) return
+    if (parsed.value.room && !this._room.trim()) this._room = parsed.value.room
+    fire(this, 'moim-server-change', { serverUrl: parsed.value.url })
+  }
+
+  private _onRoomClick(room: RoomInfo): void {
+    this._room = room.name
+    if (this._invalid?.field === 'room') this._invalid = null
+    if (room.locked) this.updateComplete.then(() => this._passwordInput?.focus())
+  }
+
+  private _invalidate(field: Field, message: string): void {
+    this._invalid = { field, message }
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>(`#${field}`)?.focus())
+  }
+
+  private _onSubmit(event: SubmitEvent): void {
+    event.preventDefault()
+    if (this.busy) return
+    const name = this._name.trim()
+    const room = this._room.trim()
+    if (!name) return this._invalidate('name', 'Enter your name.')
+    if (name.length > LIMITS.name)
+      return this._invalidate('name', `Names can be at most ${LIMITS.name} characters.`)
+    let serverUrl: string | null = null
+    if (this.showServer) {
+      const parsed = parseJoinAddress(this._server)
+      if (!parsed.ok) return this._invalidate('server', parsed.message)
+      serverUrl = parsed.value.url
+      if (!room && parsed.value.room) this._room = parsed.value.room
+    }
+    const roomName = room || this._room.trim()
+    if (!roomName) return this._invalidate('room', 'Enter a room name, or pick an open room.')
+    if (roomName.length > LIMITS.room)
+      return this._invalidate('room', `Room names can be at most ${LIMITS.room} characters.`)
+    if (this._password.length > LIMITS.password)
+      return this._invalidate('password', `Passwords can be at most ${LIMITS.password} characters.`)
+    this._invalid = null
+    fire(this, 'moim-join', {
+      name,
+      room: roomName,
+      ...(this._password ? { password: this._password } : {}),
+      serverUrl
+    })
+  }
+
+  private _renderField(
+    field: Field,
+    label: string,
+    value: string,
+    attrs: { type?: string; max: number; hint?: string; autocomplete?: string }
+  ) {
+    const invalid = this._invalid?.field === field
+    return html`<div class="field">
+      <label for=${field}>${label}</label>
+      <input
+        id=${field}
+        name=${field}
+        type=${attrs.type ?? 'text'}
+        autocomplete=${attrs.autocomplete ?? 'off'}
+        maxlength=${attrs.max}
+        .value=${value}
+        aria-invalid=${invalid ? 'true' : 'false'}
+        aria-describedby=${invalid ? 'form-error' : attrs.hint ? `${field}-hint` : nothing}
+        @input=${(e: Event) => this._onInput(field, e)}
+        @change=${field === 'server' ? this._onServerChange : nothing}
+      />
+      ${attrs.hint ? html`<span class="hint" id="${field}-hint">${attrs.hint}</span>` : nothing}
+    </div>`
+  }
+
+  private _renderRooms() {
+    if (this.showServer && this.rooms.length === 0) {
+      return html`<p class="empty">Enter the host’s address to see its open rooms.</p>`
+    }
+    if (this.rooms.length === 0) return html`<p class="empty">No open rooms yet. Name one to start it.</p>`
+    return html`<ul class="rooms">
+      ${this.rooms.map((room) => {
+        const full = room.count >= room.capacity
+        return html`<li>
+          <button type="button" @click=${() => this._onRoomClick(room)}>
+            <span class="room-name">${room.name}</span>
+            ${full ? html`<span class="full">full</span>` : nothing}
+            <span class="count"
+              >${room.count}/${room.capacity}<span class="visually-hidden"> people</span></span
+            >
+            ${room.locked ? html`${lockIcon}<span class="visually-hidden">, needs a password</span>` : nothing}
+          </button>
+        </li>`
+      })}
+    </ul>`
+  }
+
+  override render() {
+    const media = this.media
+    const message = this._invalid?.message ?? this.error?.message ?? null
+    return html`
+      <div class="layout">
+        <section class="card">
+          <h2>Join a room</h2>
+          <form novalidate aria-busy=${this.busy ? 'true' : 'false'} @submit=${this._onSubmit}>
+            ${this._renderField('name', 'Your name', this._name, { max: LIMITS.name, autocomplete: 'nickname' })}
+            ${
+              this.showServer
+                ? this._renderField('server', 'Server address', this._server, {
+                    max: 2048,
+                    hint: 'The host’s address, like 192.168.1.20 or 192.168.1.20:47100, or an invite link.'
+                  })
+                : nothing
+            }
+            ${this._renderField('room', 'Room', this._room, { max: LIMITS.room })}
+            ${this._renderField('password', 'Password', this._password, {
+              type: 'password',
+              max: LIMITS.password,
+              hint: 'Only if the room has one. A new room takes the password you set here.'
+            })}
+            ${message ? html`<p class="alert" role="alert" id="form-error">${message}</p>` : nothing}
+            <button class="primary join" type="submit" ?disabled=${this.busy}>
+              ${this.busy ? 'Joining…' : 'Join'}
+            </button>
+          </form>
+          <h3>Open rooms</h3>
+          ${this._renderRooms()}
+        </section>
+        <section class="card">
+          <h2>Check your camera and microphone</h2>
+          <moim-video-tile
+            class="preview"
+            self
+            mirrored
+            .name=${this._name.trim() || 'You'}
+            .stream=${media?.localStream ?? null}
+            .cameraOff=${!media?.localStream || media.cameraOff || media.cameras.length === 0}
+            .muted=${media?.muted ?? false}
+          ></moim-video-tile>
+          ${media?.notice ? html`<p class="notice" role="status">${media.notice}</p>` : nothing}
+          ${media?.error ? html`<p class="alert" role="alert">${media.error.message}</p>` : nothing}
+          <moim-level-meter .source=${this.levelSource}></moim-level-meter>
+          <moim-device-picker .media=${media}></moim-device-picker>
+        </section>
+      </div>
+    `
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'moim-lobby': MoimLobby
+  }
+}
