@@ -24,6 +24,8 @@ export default defineConfig({
     // Relative asset paths so the same build loads from file:// in Electron and from / on the server.
     base: './',
     build: {
+      // electron-vite leaves the renderer unminified; browsers on the LAN download it too, so minify it.
+      minify: true,
       rolldownOptions: {
         input: { index: resolve('src/renderer/index.html') }
       }
