@@ -12,7 +12,11 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--use-fake-device-for-media-stream=device-count=3',
-  '--use-fake-ui-for-media-stream'
+  '--use-fake-ui-for-media-stream',
+  // WebRTC between pages on this machine: gather 127.0.0.1/::1 candidates and use plain host candidates rather
+  // than mDNS names (whose resolution would send multicast queries out of the machine).
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns'
 ]
 
 export default defineConfig({

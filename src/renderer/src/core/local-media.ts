@@ -67,14 +67,15 @@ const FALLBACK_LABEL: Record<DeviceKind, string> = {
 }
 
 /**
- * Groups `enumerateDevices()` output by kind, without duplicates and without the "default"/"communications"
- * aliases when real entries exist (they are the same hardware twice). Unlabelled devices get "Camera 1" etc.
+ * Groups `enumerateDevices()` output by kind, without duplicates. The "default" entry stays (it follows the
+ * system's choice, and a track opened without a device id reports it as its deviceId); Windows' "communications"
+ * alias goes when real entries exist. Unlabelled devices (before permission) get "Camera 1" etc.
  */
 export function groupDevices(devices: readonly MediaDeviceInfo[]): Record<DeviceKind, DeviceInfo[]> {
   const groups: Record<DeviceKind, DeviceInfo[]> = { camera: [], microphone: [], speaker: [] }
   for (const kind of ['camera', 'microphone', 'speaker'] as const) {
     const ofKind = devices.filter((d) => KIND_OF[d.kind] === kind && d.deviceId !== '')
-    const real = ofKind.filter((d) => d.deviceId !== 'default' && d.deviceId !== 'communications')
+    const real = ofKind.filter((d) => d.deviceId !== 'communications')
     const chosen = real.length > 0 ? real : ofKind
     const seen = new Set<string>()
     for (const device of chosen) {

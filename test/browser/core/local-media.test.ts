@@ -1,0 +1,186 @@
+import { setLogLevel } from '../../../src/shared/logger'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { LocalMedia, groupDevices } from '../../../src/renderer/src/core/local-media'
+import type { MediaDevicesLike } from '../../../src/renderer/src/core/local-media'
+import type { MediaKind } from '../../../src/renderer/src/core/peer-mesh'
+
+// Tests assert on behaviour, not on log lines.
+setLogLevel('silent')
+
+const SMALL = { width: { ideal: 320 }, height: { ideal: 240 } }
+
+/**
+ * The real fake devices, seen through a filter: tests hide devices (no camera, an unplugged camera) and fire
+ * `devicechange` themselves.
+ */
+class FilteredDevices extends EventTarget implements MediaDevicesLike {
+  hidden = new Set<string>()
+  denyAll = false
+
+  async enumerateDevices(): Promise<MediaDeviceInfo[]> {
+    const all = await navigator.mediaDevices.enumerateDevices()
+    return all.filter((d) => !this.hidden.has(d.kind) && !this.hidden.has(d.label))
+  }
+
+  async getUserMedia(constraints?: MediaStreamConstraints): Promise<MediaStream> {
+    if (this.denyAll) throw new DOMException('Permission denied', 'NotAllowedError')
+    if (constraints?.video && this.hidden.has('videoinput')) {
+      throw new DOMException('Requested device not found', 'NotFoundError')
+    }
+    return navigator.mediaDevices.getUserMedia(constraints)
+  }
+
+  getDisplayMedia(options?: DisplayMediaStreamOptions): Promise<MediaStream> {
+    return navigator.mediaDevices.getDisplayMedia(options)
+  }
+}
+
+async function idOf(label: string): Promise<string> {
+  const device = (await navigator.mediaDevices.enumerateDevices()).find((d) => d.label === label)
+  if (device === undefined) throw new Error(`no device labelled ${label}`)
+  return device.deviceId
+}
+
+describe('LocalMedia', () => {
+  let media: LocalMedia | undefined
+
+  beforeEach(() => localStorage.clear())
+  afterEach(() => media?.stop())
+
+  it('lists cameras, microphones and speakers, and the devices in use are among them', async () => {
+    media = new LocalMedia({ video: SMALL, persist: false })
+    await media.start({})
+    const { cameras, microphones, speakers } = media.state
+    expect(cameras.map((d) => d.label)).toEqual(['fake_device_0', 'fake_device_1', 'fake_device_2'])
+    expect(microphones.length).toBeGreaterThan(0)
+    expect(speakers.length).toBeGreaterThan(0)
+    expect(new Set(microphones.map((d) => d.id)).size).toBe(microphones.length)
+    expect(media.state.cameraId).toBe(await idOf('fake_device_0'))
+    // The selects show the device in use as selected: its id must be one of the options.
+    expect(microphones.map((d) => d.id)).toContain(media.state.microphoneId)
+    expect(
+      media.state.localStream
+        ?.getTracks()
+        .map((t) => t.kind)
+        .sort()
+    ).toEqual(['audio', 'video'])
+    expect(media.state.notice).toBeNull()
+  })
+
+  it('labels unnamed devices by kind and number and drops duplicates', () => {
+    const fake = (kind: MediaDeviceKind, deviceId: string, label = '') =>
+      ({ kind, deviceId, label, groupId: 'g' }) as MediaDeviceInfo
+    const grouped = groupDevices([
+      fake('videoinput', 'c1'),
+      fake('videoinput', 'c1'),
+      fake('videoinput', 'c2'),
+      fake('audioinput', 'default', 'Default'),
+      fake('audioinput', 'communications', 'Communications'),
+      fake('audioinput', 'm1', 'Headset'),
+      fake('audiooutput', 'communications', 'Communications')
+    ])
+    expect(grouped.camera.map((d) => d.label)).toEqual(['Camera 1', 'Camera 2'])
+    expect(grouped.microphone.map((d) => d.id)).toEqual(['default', 'm1'])
+    // With nothing else of its kind, the alias is all there is and is kept.
+    expect(grouped.speaker.map((d) => d.id)).toEqual(['communications'])
+  })
+
+  it('switches camera: a new track from the chosen device goes to the hook and the old one stops', async () => {
+    media = new LocalMedia({ video: SMALL, persist: false })
+    const handed: [MediaKind, MediaStreamTrack | null][] = []
+    media.setTrackHook((kind, track) => void handed.push([kind, track]))
+    await media.start({})
+    const before = media.videoTrack!
+    const target = await idOf('fake_device_2')
+    await media.selectCamera(target)
+    const after = media.videoTrack!
+    expect(after).not.toBe(before)
+    expect(after.getSettings().deviceId).toBe(target)
+    expect(media.state.cameraId).toBe(target)
+    expect(before.readyState).toBe('ended')
+    expect(handed).toEqual([['video', after]])
+    expect(media.state.localStream?.getVideoTracks()[0]).toBe(after)
+  })
+
+  it('mutes and turns the camera off through track.enabled, and keeps that across a switch', async () => {
+    media = new LocalMedia({ video: SMALL, persist: false })
+    await media.start({})
+    media.setMuted(true)
+    media.setCameraOff(true)
+    expect(media.audioTrack?.enabled).toBe(false)
+    expect(media.videoTrack?.enabled).toBe(false)
+    expect(media.state).toMatchObject({ muted: true, cameraOff: true })
+    await media.selectCamera(await idOf('fake_device_2'))
+    await media.selectMicrophone(media.state.microphones.at(-1)!.id)
+    expect(media.audioTrack?.enabled).toBe(false)
+    expect(media.videoTrack?.enabled).toBe(false)
+    media.setMuted(false)
+    expect(media.audioTrack?.enabled).toBe(true)
+  })
+
+  it('takes the preferred camera by label when its stored id no longer exists', async () => {
+    media = new LocalMedia({ video: SMALL, persist: false })
+    await media.start({ cameraId: 'an-id-from-another-origin', cameraLabel: 'fake_device_2' })
+    expect(media.state.cameraId).toBe(await idOf('fake_device_2'))
+  })
+
+  it('joins receive-only with a notice when there is no camera', async () => {
+    const devices = new FilteredDevices()
+    devices.hidden.add('videoinput')
+    media = new LocalMedia({ devices, video: SMALL, persist: false })
+    await media.start({})
+    expect(media.videoTrack).toBeNull()
+    expect(media.audioTrack).not.toBeNull()
+    expect(media.state.cameras).toEqual([])
+    expect(media.state.notice).toMatch(/no camera/i)
+    expect(media.state.error).toBeNull()
+  })
+
+  it('explains a denied permission and still resolves', async () => {
+    const devices = new FilteredDevices()
+    devices.denyAll = true
+    media = new LocalMedia({ devices, video: SMALL, persist: false })
+    await media.start({})
+    expect(media.state.error?.code).toBe('media-denied')
+    expect(media.state.error?.message).toMatch(/denied/)
+    expect(media.state.localStream).toBeNull()
+    expect(media.state.notice).toMatch(/watch and listen/)
+  })
+
+  it('falls back when the camera in use is unplugged and takes it back when it returns', async () => {
+    const devices = new FilteredDevices()
+    media = new LocalMedia({ devices, video: SMALL, persist: false })
+    await media.start({ cameraLabel: 'fake_device_2' })
+    const preferred = await idOf('fake_device_2')
+    expect(media.state.cameraId).toBe(preferred)
+
+    devices.hidden.add('fake_device_2')
+    devices.dispatchEvent(new Event('devicechange'))
+    await expect.poll(() => media!.state.cameraId).not.toBe(preferred)
+    expect(media.state.cameras.map((d) => d.label)).not.toContain('fake_device_2')
+    expect(media.videoTrack?.readyState).toBe('live')
+
+    devices.hidden.delete('fake_device_2')
+    devices.dispatchEvent(new Event('devicechange'))
+    await expect.poll(() => media!.state.cameraId).toBe(preferred)
+  })
+
+  it('remembers the chosen devices in the preferences', async () => {
+    media = new LocalMedia({ video: SMALL })
+    await media.start()
+    await media.selectCamera(await idOf('fake_device_2'))
+    media.selectSpeaker(media.state.speakers[0]!.id)
+    const stored = JSON.parse(localStorage.getItem('moim.preferences.v1') ?? '{}')
+    expect(stored).toMatchObject({ cameraLabel: 'fake_device_2', speakerId: media.state.speakers[0]!.id })
+  })
+
+  it('reports a microphone level between 0 and 1', async () => {
+    media = new LocalMedia({ video: SMALL, persist: false })
+    await media.start({})
+    const level = media.audioLevel()
+    expect(level).toBeGreaterThanOrEqual(0)
+    expect(level).toBeLessThanOrEqual(1)
+    media.stop()
+    expect(media.audioLevel()).toBe(0)
+  })
+})

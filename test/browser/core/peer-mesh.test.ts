@@ -1,0 +1,165 @@
+import { setLogLevel } from '../../../src/shared/logger'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { isPolite, videoLadder } from '../../../src/renderer/src/core/peer-mesh'
+import { Relay, camera, inboundVideo } from './mesh-helpers'
+
+// Tests assert on behaviour, not on log lines.
+setLogLevel('silent')
+
+// Two meshes in one page, so each test pays for two encoders and decoders: keep the video small.
+const POLL = { timeout: 20_000, interval: 200 }
+
+describe('PeerMesh', () => {
+  let relay: Relay
+  const streams: MediaStream[] = []
+
+  beforeAll(async () => {
+    // Camera permission makes Chromium expose plain host candidates.
+    streams.push(await camera(160, 120))
+  })
+
+  afterEach(() => {
+    relay?.close()
+    for (const stream of streams.splice(1)) for (const track of stream.getTracks()) track.stop()
+  })
+
+  async function meshWithMedia(id: string, width = 320, height = 240) {
+    const stream = await camera(width, height)
+    streams.push(stream)
+    const mesh = relay.create(id)
+    await mesh.setLocalTracks({ audio: stream.getAudioTracks()[0], video: stream.getVideoTracks()[0] })
+    return { mesh, stream }
+  }
+
+  it('decides politeness the same way on both sides', () => {
+    expect(isPolite('a', 'b')).toBe(true)
+    expect(isPolite('b', 'a')).toBe(false)
+  })
+
+  it('connects two peers and decodes video when only one side starts', async () => {
+    relay = new Relay()
+    const { mesh: a } = await meshWithMedia('a')
+    const { mesh: b } = await meshWithMedia('b')
+    a.addPeer('b') // b learns of a from a's offer, as a late signal would do
+    await expect.poll(() => a.snapshot()[0]?.connection, POLL).toBe('connected')
+    await expect.poll(() => b.snapshot()[0]?.connection, POLL).toBe('connected')
+    await expect
+      .poll(async () => (await inboundVideo(b.connection('a')))?.framesDecoded ?? 0, POLL)
+      .toBeGreaterThan(5)
+    await expect
+      .poll(async () => (await inboundVideo(a.connection('b')))?.framesDecoded ?? 0, POLL)
+      .toBeGreaterThan(5)
+    expect(
+      b
+        .snapshot()[0]
+        ?.stream?.getTracks()
+        .map((t) => t.kind)
+        .sort()
+    ).toEqual(['audio', 'video'])
+  })
+
+  it('still connects when both sides offer at the same moment (glare)', async () => {
+    relay = new Relay()
+    const { mesh: a } = await meshWithMedia('a')
+    const { mesh: b } = await meshWithMedia('b')
+    a.addPeer('b')
+    b.addPeer('a')
+    await expect.poll(() => a.snapshot()[0]?.connection, POLL).toBe('connected')
+    await expect.poll(() => b.snapshot()[0]?.connection, POLL).toBe('connected')
+    // Both really offered: the collision happened and was resolved, not avoided.
+    expect(relay.count('a', 'offer')).toBeGreaterThanOrEqual(1)
+    expect(relay.count('b', 'offer')).toBeGreaterThanOrEqual(1)
+    await expect
+      .poll(async () => (await inboundVideo(a.connection('b')))?.framesDecoded ?? 0, POLL)
+      .toBeGreaterThan(5)
+    await expect
+      .poll(async () => (await inboundVideo(b.connection('a')))?.framesDecoded ?? 0, POLL)
+      .toBeGreaterThan(5)
+    // The polite side's own tracks were taken into the winning offer's transceivers: one audio, one video.
+    for (const pc of [a.connection('b'), b.connection('a')]) {
+      expect(
+        pc
+          ?.getTransceivers()
+          .map((t) => t.receiver.track.kind)
+          .sort()
+      ).toEqual(['audio', 'video'])
+      expect(pc?.getTransceivers().every((t) => t.currentDirection === 'sendrecv')).toBe(true)
+    }
+  })
+
+  it('keeps candidates that arrive before the offer', async () => {
+    relay = new Relay()
+    // b's candidates never reach a, and a's offer reaches b only after all of a's candidates did: the connection
+    // can only come up if b kept a's early candidates and used them once the offer arrived.
+    relay.rule = (s) => {
+      if (s.from === 'b' && (s.kind === 'candidate' || s.kind === 'end-of-candidates')) return 'drop'
+      if (s.from === 'a' && s.kind === 'offer') return 'hold'
+      return 'deliver'
+    }
+    const { mesh: a } = await meshWithMedia('a')
+    const b = relay.create('b')
+    a.addPeer('b')
+    await expect.poll(() => relay.count('a', 'end-of-candidates'), POLL).toBe(1)
+    expect(relay.count('a', 'candidate')).toBeGreaterThan(0)
+    // Let the candidates land first, then the offer.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    relay.release()
+    await expect.poll(() => b.snapshot()[0]?.connection, POLL).toBe('connected')
+    await expect
+      .poll(async () => (await inboundVideo(b.connection('a')))?.framesDecoded ?? 0, POLL)
+      .toBeGreaterThan(5)
+  })
+
+  it('closes the connection and ends the remote tracks when a peer is removed', async () => {
+    relay = new Relay()
+    const { mesh: a } = await meshWithMedia('a')
+    const { mesh: b } = await meshWithMedia('b')
+    a.addPeer('b')
+    await expect.poll(() => b.snapshot()[0]?.stream?.getTracks().length ?? 0, POLL).toBe(2)
+    await expect.poll(() => a.snapshot()[0]?.connection, POLL).toBe('connected')
+    const pcA = a.connection('b')
+    const remoteTracks = a.snapshot()[0]?.stream?.getTracks() ?? []
+    expect(remoteTracks).toHaveLength(2)
+    a.removePeer('b')
+    b.removePeer('a')
+    expect(pcA?.connectionState).toBe('closed')
+    expect(a.snapshot()).toEqual([])
+    expect(b.snapshot()).toEqual([])
+    expect(remoteTracks.every((t) => t.readyState === 'ended')).toBe(true)
+  })
+
+  it('switches the sent video with replaceTrack, without a new offer', async () => {
+    relay = new Relay()
+    const { mesh: a } = await meshWithMedia('a', 320, 240)
+    const { mesh: b } = await meshWithMedia('b')
+    a.addPeer('b')
+    await expect.poll(async () => (await inboundVideo(b.connection('a')))?.frameWidth ?? 0, POLL).toBe(320)
+    const offers = relay.sent.filter((s) => s.kind === 'offer').length
+    const answers = relay.sent.filter((s) => s.kind === 'answer').length
+
+    const bigger = await camera(480, 360, 'fake_device_2')
+    streams.push(bigger)
+    const track = bigger.getVideoTracks()[0]!
+    await a.replaceTrack('video', track)
+
+    expect(
+      a
+        .connection('b')
+        ?.getSenders()
+        .some((s) => s.track === track)
+    ).toBe(true)
+    await expect.poll(async () => (await inboundVideo(b.connection('a')))?.frameWidth ?? 0, POLL).toBe(480)
+    expect((await inboundVideo(b.connection('a')))?.frameHeight).toBe(360)
+    expect(relay.sent.filter((s) => s.kind === 'offer')).toHaveLength(offers)
+    expect(relay.sent.filter((s) => s.kind === 'answer')).toHaveLength(answers)
+  })
+
+  it('lowers the video bitrate as the room grows', () => {
+    const steps = [1, 2, 3, 4, 5, 6, 8].map(videoLadder)
+    for (let i = 1; i < steps.length; i++) {
+      expect(steps[i]!.maxBitrate).toBeLessThanOrEqual(steps[i - 1]!.maxBitrate)
+      expect(steps[i]!.scaleResolutionDownBy).toBeGreaterThanOrEqual(steps[i - 1]!.scaleResolutionDownBy)
+    }
+    expect(steps.at(-1)!.maxBitrate).toBeLessThan(steps[0]!.maxBitrate)
+  })
+})

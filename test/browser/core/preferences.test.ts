@@ -1,0 +1,66 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import {
+  DEFAULT_PREFERENCES,
+  MAX_RECENT_SERVERS,
+  PREFERENCES_KEY,
+  loadPreferences,
+  rememberServer,
+  savePreferences
+} from '../../../src/renderer/src/core/preferences'
+
+describe('preferences', () => {
+  beforeEach(() => localStorage.clear())
+
+  it('gives the defaults when nothing is stored', () => {
+    expect(loadPreferences()).toEqual(DEFAULT_PREFERENCES)
+  })
+
+  it('tolerates corrupt JSON in storage', () => {
+    localStorage.setItem(PREFERENCES_KEY, '{"name": "Ann", ')
+    expect(loadPreferences()).toEqual(DEFAULT_PREFERENCES)
+  })
+
+  it('keeps well-typed fields and drops mistyped ones', () => {
+    localStorage.setItem(
+      PREFERENCES_KEY,
+      JSON.stringify({
+        name: 'Ann',
+        cameraId: 42,
+        cameraLabel: ['x'],
+        speakerId: 'spk',
+        recentServers: ['a', 7, 'a']
+      })
+    )
+    expect(loadPreferences()).toEqual({
+      ...DEFAULT_PREFERENCES,
+      name: 'Ann',
+      speakerId: 'spk',
+      recentServers: ['a']
+    })
+  })
+
+  it('treats a stored non-object (array, number) as nothing stored', () => {
+    localStorage.setItem(PREFERENCES_KEY, '[1,2,3]')
+    expect(loadPreferences()).toEqual(DEFAULT_PREFERENCES)
+    localStorage.setItem(PREFERENCES_KEY, '12')
+    expect(loadPreferences()).toEqual(DEFAULT_PREFERENCES)
+  })
+
+  it('saves changes and reads them back', () => {
+    savePreferences({ name: 'Bo', microphoneId: 'mic-1', microphoneLabel: 'Fake Audio Input 1' })
+    expect(loadPreferences()).toMatchObject({
+      name: 'Bo',
+      microphoneId: 'mic-1',
+      microphoneLabel: 'Fake Audio Input 1'
+    })
+  })
+
+  it('keeps recent servers most-recent first, without duplicates, bounded', () => {
+    for (let i = 0; i < MAX_RECENT_SERVERS + 3; i++) rememberServer(`http://10.0.0.${i}:47100`)
+    rememberServer('http://10.0.0.5:47100')
+    const servers = loadPreferences().recentServers
+    expect(servers).toHaveLength(MAX_RECENT_SERVERS)
+    expect(servers[0]).toBe('http://10.0.0.5:47100')
+    expect(new Set(servers).size).toBe(servers.length)
+  })
+})
