@@ -1,2 +1,117 @@
-// Placeholder until the desktop shell lands.
-export {}
+/**
+ * The Electron main process: one instance, one window, host mode, invites, screen share. Each concern lives in its
+ * own module; this file only wires them together in the order Electron requires.
+ */
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { app, BrowserWindow, session } from 'electron'
+import { IpcChannels } from '../shared/ipc'
+import { createLogger } from '../shared/logger'
+import { APP_PAGE_URL, registerAppScheme, serveAppProtocol } from './app-protocol'
+import { HostingService } from './hosting'
+import { registerIpcHandlers } from './ipc'
+import { installPermissionHandlers, isAppUrl } from './permissions'
+import { InviteInbox, installProtocolLinks, inviteFromArgv } from './protocol-links'
+import { RecentHostsStore } from './recent-hosts'
+import { ScreenPicker, installDisplayMediaHandler } from './screen-share'
+import { openExternally } from './security'
+import { createMainWindow } from './window'
+
+const log = createLogger('main')
+
+const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
+const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
+/** `npm run dev` serves the renderer from Vite with hot reload; everything else loads the built files. */
+const appUrl = process.env.ELECTRON_RENDERER_URL ?? APP_PAGE_URL
+
+// Before `ready`: the app:// scheme must be privileged (secure context, fetch) when the session starts.
+registerAppScheme()
+
+const invites = new InviteInbox()
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Moim is running: it receives our argv (with any invite) through `second-instance`.
+  app.quit()
+} else {
+  invites.receive(inviteFromArgv(process.argv))
+  installProtocolLinks(invites)
+  void app.whenReady().then(start)
+}
+
+let mainWindow: BrowserWindow | null = null
+
+function start(): void {
+  const ses = session.defaultSession
+  if (appUrl === APP_PAGE_URL) serveAppProtocol(ses, rendererDir)
+  installPermissionHandlers(ses, () => appUrl)
+
+  const hosting = new HostingService({ staticDir: rendererDir })
+  const recent = new RecentHostsStore(join(app.getPath('userData'), 'recent-hosts.json'))
+  const screen = new ScreenPicker((request) => send(IpcChannels.screenPick, request))
+  installDisplayMediaHandler(ses, screen, (url) => isAppUrl(url, appUrl))
+  registerIpcHandlers({
+    hosting,
+    recent,
+    screen,
+    invites,
+    openExternal: openExternally,
+    mainWindow: () => mainWindow,
+    appUrl: () => appUrl
+  })
+  hosting.onChange((status) => send(IpcChannels.hostChanged, status))
+
+  openWindow(screen)
+
+  app.on('second-instance', (_event, argv) => {
+    if (mainWindow === null) openWindow(screen)
+    else {
+      if (mainWindow.isMinimized()) mainWindow.restore()
+      mainWindow.focus()
+    }
+    invites.receive(inviteFromArgv(argv))
+  })
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow(screen)
+  })
+
+  // Quitting while hosting: tell the guests the host ended the room before the server goes away.
+  let stopped = false
+  app.on('before-quit', (event) => {
+    if (stopped || !hosting.status().running) return
+    event.preventDefault()
+    void hosting.stop('host-stopped').finally(() => {
+      stopped = true
+      app.quit()
+    })
+  })
+}
+
+function openWindow(screen: ScreenPicker): void {
+  const window = createMainWindow({
+    preload: preloadPath,
+    appUrl,
+    icon: join(rendererDir, '../../resources/icon.png')
+  })
+  mainWindow = window
+  // Invites that arrive while the page runs go straight to it; earlier ones wait for `invite:pending`.
+  window.webContents.on('did-finish-load', () =>
+    invites.connect((link) => send(IpcChannels.inviteOpened, link))
+  )
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null
+    invites.connect(undefined)
+    screen.cancel()
+  })
+  log.info('window opened', { url: appUrl })
+}
+
+/** Sends an event to the app page; false when there is no page to receive it. */
+function send(channel: string, payload: unknown): boolean {
+  const window = mainWindow
+  if (window === null || window.isDestroyed() || window.webContents.isLoading()) return false
+  window.webContents.send(channel, payload)
+  return true
+}
+
+// Closing the window ends the app on every OS: a host's room should not keep running unseen.
+app.on('window-all-closed', () => app.quit())
