@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest'
+import { page, userEvent } from 'vitest/browser'
+import type { MoimCallControls } from '../../../src/renderer/src/components/moim-call-controls'
+import '../../../src/renderer/src/components/moim-call-controls'
+import '../../../src/renderer/src/components/moim-chat-panel'
+import { mediaState, mount } from './fixture'
+
+/** Controls whose toggles are applied the way the app applies them: the event flips the property. */
+async function wiredControls(): Promise<MoimCallControls> {
+  const controls = await mount('moim-call-controls', { media: mediaState() })
+  controls.addEventListener('moim-toggle-mute', () => (controls.muted = !controls.muted))
+  controls.addEventListener('moim-toggle-camera', () => (controls.cameraOff = !controls.cameraOff))
+  return controls
+}
+
+describe('moim-call-controls', () => {
+  it('names the microphone toggle by what it does and announces muted with aria-pressed', async () => {
+    await wiredControls()
+    const mute = page.getByRole('button', { name: 'Mute microphone', exact: true })
+    await expect.element(mute).toHaveAttribute('aria-pressed', 'false')
+    await mute.click()
+    const unmute = page.getByRole('button', { name: 'Unmute microphone', exact: true })
+    await expect.element(unmute).toHaveAttribute('aria-pressed', 'true')
+  })
+
+  it('names the camera toggle by what it does and announces camera-off with aria-pressed', async () => {
+    await wiredControls()
+    const off = page.getByRole('button', { name: 'Turn camera off', exact: true })
+    await expect.element(off).toHaveAttribute('aria-pressed', 'false')
+    await off.click()
+    await expect
+      .element(page.getByRole('button', { name: 'Turn camera on', exact: true }))
+      .toHaveAttribute('aria-pressed', 'true')
+  })
+
+  it('toggles the microphone with M and the camera with V when focus is not in a text field', async () => {
+    const controls = await wiredControls()
+    ;(document.activeElement as HTMLElement | null)?.blur()
+    await userEvent.keyboard('m')
+    await expect.element(page.getByRole('button', { name: 'Unmute microphone' })).toBeInTheDocument()
+    expect(controls.muted).toBe(true)
+    await userEvent.keyboard('v')
+    expect(controls.cameraOff).toBe(true)
+    await userEvent.keyboard('M')
+    expect(controls.muted).toBe(false)
+  })
+
+  it('ignores M and V typed into the chat Message box', async () => {
+    const controls = await wiredControls()
+    const chat = await mount('moim-chat-panel')
+    const input = chat.shadowRoot!.querySelector<HTMLInputElement>('input')!
+    await userEvent.click(input)
+    await userEvent.keyboard('move')
+    expect(input.value).toBe('move')
+    expect(controls.muted).toBe(false)
+    expect(controls.cameraOff).toBe(false)
+  })
+
+  it('ignores the shortcut keys once removed from the page', async () => {
+    const controls = await wiredControls()
+    controls.remove()
+    await userEvent.keyboard('m')
+    // The wired listener sits on the element itself, so a leftover window listener would still flip this.
+    expect(controls.muted).toBe(false)
+  })
+
+  it('fires leave from the "Leave call" button', async () => {
+    const controls = await wiredControls()
+    let left = 0
+    controls.addEventListener('moim-leave', () => left++)
+    await page.getByRole('button', { name: 'Leave call' }).click()
+    expect(left).toBe(1)
+  })
+
+  it('labels the device selects Camera, Microphone and Speaker and reports a pick', async () => {
+    const controls = await wiredControls()
+    const picks: string[] = []
+    controls.addEventListener('moim-select-device', (e) => picks.push(`${e.detail.kind}:${e.detail.id}`))
+    await expect.element(page.getByRole('combobox', { name: 'Microphone', exact: true })).toBeVisible()
+    await expect.element(page.getByRole('combobox', { name: 'Speaker', exact: true })).toBeVisible()
+    await page.getByRole('combobox', { name: 'Camera', exact: true }).selectOptions('cam-b')
+    expect(picks).toEqual(['camera:cam-b'])
+  })
+
+  it('shows the unread count on the Chat toggle only while the chat is closed', async () => {
+    const controls = await mount('moim-call-controls', { unread: 3, chatOpen: false })
+    const chat = page.getByRole('button', { name: 'Chat', exact: true })
+    await expect.element(chat).toHaveAttribute('aria-expanded', 'false')
+    await expect.element(chat).toHaveAccessibleDescription('3 unread messages')
+    expect(controls.shadowRoot!.querySelector('.badge')!.textContent).toBe('3')
+    controls.chatOpen = true
+    await controls.updateComplete
+    await expect.element(chat).toHaveAttribute('aria-pressed', 'true')
+    expect(controls.shadowRoot!.querySelector('.badge')).toBeNull()
+  })
+})

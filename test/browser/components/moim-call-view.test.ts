@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { page, userEvent } from 'vitest/browser'
+import type { MoimCallView } from '../../../src/renderer/src/components/moim-call-view'
+import '../../../src/renderer/src/components/moim-call-view'
+import { callState, mediaState, message, mount, systemLine } from './fixture'
+
+async function view(width: number, props: Partial<MoimCallView> = {}): Promise<MoimCallView> {
+  await page.viewport(width, 800)
+  return mount('moim-call-view', { state: callState(), media: mediaState(), ...props })
+}
+
+function chatButton() {
+  return page.getByRole('button', { name: 'Chat', exact: true })
+}
+
+describe('moim-call-view', () => {
+  afterEach(async () => {
+    await page.viewport(1280, 800)
+  })
+
+  it('opens the chat by default on a window at least 1200 px wide', async () => {
+    const element = await view(1280)
+    expect(element.shadowRoot!.querySelector('moim-chat-panel')).not.toBeNull()
+    await expect.element(chatButton()).toHaveAttribute('aria-expanded', 'true')
+  })
+
+  it('keeps the chat closed by default on a narrower window', async () => {
+    const element = await view(1000)
+    expect(element.shadowRoot!.querySelector('moim-chat-panel')).toBeNull()
+    await expect.element(chatButton()).toHaveAttribute('aria-expanded', 'false')
+  })
+
+  it('counts messages from others that arrive while the chat is closed, and clears on opening', async () => {
+    const history = [message('Bob', 'earlier')]
+    const element = await view(1000, { state: callState({ chat: history }) })
+    expect(element.unread).toBe(0) // history on join is not "unread"
+
+    element.state = callState({ chat: [...history, systemLine('Cleo joined.'), message('Cleo', 'hi')] })
+    await element.updateComplete
+    expect(element.unread).toBe(1)
+    await expect.element(chatButton()).toHaveAccessibleDescription('1 unread message')
+
+    element.state = callState({
+      chat: [...element.state.chat, message('Ann', 'mine', true), message('Bob', 'yo')]
+    })
+    await element.updateComplete
+    expect(element.unread).toBe(2)
+    await expect.element(chatButton()).toHaveAccessibleDescription('2 unread messages')
+
+    await chatButton().click()
+    await expect.element(chatButton()).toHaveAttribute('aria-expanded', 'true')
+    expect(element.unread).toBe(0)
+    await expect.element(chatButton()).not.toHaveAccessibleDescription('2 unread messages')
+  })
+
+  it('does not toggle the microphone when M is typed in the chat box', async () => {
+    const element = await view(1280)
+    let toggles = 0
+    element.addEventListener('moim-toggle-mute', () => toggles++)
+    const input = page.getByRole('textbox', { name: 'Message' })
+    await input.click()
+    await userEvent.keyboard('mm')
+    await expect.element(input).toHaveValue('mm')
+    expect(toggles).toBe(0)
+  })
+
+  it('shows the room name and the number of people', async () => {
+    const element = await view(1280, {
+      state: callState({
+        participants: [
+          {
+            peer: { id: 'b', name: 'Bob', audio: true, video: true, screen: false },
+            stream: null,
+            connection: 'connected'
+          }
+        ]
+      })
+    })
+    expect(element.shadowRoot!.querySelector('h1')!.textContent).toBe('standup')
+    expect(element.shadowRoot!.querySelector('.people')!.textContent).toBe('2 people')
+  })
+
+  it('shows media notices and call errors where they can be seen', async () => {
+    await view(1280, {
+      state: callState({
+        server: 'reconnecting',
+        error: { code: 'rate-limited', message: 'Too many requests; slow down.' }
+      }),
+      media: mediaState({ notice: 'No camera found: others will hear you but not see you.' })
+    })
+    await expect.element(page.getByRole('alert')).toHaveTextContent('Too many requests; slow down.')
+    await expect.element(page.getByText('Reconnecting…', { exact: false }).first()).toBeVisible()
+    await expect.element(page.getByText('No camera found', { exact: false })).toBeVisible()
+  })
+})
