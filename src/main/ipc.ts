@@ -32,7 +32,7 @@ export interface IpcDependencies {
   appUrl(): string
 }
 
-/** Argument schemas, as tuples: the exact number and shape of arguments each channel takes. */
+/** Argument schemas, as strict tuples: the exact number and shape of arguments each channel takes. */
 const recentHostInputSchema = v.strictObject({
   address: v.pipe(v.string('address must be text'), v.maxLength(2_048, 'address is too long')),
   room: v.optional(v.pipe(v.string('room must be text'), v.maxLength(LIMITS.room * 4, 'room is too long')))
@@ -41,7 +41,7 @@ const screenChoiceSchema = v.strictObject({
   requestId: v.pipe(v.string('requestId must be text'), v.minLength(1), v.maxLength(64)),
   sourceId: v.nullable(v.pipe(v.string('sourceId must be text or null'), v.minLength(1), v.maxLength(256)))
 })
-const noArguments = v.tuple([])
+const noArguments = v.strictTuple([], 'this call takes no arguments')
 
 /**
  * True when `event` comes from the top frame of the app's own window, showing the app's page. A page in another
@@ -95,7 +95,7 @@ export function registerIpcHandlers(deps: IpcDependencies): () => void {
   const ok = <T>(value: T): IpcResult<T> => ({ ok: true, value })
 
   // The hosting service validates the request itself (its schema is the IPC contract), so any one value passes here.
-  handle(IpcChannels.hostStart, v.tuple([v.unknown()]), (request) => deps.hosting.start(request))
+  handle(IpcChannels.hostStart, v.strictTuple([v.unknown()]), (request) => deps.hosting.start(request))
   handle(IpcChannels.hostStop, noArguments, async (): Promise<IpcResult<HostStatus>> => {
     if (!deps.hosting.status().running)
       return { ok: false, code: 'not-hosting', message: 'No room is being hosted.' }
@@ -105,7 +105,7 @@ export function registerIpcHandlers(deps: IpcDependencies): () => void {
   handle(IpcChannels.recentList, noArguments, async () => ok(await deps.recent.list()))
   handle(
     IpcChannels.recentAdd,
-    v.tuple([recentHostInputSchema]),
+    v.strictTuple([recentHostInputSchema]),
     async (input): Promise<IpcResult<RecentHost[]>> => {
       const result = await deps.recent.add(input)
       return result.ok ? result : { ok: false, code: 'invalid', message: result.message }
@@ -113,13 +113,15 @@ export function registerIpcHandlers(deps: IpcDependencies): () => void {
   )
   handle(
     IpcChannels.recentRemove,
-    v.tuple([v.pipe(v.string('address must be text'), v.minLength(1), v.maxLength(300))]),
+    v.strictTuple([v.pipe(v.string('address must be text'), v.minLength(1), v.maxLength(300))]),
     async (address) => ok(await deps.recent.remove(address))
   )
-  handle(IpcChannels.screenChoose, v.tuple([screenChoiceSchema]), (choice) => deps.screen.choose(choice))
+  handle(IpcChannels.screenChoose, v.strictTuple([screenChoiceSchema]), (choice) =>
+    deps.screen.choose(choice)
+  )
   handle(
     IpcChannels.shellOpenExternal,
-    v.tuple([
+    v.strictTuple([
       v.pipe(
         v.string('url must be text'),
         v.check((url) => isExternalWebUrl(url), 'only http(s) links can be opened')

@@ -66,15 +66,20 @@ export async function openExternally(url: unknown): Promise<boolean> {
  * windows are denied the same way, and <webview> cannot be attached.
  */
 export function guardWebContents(contents: WebContents, appUrl: () => string): void {
-  const onNavigate = (event: Electron.Event, url: string): void => {
+  contents.on('will-navigate', (event, url) => {
     const action = navigationAction(url, appUrl())
     if (action === 'allow') return
     event.preventDefault()
     log.warn(`navigation prevented (${action})`, { url: url.slice(0, 200) })
+    // A link the user followed goes to their browser instead.
     if (action === 'open-externally') void openExternally(url)
-  }
-  contents.on('will-navigate', onNavigate)
-  contents.on('will-redirect', onNavigate)
+  })
+  contents.on('will-redirect', (event, url) => {
+    if (navigationAction(url, appUrl()) === 'allow') return
+    // A redirect is the server's doing, not the user's: stop it without opening anything.
+    event.preventDefault()
+    log.warn('redirect prevented', { url: url.slice(0, 200) })
+  })
   contents.setWindowOpenHandler(({ url }) => {
     log.warn('new window denied', { url: url.slice(0, 200) })
     if (isExternalWebUrl(url)) void openExternally(url)

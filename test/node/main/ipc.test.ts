@@ -1,0 +1,233 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { IpcResult } from '../../../src/shared/ipc'
+import { IpcChannels } from '../../../src/shared/ipc'
+
+/** A stand-in for Electron's ipcMain: records handlers so the test can invoke them as the page would. */
+const electron = vi.hoisted(() => {
+  const handlers = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>()
+  const windows = new Map<unknown, unknown>()
+  return {
+    handlers,
+    windows,
+    ipcMain: {
+      handle: (channel: string, handler: (event: unknown, ...args: unknown[]) => Promise<unknown>) => {
+        if (handlers.has(channel)) throw new Error(`second handler for ${channel}`)
+        handlers.set(channel, handler)
+      },
+      removeHandler: (channel: string) => handlers.delete(channel)
+    },
+    BrowserWindow: { fromWebContents: (contents: unknown) => windows.get(contents) ?? null }
+  }
+})
+vi.mock('electron', () => ({
+  ipcMain: electron.ipcMain,
+  BrowserWindow: electron.BrowserWindow,
+  shell: { openExternal: vi.fn() },
+  desktopCapturer: {},
+  app: {},
+  net: {},
+  protocol: {}
+}))
+
+const { registerIpcHandlers } = await import('../../../src/main/ipc')
+const { HostingService } = await import('../../../src/main/hosting')
+const { RecentHostsStore } = await import('../../../src/main/recent-hosts')
+const { ScreenPicker } = await import('../../../src/main/screen-share')
+const { InviteInbox } = await import('../../../src/main/protocol-links')
+
+const APP_URL = 'app://moim/index.html'
+
+/** A fake web contents with one main frame at `url`, optionally shown in `window`. */
+function page(url: string, window: unknown) {
+  const mainFrame = { url }
+  const sender = { mainFrame }
+  if (window) electron.windows.set(sender, window)
+  return { sender, senderFrame: mainFrame }
+}
+
+const appWindow = { isDestroyed: () => false }
+let directory: string
+let unregister: () => void
+let hosting: InstanceType<typeof HostingService>
+let screen: InstanceType<typeof ScreenPicker>
+let picks: unknown[]
+let opened: string[]
+let invites: InstanceType<typeof InviteInbox>
+
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'moim-ipc-'))
+  hosting = new HostingService({ port: 0, listenHost: '127.0.0.1' })
+  picks = []
+  opened = []
+  screen = new ScreenPicker((request) => {
+    picks.push(request)
+    return true
+  })
+  invites = new InviteInbox()
+  unregister = registerIpcHandlers({
+    hosting,
+    recent: new RecentHostsStore(join(directory, 'recent.json'), () => 1_000),
+    screen,
+    invites,
+    openExternal: async (url) => {
+      opened.push(url)
+      return true
+    },
+    mainWindow: () => appWindow as never,
+    appUrl: () => APP_URL
+  })
+})
+
+afterEach(async () => {
+  unregister()
+  screen.cancel()
+  await hosting.stop('shutdown')
+  electron.windows.clear()
+  await rm(directory, { recursive: true, force: true })
+})
+
+function invoke(event: unknown, channel: string, ...args: unknown[]): Promise<IpcResult<unknown>> {
+  const handler = electron.handlers.get(channel)
+  if (!handler) throw new Error(`no handler for ${channel}`)
+  return handler(event, ...args) as Promise<IpcResult<unknown>>
+}
+
+const fromApp = () => page(APP_URL, appWindow)
+
+describe('IPC handlers', () => {
+  it('register a handler for every request channel of the contract', () => {
+    const events = new Set<string>([
+      IpcChannels.hostChanged,
+      IpcChannels.screenPick,
+      IpcChannels.inviteOpened
+    ])
+    const requests = Object.values(IpcChannels).filter((channel) => !events.has(channel))
+    expect([...electron.handlers.keys()].sort()).toEqual(requests.sort())
+  })
+
+  it.each([
+    ['another window', () => page(APP_URL, { isDestroyed: () => false })],
+    ['no window (a detached web contents)', () => page(APP_URL, null)],
+    ['a page that navigated elsewhere', () => page('https://evil.example/', appWindow)],
+    ['a file: page in the app window', () => page('file:///tmp/index.html', appWindow)],
+    [
+      'an iframe inside the app page',
+      () => {
+        const event = fromApp()
+        return { ...event, senderFrame: { url: APP_URL } }
+      }
+    ]
+  ])('refuse a sender from %s, before doing anything', async (_name, makeEvent) => {
+    for (const [channel, args] of [
+      [IpcChannels.hostStart, [{ name: 'Ann', room: 'team' }]],
+      [IpcChannels.recentAdd, [{ address: '10.0.0.2' }]],
+      [IpcChannels.shellOpenExternal, ['https://example.org/']],
+      [IpcChannels.hostStatus, []]
+    ] as const) {
+      expect(await invoke(makeEvent(), channel, ...args)).toMatchObject({ ok: false, code: 'forbidden' })
+    }
+    expect(hosting.status().running).toBe(false)
+    expect(opened).toEqual([])
+    expect(await invoke(fromApp(), IpcChannels.recentList)).toEqual({ ok: true, value: [] })
+  })
+
+  it.each([
+    [IpcChannels.hostStart, [], /expected object/i],
+    [IpcChannels.hostStart, [{ name: '', room: 'team' }], /name must not be empty/],
+    [IpcChannels.hostStart, [{ name: 'Ann', room: 'team', capacity: '6' }], /capacity must be a number/],
+    [IpcChannels.hostStatus, ['extra'], /takes no arguments/],
+    [IpcChannels.recentList, [1, 2], /takes no arguments/],
+    [IpcChannels.recentAdd, [{ address: 42 }], /address must be text/],
+    [IpcChannels.recentAdd, [{ address: '10.0.0.2:99999' }], /not a port/],
+    [IpcChannels.recentAdd, [{ address: '10.0.0.2', room: 'bad/room' }], /Bad room name/],
+    [IpcChannels.recentRemove, [null], /address must be text/],
+    [IpcChannels.screenChoose, [{ requestId: 'x' }], /sourceId/],
+    [IpcChannels.screenChoose, [{ requestId: 'x', sourceId: 5 }], /sourceId must be text or null/],
+    [IpcChannels.shellOpenExternal, ['file:///etc/passwd'], /only http\(s\)/],
+    [IpcChannels.shellOpenExternal, ['javascript:alert(1)'], /only http\(s\)/],
+    [IpcChannels.shellOpenExternal, [{ url: 'https://x' }], /url must be text/]
+  ])('answer bad arguments to %s %j with a typed error', async (channel, args, message) => {
+    const result = await invoke(fromApp(), channel, ...args)
+    expect(result.ok).toBe(false)
+    if (!result.ok) {
+      expect(result.code).toBe('invalid')
+      expect(result.message).toMatch(message)
+    }
+    expect(opened).toEqual([])
+    expect(hosting.status().running).toBe(false)
+  })
+
+  it('start, report and stop hosting for the app page', async () => {
+    const started = await invoke(fromApp(), IpcChannels.hostStart, { name: 'Ann', room: 'team', capacity: 4 })
+    expect(started).toMatchObject({ ok: true, value: { running: true, room: 'team', capacity: 4 } })
+    expect(await invoke(fromApp(), IpcChannels.hostStart, { name: 'Ann', room: 'team' })).toMatchObject({
+      ok: false,
+      code: 'already-hosting'
+    })
+    expect(await invoke(fromApp(), IpcChannels.hostStatus)).toMatchObject({
+      ok: true,
+      value: { running: true }
+    })
+    expect(await invoke(fromApp(), IpcChannels.hostStop)).toEqual({ ok: true, value: { running: false } })
+    expect(await invoke(fromApp(), IpcChannels.hostStop)).toMatchObject({ ok: false, code: 'not-hosting' })
+  })
+
+  it('keep recent hosts newest first, one per server, in a file', async () => {
+    await invoke(fromApp(), IpcChannels.recentAdd, { address: '192.168.1.20' })
+    await invoke(fromApp(), IpcChannels.recentAdd, { address: 'moim://[fd00::1]:5000/team' })
+    const added = await invoke(fromApp(), IpcChannels.recentAdd, { address: '192.168.1.20:47100', room: 'b' })
+    expect(added).toEqual({
+      ok: true,
+      value: [
+        { address: '192.168.1.20:47100', room: 'b', lastJoined: 1_000 },
+        { address: '[fd00::1]:5000', room: 'team', lastJoined: 1_000 }
+      ]
+    })
+    const removed = await invoke(fromApp(), IpcChannels.recentRemove, '192.168.1.20:47100')
+    expect(removed).toEqual({
+      ok: true,
+      value: [{ address: '[fd00::1]:5000', room: 'team', lastJoined: 1_000 }]
+    })
+    expect(await invoke(fromApp(), IpcChannels.recentList)).toEqual(removed)
+  })
+
+  it('pass a screen choice to the pending pick, and refuse a source that was not offered', async () => {
+    const sources = [{ id: 'screen:0:0', name: 'Entire screen', kind: 'screen' as const, thumbnail: '' }]
+    const chosen = screen.pick(sources)
+    const { requestId } = picks[0] as { requestId: string }
+    expect(
+      await invoke(fromApp(), IpcChannels.screenChoose, { requestId, sourceId: 'window:9:0' })
+    ).toMatchObject({
+      ok: false,
+      code: 'invalid'
+    })
+    expect(
+      await invoke(fromApp(), IpcChannels.screenChoose, { requestId: 'old', sourceId: null })
+    ).toMatchObject({
+      ok: false,
+      code: 'not-found'
+    })
+    expect(await invoke(fromApp(), IpcChannels.screenChoose, { requestId, sourceId: 'screen:0:0' })).toEqual({
+      ok: true,
+      value: null
+    })
+    expect(await chosen).toBe('screen:0:0')
+  })
+
+  it('open only http(s) links externally, and hand out the launch invite once', async () => {
+    expect(await invoke(fromApp(), IpcChannels.shellOpenExternal, 'https://example.org/help')).toEqual({
+      ok: true,
+      value: null
+    })
+    expect(opened).toEqual(['https://example.org/help'])
+    invites.receive('moim://192.168.1.20:47100/team')
+    expect(await invoke(fromApp(), IpcChannels.invitePending)).toEqual({
+      ok: true,
+      value: 'moim://192.168.1.20:47100/team'
+    })
+    expect(await invoke(fromApp(), IpcChannels.invitePending)).toEqual({ ok: true, value: null })
+  })
+})
