@@ -1,0 +1,42 @@
+/** Bench 2: a join storm, N clients joining R rooms at once, against each server. */
+import { Child } from './lib/proc'
+import type { Summary } from './lib/stats'
+import { LOAD_URL, SERVER_URL } from './relay'
+import type { ServerConfig } from './relay'
+
+export interface JoinRow {
+  label: string
+  clients: number
+  rooms: number
+  connectMs: number
+  completeMs: number
+  refused: number
+  join: Summary
+  full: Summary
+  generatorCores: number
+}
+
+export async function joinStorm(config: ServerConfig, clients: number, rooms: number): Promise<JoinRow> {
+  const children: Child[] = []
+  try {
+    const server = await Child.start(`${config.label} server`, SERVER_URL, [], { env: config.env })
+    children.push(server)
+    const { port } = await server.call<{ port: number }>('start', {
+      kind: config.kind,
+      rateLimits: config.rateLimits,
+      tweaks: config.tweaks
+    })
+    const gen = await Child.start(`${config.label} generator`, LOAD_URL)
+    children.push(gen)
+    const result = await gen.call<Omit<JoinRow, 'label' | 'clients' | 'rooms'>>('joinStorm', {
+      kind: config.kind,
+      port,
+      clients,
+      rooms,
+      prefix: 'storm-'
+    })
+    return { label: config.label, clients, rooms, ...result }
+  } finally {
+    await Promise.all(children.map((child) => child.stop()))
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench` (full) and `npm run bench -- --quick` (under two minutes): runs every benchmark against its
+ * baselines in the same run, writes bench/results/latest.md (+ a timestamped JSON next to it) and prints the table.
+ *
+ * Flags: --quick, --only=relay,join,memory,call,mesh,bundle (a subset), --no-write (print only).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, totalmem } from 'node:os'
+import { joinStorm } from './join'
+import { memoryPerClient } from './memory'
+import type { MemoryConfig } from './memory'
+import { RAISED_LIMITS, relayOne } from './relay'
+import type { RelayOptions, RelayRow, ServerConfig } from './relay'
+import { renderReport } from './lib/report'
+import type { Results } from './lib/report'
+
+const SECTIONS = ['relay', 'join', 'memory', 'call', 'mesh', 'bundle'] as const
+type Section = (typeof SECTIONS)[number]
+
+function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; write: boolean } {
+  let quick = false
+  let write = true
+  let only = new Set<Section>(SECTIONS)
+  for (const arg of argv) {
+    if (arg === '--quick') quick = true
+    else if (arg === '--no-write') write = false
+    else if (arg.startsWith('--only=')) {
+      const names = arg.slice('--only='.length).split(',')
+      const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name))
+      if (unknown.length > 0)
+        throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`)
+      only = new Set(names as Section[])
+    } else throw new Error(`unknown flag ${arg}; use --quick, --only=${SECTIONS.join(',')}, --no-write`)
+  }
+  return { quick, only, write }
+}
+
+const MOIM: ServerConfig = { label: 'Moim (default limits)', kind: 'moim' }
+const MOIM_RAISED: ServerConfig = { label: 'Moim (limits raised)', kind: 'moim', rateLimits: RAISED_LIMITS }
+const WS: ServerConfig = { label: 'raw ws relay', kind: 'ws' }
+const TUTORIAL: ServerConfig = { label: 'tutorial Socket.IO', kind: 'tutorial' }
+
+async function main(): Promise<void> {
+  const { quick, only, write } = parseArgs(process.argv.slice(2))
+  const started = new Date()
+  const results: Results = {
+    mode: quick ? 'quick' : 'full',
+    startedAt: started.toISOString(),
+    finishedAt: '',
+    machine: {
+      cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+      memoryGiB: totalmem() / 2 ** 30,
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      loadBefore: loadavg(),
+      loadAfter: []
+    },
+    relay: [],
+    join: [],
+    memory: []
+  }
+  const log = (line: string): void =>
+    console.error(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(0)}s] ${line}`)
+
+  if (only.has('relay')) {
+    const options: RelayOptions = quick
+      ? { pairs: 100, window: 8, warmupMs: 300, durationMs: 1_500, unloadedCount: 200, twoGenerators: false }
+      : {
+          pairs: 200,
+          window: 8,
+          warmupMs: 1_000,
+          durationMs: 4_000,
+          unloadedCount: 1_000,
+          twoGenerators: true
+        }
+    const rounds = quick ? 1 : 2
+    results.relayOptions = { ...options, rounds }
+    const best = new Map<string, RelayRow & { rounds: number[] }>()
+    // Rounds interleave the servers so a burst of load from elsewhere on this shared machine hits them all alike;
+    // each server keeps its best round (the least disturbed), and the spread is reported.
+    for (let round = 0; round < rounds; round++) {
+      for (const size of ['candidate', 'sdp'] as const) {
+        for (const config of [MOIM, MOIM_RAISED, WS, TUTORIAL]) {
+          log(`relay round ${round + 1}/${rounds}: ${config.label}, ${size}`)
+          const row = await relayOne(config, size, {
+            ...options,
+            twoGenerators: options.twoGenerators && round === 0
+          })
+          const key = `${config.label}|${size}`
+          const perSecond = Math.max(row.saturated.perSecond, row.twoGenerators?.perSecond ?? 0)
+          const previous = best.get(key)
+          const roundsSeen = [...(previous?.rounds ?? []), perSecond]
+          const previousBest =
+            previous && Math.max(previous.saturated.perSecond, previous.twoGenerators?.perSecond ?? 0)
+          if (previous === undefined || perSecond > (previousBest ?? 0)) {
+            best.set(key, {
+              ...row,
+              twoGenerators: row.twoGenerators ?? previous?.twoGenerators,
+              rounds: roundsSeen
+            })
+          } else previous.rounds = roundsSeen
+        }
+      }
+    }
+    results.relay = [...best.values()]
+  }
+
+  if (only.has('join')) {
+    const [clients, rooms] = quick ? [300, 60] : [1_000, 200]
+    for (const config of [MOIM, WS, TUTORIAL]) {
+      log(`join storm: ${config.label}, ${clients} clients in ${rooms} rooms`)
+      results.join.push(await joinStorm(config, clients, rooms))
+    }
+  }
+
+  if (only.has('memory')) {
+    const steps = quick ? [1_000] : [1_000, 5_000]
+    const configs: MemoryConfig[] = [
+      { ...MOIM, label: 'Moim (connected)' },
+      { ...MOIM, label: 'Moim (in rooms of 5)', roomSize: 5 },
+      { ...WS, label: 'plain ws' },
+      { ...TUTORIAL, label: 'default Socket.IO' }
+    ]
+    for (const config of configs) {
+      log(`memory: ${config.label}, ${steps.join(' then ')} clients`)
+      results.memory.push(await memoryPerClient(config, steps))
+    }
+  }
+
+  results.finishedAt = new Date().toISOString()
+  results.machine.loadAfter = loadavg()
+  const markdown = renderReport(results)
+  if (write) {
+    const dir = new URL('./results/', import.meta.url)
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(new URL('latest.md', dir), markdown)
+    const stamp = results.startedAt.replace(/[:.]/g, '-')
+    writeFileSync(new URL(`${stamp}-${results.mode}.json`, dir), JSON.stringify(results, null, 2))
+  }
+  console.log(markdown)
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  }
+)

@@ -1,0 +1,189 @@
+/**
+ * One benchmark server in its own process: Moim's signaling server, a raw `ws` relay (the practical ceiling) or a
+ * tutorial-style Socket.IO server (the baseline most "Zoom clone" apps ship). Driven over IPC by bench/run.ts.
+ */
+import { createServer } from 'node:http'
+import type { Server as HttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { writeHeapSnapshot } from 'node:v8'
+import { Server } from 'socket.io'
+import { WebSocketServer } from 'ws'
+import type { WebSocket } from 'ws'
+import { createSignalingServer } from '../../src/main/signaling/server'
+import type { RateLimits } from '../../src/main/signaling/server'
+import { setLogLevel } from '../../src/shared/logger'
+import { CpuMeter, serveChild, sleep } from '../lib/proc'
+
+export type ServerKind = 'moim' | 'ws' | 'tutorial'
+
+export interface StartParams {
+  kind: ServerKind
+  rateLimits?: Partial<RateLimits>
+  capacity?: number
+  /** Experiments applied to Moim's Socket.IO server from outside, to measure what each would buy. */
+  tweaks?: Tweak[]
+}
+
+/**
+ * - `drop-request`: forget the handshake HTTP request each engine.io socket keeps (Socket.IO's memory-usage tip).
+ * - `cork`: cork the TCP socket while engine.io writes a batch of packets, so a batch is one writev, not one per
+ *   frame.
+ */
+export type Tweak = 'drop-request' | 'cork'
+
+interface EngineTransport {
+  name: string
+  send(packets: unknown[]): void
+  socket?: { _socket?: { cork(): void; uncork(): void } }
+}
+
+interface EngineSocket {
+  request: unknown
+  transport: EngineTransport
+  on(event: 'upgrade', listener: (transport: EngineTransport) => void): void
+}
+
+function corkBatches(transport: EngineTransport): void {
+  const tcp = transport.socket?._socket
+  if (transport.name !== 'websocket' || tcp === undefined) return
+  const send = transport.send.bind(transport)
+  transport.send = (packets) => {
+    tcp.cork()
+    try {
+      send(packets)
+    } finally {
+      tcp.uncork()
+    }
+  }
+}
+
+function applyTweaks(io: Server, tweaks: readonly Tweak[]): void {
+  if (tweaks.length === 0) return
+  io.engine.on('connection', (raw: EngineSocket) => {
+    if (tweaks.includes('drop-request')) raw.request = null
+    if (tweaks.includes('cork')) {
+      corkBatches(raw.transport)
+      raw.on('upgrade', corkBatches)
+    }
+  })
+}
+
+let closeServer: (() => Promise<void>) | undefined
+const cpu = new CpuMeter()
+
+/** A `ws` server that does only what a relay must: route `signal` by `to`, and keep rooms for the join storm. */
+function startWsRelay(httpServer: HttpServer): () => Promise<void> {
+  const wss = new WebSocketServer({ server: httpServer, perMessageDeflate: false, maxPayload: 40_960 })
+  const clients = new Map<string, WebSocket>()
+  const rooms = new Map<string, Set<string>>()
+  let nextId = 0
+  wss.on('connection', (ws) => {
+    const id = `c${++nextId}`
+    let room: string | undefined
+    clients.set(id, ws)
+    ws.send(JSON.stringify({ type: 'id', id }))
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as {
+        type: string
+        to?: string
+        room?: string
+        description?: unknown
+        candidate?: unknown
+      }
+      if (message.type === 'signal') {
+        const target = message.to === undefined ? undefined : clients.get(message.to)
+        if (target === undefined) return
+        const { description, candidate } = message
+        target.send(JSON.stringify({ type: 'signal', from: id, description, candidate }))
+      } else if (message.type === 'join' && message.room !== undefined && room === undefined) {
+        room = message.room
+        let members = rooms.get(room)
+        if (members === undefined) rooms.set(room, (members = new Set()))
+        ws.send(JSON.stringify({ type: 'peers', peers: [...members] }))
+        const joined = JSON.stringify({ type: 'joined', id })
+        for (const member of members) clients.get(member)?.send(joined)
+        members.add(id)
+      }
+    })
+    ws.on('close', () => {
+      clients.delete(id)
+      if (room !== undefined) rooms.get(room)?.delete(id)
+    })
+  })
+  return () =>
+    new Promise<void>((resolve) => {
+      for (const ws of wss.clients) ws.terminate()
+      wss.close(() => httpServer.close(() => resolve()))
+      httpServer.closeAllConnections()
+    })
+}
+
+/** The shape of the classic tutorials: default options, join a room, broadcast signals to it, no validation. */
+function startTutorial(httpServer: HttpServer): () => Promise<void> {
+  const io = new Server(httpServer)
+  io.on('connection', (socket) => {
+    let room: string | undefined
+    socket.on('join-room', (roomId: string) => {
+      room = roomId
+      void socket.join(roomId)
+      const others = [...(io.sockets.adapter.rooms.get(roomId) ?? [])].filter((id) => id !== socket.id)
+      socket.emit('all-users', others)
+      socket.to(roomId).emit('user-joined', socket.id)
+    })
+    socket.on('signal', (data: Record<string, unknown>) => {
+      if (room !== undefined) socket.to(room).emit('signal', { ...data, from: socket.id })
+    })
+    socket.on('disconnect', () => {
+      if (room !== undefined) socket.to(room).emit('user-left', socket.id)
+    })
+  })
+  return () => new Promise<void>((resolve) => void io.close(() => resolve()))
+}
+
+async function start(params: StartParams): Promise<{ port: number; pid: number }> {
+  if (closeServer !== undefined) throw new Error('already started')
+  if (params.kind === 'moim') {
+    // Per-join info lines would be a measurable part of a join storm; a production host logs at info, and
+    // the difference is reported by the join storm bench itself when MOIM_BENCH_LOG=info.
+    setLogLevel(process.env.MOIM_BENCH_LOG === 'info' ? 'info' : 'warn')
+    const server = createSignalingServer({ rateLimits: params.rateLimits, capacity: params.capacity })
+    applyTweaks(server.io as unknown as Server, params.tweaks ?? [])
+    const bound = await server.listen(0, '127.0.0.1')
+    closeServer = () => server.close()
+    return { port: bound.port, pid: process.pid }
+  }
+  const httpServer = createServer()
+  closeServer = params.kind === 'ws' ? startWsRelay(httpServer) : startTutorial(httpServer)
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
+  return { port: (httpServer.address() as AddressInfo).port, pid: process.pid }
+}
+
+/** Heap and RSS after a thorough collection (needs --expose-gc). */
+async function memory(): Promise<{ heapUsed: number; rss: number; external: number; arrayBuffers: number }> {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (gc === undefined) throw new Error('start the server with --expose-gc to measure memory')
+  for (let i = 0; i < 4; i++) {
+    gc()
+    await sleep(50)
+  }
+  const { heapUsed, rss, external, arrayBuffers } = process.memoryUsage()
+  return { heapUsed, rss, external, arrayBuffers }
+}
+
+/** Writes a heap snapshot to `path` (after the same collections as `memory`). */
+async function heapSnapshot(params: { path: string }): Promise<string> {
+  await memory()
+  return writeHeapSnapshot(params.path)
+}
+
+serveChild({
+  start,
+  memory,
+  heapSnapshot,
+  cpuStart: () => cpu.start(),
+  cpuStop: () => cpu.stop(),
+  close: async () => {
+    await closeServer?.()
+    closeServer = undefined
+  }
+})
