@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, session } from 'electron'
 import { IpcChannels } from '../shared/ipc'
 import { createLogger } from '../shared/logger'
+import icon from '../../resources/icon.png?asset'
 import { APP_PAGE_URL, registerAppScheme, serveAppProtocol } from './app-protocol'
 import { HostingService } from './hosting'
 import { registerIpcHandlers } from './ipc'
@@ -90,7 +91,7 @@ function openWindow(screen: ScreenPicker): void {
   const window = createMainWindow({
     preload: preloadPath,
     appUrl,
-    icon: join(rendererDir, '../../resources/icon.png')
+    icon
   })
   mainWindow = window
   // Invites that arrive while the page runs go straight to it; earlier ones wait for `invite:pending`.
