@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { Task, TaskStatus } from '@lit/task'
+import { displayAddress, parseJoinAddress } from '../../../shared/join-address'
 import { createLogger } from '../../../shared/logger'
 import { Call } from '../core/call'
 import { loadPreferences, savePreferences } from '../core/preferences'
@@ -111,6 +112,14 @@ export class MoimApp extends LitElement {
 
   @state() private _chatError: string | null = null
 
+  /** Desktop: servers joined before, suggested in the Server address field. */
+  @state() private _recentServers: string[] = []
+
+  /** Desktop: the server and room of a `moim://` invite the app was opened with. */
+  @state() private _invite: { server: string; room: string } | null = null
+
+  private _offInvite: (() => void) | null = null
+
   /** Joining: connect to the server if needed, then join the room. Its status drives the lobby's busy state. */
   private readonly _join = new Task(this, {
     autoRun: false,
@@ -126,7 +135,7 @@ export class MoimApp extends LitElement {
       })
       if (joined.ok) {
         savePreferences({ name: request.name })
-        if (request.serverUrl) void platform.recent.add({ address: request.serverUrl, room: request.room })
+        if (request.serverUrl) void this._remember(request.serverUrl, request.room)
       }
       return joined
     }
@@ -140,12 +149,45 @@ export class MoimApp extends LitElement {
       const { room, name } = this._intent
       if (room && name) this._startJoin({ room, name, serverUrl: this._pageServer })
       else void this._connect(this._pageServer)
+    } else {
+      void this._loadDesktopState()
     }
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
+    this._offInvite?.()
     this._call.dispose()
+  }
+
+  protected override updated(): void {
+    const room = this._callState.value.room
+    document.title = this._callState.value.phase === 'in-call' && room ? `${room.name} · Moim` : 'Moim'
+  }
+
+  /** Desktop: recent servers for the address field, and the invite link the app was opened with (if any). */
+  private async _loadDesktopState(): Promise<void> {
+    const recent = await platform.recent.list()
+    if (recent.ok) this._recentServers = recent.value.map((entry) => entry.address)
+    const pending = await platform.invite.pending()
+    if (pending.ok && pending.value) this._applyInvite(pending.value)
+    this._offInvite = platform.invite.onOpened((link) => this._applyInvite(link))
+  }
+
+  private _applyInvite(link: string): void {
+    const parsed = parseJoinAddress(link)
+    if (!parsed.ok) return log.warn('ignoring an invite that does not parse', { message: parsed.message })
+    // An invite opened during a call must not pull the user out of it; it fills the lobby for later.
+    this._invite = {
+      server: displayAddress(parsed.value.host, parsed.value.port),
+      room: parsed.value.room ?? ''
+    }
+    if (this._callState.value.phase === 'lobby') void this._connect(parsed.value.url)
+  }
+
+  private async _remember(address: string, room: string): Promise<void> {
+    const result = await platform.recent.add({ address, room })
+    if (result.ok) this._recentServers = result.value.map((entry) => entry.address)
   }
 
   private _connect(url: string): Promise<Result<void>> {
@@ -229,8 +271,11 @@ export class MoimApp extends LitElement {
       <moim-lobby
         ?show-server=${this._pageServer === null}
         .name=${this._intent.name ?? this._preferences.name}
-        .room=${this._intent.room ?? pageRoom() ?? ''}
+        .room=${this._invite?.room || this._intent.room || pageRoom() || ''}
+        .server=${this._invite?.server ?? ''}
         .rooms=${state.rooms}
+        .connection=${state.server}
+        .recentServers=${this._recentServers}
         .media=${media}
         .levelSource=${this._levelSource}
         .error=${joining ? null : error}
@@ -239,7 +284,11 @@ export class MoimApp extends LitElement {
         @moim-server-change=${this._onServerChange}
         @moim-select-device=${this._onSelectDevice}
       ></moim-lobby>
-      ${canHost() ? html`<div class="host"><moim-host-panel></moim-host-panel></div>` : nothing}
+      ${
+        // INTEGRATION POINT (desktop engineer): <moim-host-panel> is defined in ./moim-host-panel.ts; import it
+        // above once it exists. Until then the element is an unknown, empty tag, and only the desktop app renders it.
+        canHost() ? html`<div class="host"><moim-host-panel></moim-host-panel></div>` : nothing
+      }
     `
   }
 

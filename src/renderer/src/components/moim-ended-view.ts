@@ -37,8 +37,11 @@ export class MoimEndedView extends LitElement {
         font-size: 1.4rem;
       }
 
-      h2:focus {
+      /* Focus lands here only so screen readers read the news; no ring on a heading nobody tabbed to. */
+      h2:focus,
+      h2:focus-visible {
         outline: none;
+        box-shadow: none;
       }
 
       p {

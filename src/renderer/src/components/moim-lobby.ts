@@ -4,7 +4,7 @@ import { customElement, property, query, state } from 'lit/decorators.js'
 import { LIMITS } from '../../../shared/protocol'
 import type { RoomInfo } from '../../../shared/protocol'
 import { parseJoinAddress } from '../../../shared/join-address'
-import type { CallError, MediaState } from '../core/types'
+import type { CallError, MediaState, ServerConnectionState } from '../core/types'
 import { fire } from './events'
 import { lockIcon } from './icons'
 import { lobbyStyles } from './moim-lobby.styles'
@@ -38,6 +38,12 @@ export class MoimLobby extends LitElement {
 
   /** Rooms open on the server. */
   @property({ attribute: false }) rooms: RoomInfo[] = []
+
+  /** The connection that lists the rooms, so an empty list can say why it is empty. */
+  @property() connection: ServerConnectionState = 'idle'
+
+  /** Servers joined before (desktop), offered as suggestions in the Server address field. */
+  @property({ attribute: false }) recentServers: string[] = []
 
   /** Devices, the preview stream and media notices; null before devices are known. */
   @property({ attribute: false }) media: MediaState | null = null
@@ -126,7 +132,7 @@ export class MoimLobby extends LitElement {
     field: Field,
     label: string,
     value: string,
-    attrs: { type?: string; max: number; hint?: string; autocomplete?: string }
+    attrs: { type?: string; max: number; hint?: string; autocomplete?: string; list?: string }
   ) {
     const invalid = this._invalid?.field === field
     return html`<div class="field">
@@ -137,6 +143,7 @@ export class MoimLobby extends LitElement {
         type=${attrs.type ?? 'text'}
         autocomplete=${attrs.autocomplete ?? 'off'}
         maxlength=${attrs.max}
+        list=${attrs.list ?? nothing}
         .value=${value}
         aria-invalid=${invalid ? 'true' : 'false'}
         aria-describedby=${invalid ? 'form-error' : attrs.hint ? `${field}-hint` : nothing}
@@ -148,10 +155,17 @@ export class MoimLobby extends LitElement {
   }
 
   private _renderRooms() {
-    if (this.showServer && this.rooms.length === 0) {
-      return html`<p class="empty">Enter the host’s address to see its open rooms.</p>`
+    if (this.rooms.length === 0) {
+      const why =
+        this.connection === 'connecting'
+          ? 'Looking for open rooms…'
+          : this.connection === 'connected' || this.connection === 'reconnecting'
+            ? 'No open rooms yet. Name one to start it.'
+            : this.showServer
+              ? 'Enter the host’s address to see its open rooms.'
+              : 'Not connected to the server.'
+      return html`<p class="empty">${why}</p>`
     }
-    if (this.rooms.length === 0) return html`<p class="empty">No open rooms yet. Name one to start it.</p>`
     return html`<ul class="rooms">
       ${this.rooms.map((room) => {
         const full = room.count >= room.capacity
@@ -184,6 +198,13 @@ export class MoimLobby extends LitElement {
                     max: 2048,
                     hint: 'The host’s address, like 192.168.1.20 or 192.168.1.20:47100, or an invite link.'
                   })
+                : nothing
+            }
+            ${
+              this.showServer
+                ? html`<datalist id="recent-servers">
+                    ${this.recentServers.map((server) => html`<option value=${server}></option>`)}
+                  </datalist>`
                 : nothing
             }
             ${this._renderField('room', 'Room', this._room, { max: LIMITS.room })}

@@ -1,0 +1,326 @@
+import { LitElement, html, nothing } from 'lit'
+import { customElement, property, state } from 'lit/decorators.js'
+import type { HostAddress, HostStatus } from '../../../shared/ipc'
+import { LIMITS } from '../../../shared/protocol'
+import { displayNameSchema, roomNameSchema, validate } from '../../../shared/schemas'
+import { loadPreferences } from '../core/preferences'
+import { platform } from '../platform'
+import type { Platform } from '../platform'
+import { fire } from './events'
+import { hostPanelStyles } from './moim-host-panel.styles'
+import { sharedStyles } from './shared.styles'
+// The desktop app answers getDisplayMedia with the in-app picker; importing it here installs it wherever host mode
+// is available.
+import './moim-screen-picker'
+
+type Running = Extract<HostStatus, { running: true }>
+
+/**
+ * Host mode (desktop app only): a form to host a room (name, room, optional password, capacity), then how others
+ * can join: every useful address with its interface name, copy buttons, a QR code of the browser invite, who is in
+ * the room, and Stop hosting. Hosting starts the embedded server in the main process; the host's own page then
+ * joins it over loopback through `moim-join`.
+ *
+ * @fires moim-join - hosting started (or "Join my room" pressed): join `room` on `serverUrl` (loopback)
+ */
+@customElement('moim-host-panel')
+export class MoimHostPanel extends LitElement {
+  static override styles = [sharedStyles, hostPanelStyles]
+
+  /** Initial name (defaults to the name remembered in preferences). */
+  @property() name = loadPreferences().name
+
+  /** The platform bridge; tests pass a fake. */
+  @property({ attribute: false }) platform: Platform = platform
+
+  @state() private _status: HostStatus = { running: false }
+  @state() private _busy = false
+  @state() private _error: string | null = null
+  @state() private _copied: string | null = null
+  /** The address whose QR code is shown (index into status.addresses). */
+  @state() private _selected = 0
+  @state() private _name = ''
+  @state() private _room = ''
+  @state() private _password = ''
+  @state() private _capacity = String(LIMITS.capacity)
+
+  private _off: (() => void) | null = null
+  private _copiedTimer: ReturnType<typeof setTimeout> | undefined
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    this._name = this.name
+    this._off = this.platform.host.onChanged((status) => this._setStatus(status))
+    void this.platform.host.status().then((result) => {
+      if (result.ok) this._setStatus(result.value)
+    })
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this._off?.()
+    this._off = null
+    clearTimeout(this._copiedTimer)
+  }
+
+  private _setStatus(status: HostStatus): void {
+    this._status = status
+    if (status.running && this._selected >= status.addresses.length) this._selected = 0
+  }
+
+  /** Checks the form here, with the same rules main applies, so mistakes are shown next to the form at once. */
+  private _validate(): { name: string; room: string; password?: string; capacity: number } | string {
+    const name = validate(displayNameSchema, this._name)
+    if (!name.ok) return `Your name: ${name.message}`
+    const room = validate(roomNameSchema, this._room)
+    if (!room.ok) return `Room name: ${room.message}`
+    const capacity = Number(this._capacity)
+    if (!Number.isInteger(capacity) || capacity < 2 || capacity > LIMITS.maxCapacity) {
+      return `People in the room: a whole number from 2 to ${LIMITS.maxCapacity}`
+    }
+    if (this._password.length > LIMITS.password) return `Password: at most ${LIMITS.password} characters`
+    return this._password === ''
+      ? { name: name.value, room: room.value, capacity }
+      : { name: name.value, room: room.value, password: this._password, capacity }
+  }
+
+  private async _onHost(event: Event): Promise<void> {
+    event.preventDefault()
+    if (this._busy) return
+    const request = this._validate()
+    if (typeof request === 'string') {
+      this._error = request
+      return
+    }
+    this._busy = true
+    this._error = null
+    try {
+      const result = await this.platform.host.start(request)
+      if (!result.ok) {
+        this._error = result.message
+        return
+      }
+      this._setStatus(result.value)
+      this._joinOwnRoom()
+    } finally {
+      this._busy = false
+    }
+  }
+
+  private _joinOwnRoom(): void {
+    const status = this._status
+    if (!status.running) return
+    fire(this, 'moim-join', {
+      name: status.name,
+      room: status.room,
+      ...(status.password === undefined ? {} : { password: status.password }),
+      serverUrl: status.localUrl
+    })
+  }
+
+  private async _onStop(): Promise<void> {
+    this._busy = true
+    try {
+      const result = await this.platform.host.stop()
+      if (result.ok) this._setStatus(result.value)
+      else this._error = result.message
+    } finally {
+      this._busy = false
+    }
+  }
+
+  private async _copy(text: string, what: string): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(text)
+      this._copied = `${what} copied`
+    } catch {
+      this._copied = `Could not copy; select the text instead`
+    }
+    clearTimeout(this._copiedTimer)
+    this._copiedTimer = setTimeout(() => (this._copied = null), 2_500)
+  }
+
+  private _renderForm() {
+    const field = (id: string, label: string, input: unknown, hint?: string) =>
+      html`<div class="field">
+        <label for=${id}>${label}</label>${input}${hint ? html`<span class="muted">${hint}</span>` : nothing}
+      </div>`
+    const onInput = (set: (value: string) => void) => (event: Event) => {
+      set((event.target as HTMLInputElement).value)
+      this._error = null
+    }
+    return html`<section class="card" aria-labelledby="host-heading">
+      <h2 id="host-heading">Host a room</h2>
+      <p class="muted">
+        This computer becomes the server: others on your network join with the address shown here.
+      </p>
+      <form @submit=${this._onHost} novalidate>
+        ${field(
+          'host-name',
+          'Your name',
+          html`<input
+            id="host-name"
+            autocomplete="nickname"
+            maxlength=${LIMITS.name}
+            .value=${this._name}
+            @input=${onInput((value) => (this._name = value))}
+          />`
+        )}
+        ${field(
+          'host-room',
+          'Room name',
+          html`<input
+            id="host-room"
+            maxlength=${LIMITS.room}
+            .value=${this._room}
+            @input=${onInput((value) => (this._room = value))}
+          />`
+        )}
+        ${field(
+          'host-password',
+          'Password (optional)',
+          html`<input
+            id="host-password"
+            type="password"
+            autocomplete="new-password"
+            maxlength=${LIMITS.password}
+            .value=${this._password}
+            @input=${onInput((value) => (this._password = value))}
+          />`
+        )}
+        ${field(
+          'host-capacity',
+          'People in the room',
+          html`<input
+            id="host-capacity"
+            type="number"
+            inputmode="numeric"
+            min="2"
+            max=${LIMITS.maxCapacity}
+            .value=${this._capacity}
+            @input=${onInput((value) => (this._capacity = value))}
+          />`
+        )}
+        <div class="actions">
+          <button class="primary" type="submit" ?disabled=${this._busy}>
+            ${this._busy ? 'Starting…' : 'Host a room'}
+          </button>
+        </div>
+      </form>
+      ${this._error ? html`<p class="alert" role="alert">${this._error}</p>` : nothing}
+    </section>`
+  }
+
+  private _renderAddress(address: HostAddress, index: number) {
+    const selected = index === this._selected
+    return html`<li class="address" aria-current=${selected ? 'true' : 'false'}>
+      <div class="where">
+        <code>${address.display}</code>
+        <span class="interface">${address.interface} · ${address.family}</span>
+      </div>
+      <div class="buttons">
+        <button
+          type="button"
+          aria-label=${`Copy address ${address.display}`}
+          @click=${() => this._copy(address.display, 'Address')}
+        >
+          Copy
+        </button>
+        <button
+          type="button"
+          aria-label=${`Copy app invite link for ${address.display}`}
+          @click=${() => this._copy(address.appLink, 'App invite link')}
+        >
+          Copy invite
+        </button>
+        <button
+          type="button"
+          aria-label=${`Copy browser link for ${address.display}`}
+          @click=${() => this._copy(address.browserLink, 'Browser link')}
+        >
+          Copy web link
+        </button>
+        <button
+          type="button"
+          aria-pressed=${selected ? 'true' : 'false'}
+          aria-label=${`Show QR code for ${address.display}`}
+          @click=${() => (this._selected = index)}
+        >
+          QR
+        </button>
+      </div>
+    </li>`
+  }
+
+  private _renderHosting(status: Running) {
+    const shown = status.addresses[this._selected]
+    const others = status.people.filter((person) => person !== status.name)
+    return html`<section class="card" aria-labelledby="host-heading">
+      <h2 id="host-heading">Hosting “${status.room}” on port ${status.port}</h2>
+      ${
+        status.locked && status.password !== undefined
+          ? html`<p class="secret">Password: <code>${status.password}</code></p>`
+          : html`<p class="muted">
+              Open room: anyone with the address can join (up to ${status.capacity} people).
+            </p>`
+      }
+      <div class="hosting">
+        <div>
+          <h3>Others join with</h3>
+          ${
+            status.addresses.length === 0
+              ? html`<p class="notice" role="status">
+                  No network found: only this computer can join. Connect to Wi-Fi or a cable to invite others.
+                </p>`
+              : html`<ul class="addresses">
+                  ${status.addresses.map((address, index) => this._renderAddress(address, index))}
+                </ul>`
+          }
+          <p class="status" role="status" aria-live="polite">${this._copied ?? ''}</p>
+        </div>
+        ${
+          shown
+            ? html`<figure class="qr">
+                <img src=${shown.qrDataUrl} alt=${`QR code of ${shown.browserLink}`} />
+                <figcaption class="muted">
+                  Scan to join from a phone’s browser: ${shown.browserLink}
+                </figcaption>
+              </figure>`
+            : nothing
+        }
+      </div>
+      <div>
+        <h3 id="people-heading">In the room (${status.people.length} of ${status.capacity})</h3>
+        ${
+          status.people.length === 0
+            ? html`<p class="muted">Nobody yet.</p>`
+            : html`<ul class="people" aria-labelledby="people-heading">
+                ${status.people.map((person) => html`<li>${person}</li>`)}
+              </ul>`
+        }
+        ${others.length === 0 && status.people.length > 0 ? html`<p class="muted">Waiting for guests…</p>` : nothing}
+      </div>
+      <div class="actions">
+        ${
+          status.people.includes(status.name)
+            ? nothing
+            : html`<button type="button" class="primary" @click=${this._joinOwnRoom}>Join my room</button>`
+        }
+        <button type="button" class="danger" ?disabled=${this._busy} @click=${this._onStop}>
+          Stop hosting
+        </button>
+      </div>
+      ${this._error ? html`<p class="alert" role="alert">${this._error}</p>` : nothing}
+    </section>`
+  }
+
+  override render() {
+    return this._status.running ? this._renderHosting(this._status) : this._renderForm()
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'moim-host-panel': MoimHostPanel
+  }
+}
