@@ -65,4 +65,25 @@ describe('moim-chat-panel', () => {
       'Too many requests; slow down.'
     )
   })
+
+  it('follows new messages while the reader is at the bottom, and not after they scroll back', async () => {
+    const many = Array.from({ length: 40 }, (_, i) => message('Bob', `line ${i}`))
+    const panel = await mount('moim-chat-panel')
+    panel.style.height = '300px'
+    panel.entries = many
+    await panel.updateComplete
+    const log = panel.shadowRoot!.querySelector('ol')!
+    const atBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight < 2
+    expect(log.scrollHeight).toBeGreaterThan(log.clientHeight)
+    expect(atBottom()).toBe(true)
+
+    panel.entries = [...panel.entries, message('Bob', 'newest')]
+    await panel.updateComplete
+    expect(atBottom()).toBe(true)
+
+    log.scrollTop = 0
+    panel.entries = [...panel.entries, message('Bob', 'one more')]
+    await panel.updateComplete
+    expect(log.scrollTop).toBe(0)
+  })
 })

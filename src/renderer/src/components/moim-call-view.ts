@@ -169,7 +169,11 @@ export class MoimCallView extends LitElement {
             ? html`<p class="notice" role="status">Lost the connection to the server. Reconnecting…</p>`
             : nothing
         }
-        ${state.error ? html`<p class="alert" role="alert">${state.error.message}</p>` : nothing}
+        ${
+          state.error && state.error.message !== this.chatError
+            ? html`<p class="alert" role="alert">${state.error.message}</p>`
+            : nothing
+        }
         ${media.notice ? html`<p class="notice" role="status">${media.notice}</p>` : nothing}
         ${media.error ? html`<p class="alert" role="alert">${media.error.message}</p>` : nothing}
       </div>

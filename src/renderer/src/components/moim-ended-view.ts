@@ -44,6 +44,11 @@ export class MoimEndedView extends LitElement {
         box-shadow: none;
       }
 
+      [role='alert'] {
+        display: grid;
+        gap: 0.75rem;
+      }
+
       p {
         margin: 0;
         color: var(--_muted-text);
@@ -69,8 +74,10 @@ export class MoimEndedView extends LitElement {
 
   override render() {
     return html`<div class="card">
-      <h2 tabindex="-1">${this.heading}</h2>
-      <p>${this.detail}</p>
+      <div role="alert">
+        <h2 tabindex="-1">${this.heading}</h2>
+        <p>${this.detail}</p>
+      </div>
       <button class="primary" @click=${this._onBackClick}>Back to lobby</button>
     </div>`
   }
