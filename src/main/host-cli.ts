@@ -29,11 +29,17 @@ export interface HostOptions {
   logLevel: LogLevel
 }
 
-/** Parses the CLI flags; returns an error message for anything it cannot use. */
+/** Whole decimal numbers only: `Number()` would also take "", " 80 ", "0x50" and "1e3". */
+const WHOLE_NUMBER = /^\d{1,6}$/
+
+/**
+ * Parses the CLI flags; returns an error message for anything it cannot use. `--help` is reported as
+ * `{ ok: false, help: true, message: USAGE }` so the caller can print it and exit successfully.
+ */
 export function parseHostArgs(
   argv: string[],
   defaultWebDir: string
-): { ok: true; options: HostOptions } | { ok: false; message: string } {
+): { ok: true; options: HostOptions } | { ok: false; message: string; help?: boolean } {
   let values
   try {
     values = parseArgs({
@@ -52,17 +58,20 @@ export function parseHostArgs(
   } catch (error) {
     return { ok: false, message: (error as Error).message }
   }
-  if (values.help) return { ok: false, message: USAGE }
-  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  if (values.help) return { ok: false, help: true, message: USAGE }
+  const port = values.port === undefined ? DEFAULT_PORT : parseWhole(values.port)
+  if (port < 0 || port > 65_535) {
     return { ok: false, message: `--port must be a whole number from 0 to 65535, not "${values.port}"` }
   }
-  const capacity = values.capacity === undefined ? LIMITS.capacity : Number(values.capacity)
-  if (!Number.isInteger(capacity) || capacity < 2 || capacity > LIMITS.maxCapacity) {
+  const capacity = values.capacity === undefined ? LIMITS.capacity : parseWhole(values.capacity)
+  if (capacity < 2 || capacity > LIMITS.maxCapacity) {
     return {
       ok: false,
       message: `--capacity must be a whole number from 2 to ${LIMITS.maxCapacity}, not "${values.capacity}"`
     }
+  }
+  if (values.host !== undefined && values.host.trim() === '') {
+    return { ok: false, message: '--host must be an address such as 127.0.0.1, 0.0.0.0 or ::' }
   }
   const levels: LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent']
   const logLevel = (values['log-level'] ?? 'info') as LogLevel
@@ -81,17 +90,25 @@ export function parseHostArgs(
   }
 }
 
+/** The value as a whole number, or -1 when it is not one. */
+function parseWhole(value: string): number {
+  return WHOLE_NUMBER.test(value) ? Number(value) : -1
+}
+
 async function main(): Promise<void> {
   const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
   const parsed = parseHostArgs(process.argv.slice(2), join(projectRoot, 'out/renderer'))
   if (!parsed.ok) {
-    console.error(parsed.message)
+    if (parsed.help) {
+      console.log(parsed.message)
+      process.exit(0)
+    }
+    console.error(`moim: ${parsed.message} (see --help)`)
     process.exit(2)
   }
   const { port, host, capacity, webDir, logLevel } = parsed.options
   setLogLevel(logLevel)
   const webClientBuilt = existsSync(join(webDir, 'index.html'))
-  if (!webClientBuilt) log.warn(`no web client at ${webDir}: browsers cannot join (run \`npm run build\`)`)
 
   const server = createSignalingServer({ capacity, staticDir: webClientBuilt ? webDir : undefined })
   let bound
@@ -112,6 +129,8 @@ async function main(): Promise<void> {
     process.exit(1)
   }
 
+  // Warned only once listening, so a start that fails prints its one error line and nothing else.
+  if (!webClientBuilt) log.warn(`no web client at ${webDir}: browsers cannot join (run \`npm run build\`)`)
   const wildcard = bound.host === '::' || bound.host === '0.0.0.0'
   const urls = wildcard
     ? [

@@ -1,0 +1,178 @@
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import type { Server as NetServer } from 'node:net'
+import { resolve } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { parseHostArgs } from '../../src/main/host-cli'
+import { DEFAULT_PORT, LIMITS } from '../../src/shared/protocol'
+import { closeAll, connect } from '../support/signaling'
+
+const WEB = '/srv/web'
+
+describe('parseHostArgs', () => {
+  const defaults = {
+    port: DEFAULT_PORT,
+    host: undefined,
+    capacity: LIMITS.capacity,
+    webDir: WEB,
+    logLevel: 'info'
+  }
+
+  it.each<[string, string[], Partial<typeof defaults>]>([
+    ['no flags give the defaults', [], {}],
+    ['--port 0 asks for any free port', ['--port', '0'], { port: 0 }],
+    ['--port=5000 form', ['--port=5000'], { port: 5000 }],
+    ['--port 65535 is the highest port', ['--port', '65535'], { port: 65_535 }],
+    ['--host sets the address', ['--host', '127.0.0.1'], { host: '127.0.0.1' }],
+    ['--host takes IPv6', ['--host', '::1'], { host: '::1' }],
+    ['--capacity 2 is the smallest room', ['--capacity', '2'], { capacity: 2 }],
+    [
+      `--capacity ${LIMITS.maxCapacity} is the largest room`,
+      ['--capacity', `${LIMITS.maxCapacity}`],
+      {
+        capacity: LIMITS.maxCapacity
+      }
+    ],
+    ['--web is resolved to an absolute path', ['--web', 'dist/web'], { webDir: resolve('dist/web') }],
+    ['--log-level silent', ['--log-level', 'silent'], { logLevel: 'silent' }],
+    [
+      'all flags together',
+      ['--port', '1', '--host', '0.0.0.0', '--capacity', '3'],
+      {
+        port: 1,
+        host: '0.0.0.0',
+        capacity: 3
+      }
+    ]
+  ])('accepts: %s', (_label, argv, expected) => {
+    expect(parseHostArgs(argv, WEB)).toEqual({ ok: true, options: { ...defaults, ...expected } })
+  })
+
+  it.each<[string, string[], RegExp]>([
+    ['a port above 65535', ['--port', '65536'], /--port must be a whole number from 0 to 65535/],
+    ['a negative port', ['--port=-1'], /--port/],
+    ['a fractional port', ['--port', '80.5'], /--port/],
+    ['a word as port', ['--port', 'http'], /--port .*"http"/],
+    ['an empty port', ['--port='], /--port/],
+    ['a hexadecimal port', ['--port', '0x50'], /--port/],
+    ['an exponent port', ['--port', '1e3'], /--port/],
+    ['a port with spaces', ['--port', ' 80 '], /--port/],
+    ['a capacity of 1', ['--capacity', '1'], /--capacity must be a whole number from 2 to 16/],
+    [`a capacity above ${LIMITS.maxCapacity}`, ['--capacity', '17'], /--capacity/],
+    ['a word as capacity', ['--capacity', 'many'], /--capacity/],
+    ['an empty host', ['--host='], /--host/],
+    [
+      'an unknown log level',
+      ['--log-level', 'loud'],
+      /--log-level must be one of debug, info, warn, error, silent/
+    ],
+    ['an unknown flag', ['--prot', '80'], /--prot/],
+    ['a positional argument', ['8080'], /8080/],
+    ['a flag without its value', ['--port'], /--port/]
+  ])('refuses %s with a message naming the problem', (_label, argv, message) => {
+    const parsed = parseHostArgs(argv, WEB)
+    expect(parsed.ok).toBe(false)
+    expect(!parsed.ok && parsed.message).toMatch(message)
+    expect(!parsed.ok && parsed.help).toBeFalsy()
+  })
+
+  it('answers --help with the usage text, marked as help', () => {
+    const parsed = parseHostArgs(['--help'], WEB)
+    expect(parsed).toMatchObject({
+      ok: false,
+      help: true,
+      message: expect.stringContaining('Usage: npm run host')
+    })
+  })
+})
+
+/** Runs the CLI the way `npm run host` does (the tsx binary), in its own process group like a terminal job. */
+function runHost(args: string[]): {
+  child: ChildProcess
+  output: { stdout: string; stderr: string }
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+} {
+  const child = spawn(resolve('node_modules/.bin/tsx'), ['src/main/host-cli.ts', ...args], {
+    cwd: resolve('.'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true
+  })
+  children.add(child)
+  const output = { stdout: '', stderr: '' }
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk))
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal }))
+  )
+  return { child, output, exited }
+}
+
+/** Resolves when `read()` matches `pattern`, polling; rejects after `ms`. */
+async function until(read: () => string, pattern: RegExp, ms = 20_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const match = read().match(pattern)
+    if (match) return match
+    if (Date.now() > deadline) throw new Error(`output never matched ${pattern}: ${JSON.stringify(read())}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+const children = new Set<ChildProcess>()
+let blocker: NetServer | undefined
+
+afterEach(async () => {
+  await closeAll()
+  for (const child of children) {
+    // Kill the whole group (tsx and its node child) if a test left it running.
+    if (child.exitCode === null && child.signalCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        // already gone
+      }
+    }
+  }
+  children.clear()
+  await new Promise((resolve) => (blocker ? blocker.close(resolve) : resolve(undefined)))
+  blocker = undefined
+})
+
+describe('npm run host', () => {
+  it('prints the URL it listens on, serves there, and exits 0 on Ctrl-C after telling clients', async () => {
+    const host = runHost(['--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'])
+    const [, url] = await until(() => host.output.stdout, /^ {2}(http:\/\/127\.0\.0\.1:\d+)\/$/m)
+    const identity = (await (await fetch(`${url}/moim.json`)).json()) as unknown
+    expect(identity).toEqual({ app: 'moim', protocol: 1, capacity: LIMITS.capacity })
+    const client = await connect(url)
+
+    process.kill(-(host.child.pid as number), 'SIGINT')
+
+    expect(await client.inbox.waitFor('server:closing')).toEqual({ reason: 'shutdown' })
+    expect(await host.exited).toEqual({ code: 0, signal: null })
+    expect(host.output.stderr).toBe('')
+  }, 30_000)
+
+  it('reports a port in use in one line on stderr, without a stack trace, and exits 1', async () => {
+    blocker = createServer()
+    const port = await new Promise<number>((done) =>
+      blocker?.listen(0, '127.0.0.1', () => done((blocker?.address() as { port: number }).port))
+    )
+    const host = runHost(['--port', String(port), '--host', '127.0.0.1'])
+
+    expect(await host.exited).toEqual({ code: 1, signal: null })
+    const lines = host.output.stderr.trimEnd().split('\n')
+    expect(lines).toEqual([expect.stringContaining(`port ${port} is already in use`)])
+    expect(host.output.stderr).not.toMatch(/\bat \S+ \(|Error:/)
+    expect(host.output.stdout).not.toContain('http://')
+  }, 30_000)
+
+  it('reports a bad flag in one line on stderr and exits 2', async () => {
+    const host = runHost(['--port', 'http'])
+    expect(await host.exited).toEqual({ code: 2, signal: null })
+    expect(host.output.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^moim: --port .*"http"/)
+    ])
+  }, 30_000)
+})
