@@ -5,6 +5,7 @@ import type { Server as NetServer } from 'node:net'
 import { resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseHostArgs } from '../../src/main/host-cli'
+import type { HostOptions } from '../../src/main/host-cli'
 import { DEFAULT_PORT, LIMITS } from '../../src/shared/protocol'
 import { closeAll, connect } from '../support/signaling'
 
@@ -19,7 +20,7 @@ describe('parseHostArgs', () => {
     logLevel: 'info'
   }
 
-  it.each<[string, string[], Partial<typeof defaults>]>([
+  it.each<[string, string[], Partial<HostOptions>]>([
     ['no flags give the defaults', [], {}],
     ['--port 0 asks for any free port', ['--port', '0'], { port: 0 }],
     ['--port=5000 form', ['--port=5000'], { port: 5000 }],
