@@ -1,9 +1,15 @@
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { page, userEvent } from 'vitest/browser'
 import type { MoimCallControls } from '../../../src/renderer/src/components/moim-call-controls'
 import '../../../src/renderer/src/components/moim-call-controls'
 import '../../../src/renderer/src/components/moim-chat-panel'
 import { mediaState, mount } from './fixture'
+
+/** The device picker's select for `kind`, found through the shadow roots (hidden ones are not in the a11y tree). */
+function select(controls: MoimCallControls, kind: string): HTMLSelectElement {
+  const picker = controls.shadowRoot!.querySelector('moim-device-picker')!
+  return picker.shadowRoot!.querySelector<HTMLSelectElement>(`#device-${kind}`)!
+}
 
 /** Controls whose toggles are applied the way the app applies them: the event flips the property. */
 async function wiredControls(): Promise<MoimCallControls> {
@@ -14,6 +20,10 @@ async function wiredControls(): Promise<MoimCallControls> {
 }
 
 describe('moim-call-controls', () => {
+  beforeEach(async () => {
+    await page.viewport(1280, 800)
+  })
+
   it('names the microphone toggle by what it does and announces muted with aria-pressed', async () => {
     await wiredControls()
     const mute = page.getByRole('button', { name: 'Mute microphone', exact: true })
@@ -92,5 +102,26 @@ describe('moim-call-controls', () => {
     await controls.updateComplete
     await expect.element(chat).toHaveAttribute('aria-pressed', 'true')
     expect(controls.shadowRoot!.querySelector('.badge')).toBeNull()
+  })
+
+  it('folds the device selects behind a Devices button on a phone-sized window', async () => {
+    await page.viewport(400, 780)
+    try {
+      const controls = await wiredControls()
+      expect(select(controls, 'camera').checkVisibility()).toBe(false)
+      const devices = page.getByRole('button', { name: 'Devices' })
+      await devices.click()
+      await expect.element(devices).toHaveAttribute('aria-expanded', 'true')
+      await expect.element(page.getByRole('combobox', { name: 'Camera', exact: true })).toBeVisible()
+    } finally {
+      await page.viewport(1280, 800)
+    }
+  })
+
+  it('shows the device selects without a Devices button on a wide window', async () => {
+    const controls = await wiredControls()
+    await expect.element(page.getByRole('combobox', { name: 'Camera', exact: true })).toBeVisible()
+    const devices = controls.shadowRoot!.querySelector<HTMLButtonElement>('button[aria-controls="devices"]')!
+    expect(devices.checkVisibility()).toBe(false)
   })
 })

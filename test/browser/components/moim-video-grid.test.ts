@@ -37,6 +37,20 @@ describe('moim-video-grid', () => {
     expect(columns(grid)).toBe(expected)
   })
 
+  it.each([
+    [2, 1],
+    [3, 2],
+    [6, 2]
+  ])('on a phone-sized window lays out %i people in %i columns', async (people, expected) => {
+    await page.viewport(400, 780)
+    try {
+      const grid = await mount('moim-video-grid', { self, participants: remotes(people - 1) })
+      expect(columns(grid)).toBe(expected)
+    } finally {
+      await page.viewport(1280, 800)
+    }
+  })
+
   it('reflows when someone joins', async () => {
     const grid = await mount('moim-video-grid', { self, participants: remotes(1) })
     expect(columns(grid)).toBe(2)

@@ -1,10 +1,19 @@
 import { LitElement, css, html, nothing } from 'lit'
-import { customElement, property } from 'lit/decorators.js'
+import { customElement, property, state } from 'lit/decorators.js'
 import type { MediaState } from '../core/types'
 import { KeyboardShortcutsController } from '../controllers/keyboard-shortcuts-controller'
 import { fire } from './events'
 import { sharedStyles } from './shared.styles'
-import { cameraIcon, cameraOffIcon, chatIcon, leaveIcon, micIcon, micOffIcon, screenIcon } from './icons'
+import {
+  cameraIcon,
+  cameraOffIcon,
+  chatIcon,
+  leaveIcon,
+  micIcon,
+  micOffIcon,
+  screenIcon,
+  settingsIcon
+} from './icons'
 import './moim-device-picker'
 
 /**
@@ -75,6 +84,27 @@ export class MoimCallControls extends LitElement {
         padding: 0.6rem 1.1rem;
       }
 
+      .devices-toggle {
+        display: none;
+      }
+
+      /* Phones: the device selects fold away behind a Devices button so the bar stays one or two rows. */
+      @media (max-width: 640px) {
+        .devices-toggle {
+          display: inline-grid;
+        }
+
+        moim-device-picker:not(.open) {
+          display: none;
+        }
+
+        moim-device-picker {
+          order: 1;
+          flex-basis: 100%;
+          justify-content: center;
+        }
+      }
+
       .badge {
         position: absolute;
         top: -0.3rem;
@@ -114,6 +144,9 @@ export class MoimCallControls extends LitElement {
   /** Devices for the selects; null hides nothing but leaves them empty. */
   @property({ attribute: false }) media: MediaState | null = null
 
+  /** Phones only: the device selects are shown. */
+  @state() private _devicesOpen = false
+
   constructor() {
     super()
     new KeyboardShortcutsController(this, {
@@ -136,6 +169,10 @@ export class MoimCallControls extends LitElement {
 
   private _onChatClick(): void {
     fire(this, 'moim-toggle-chat')
+  }
+
+  private _onDevicesClick(): void {
+    this._devicesOpen = !this._devicesOpen
   }
 
   private _onLeaveClick(): void {
@@ -183,7 +220,21 @@ export class MoimCallControls extends LitElement {
               : nothing
           }
         </div>
-        <moim-device-picker compact .media=${this.media}></moim-device-picker>
+        <button
+          class="toggle devices-toggle"
+          aria-expanded=${this._devicesOpen ? 'true' : 'false'}
+          aria-controls="devices"
+          title="Devices"
+          @click=${this._onDevicesClick}
+        >
+          ${settingsIcon}<span class="visually-hidden">Devices</span>
+        </button>
+        <moim-device-picker
+          id="devices"
+          class=${this._devicesOpen ? 'open' : ''}
+          compact
+          .media=${this.media}
+        ></moim-device-picker>
         <div class="group">
           <button
             class="toggle on"

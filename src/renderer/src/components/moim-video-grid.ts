@@ -22,6 +22,11 @@ export function columnsFor(count: number): number {
   return 4
 }
 
+/** Columns on a narrow (phone) window: one or two people stack, more go two across. */
+export function narrowColumnsFor(count: number): number {
+  return count <= 2 ? 1 : 2
+}
+
 /**
  * The call's video grid: the self tile first, then one tile per remote participant, in a CSS grid whose column
  * count follows the number of people. Remote tiles carry `data-peer-id`, the self tile `data-self`.
@@ -61,10 +66,14 @@ export class MoimVideoGrid extends LitElement {
         --cols: 4;
       }
 
-      /* On a narrow window, stack tiles at most two across whatever the count. */
+      /* On a narrow window (a phone held upright), stack tiles, at most two across. */
       @media (max-width: 640px) {
-        .grid {
-          grid-template-columns: repeat(min(var(--cols, 1), 2), minmax(0, 1fr));
+        .grid[data-narrow-columns='1'] {
+          --cols: 1;
+        }
+
+        .grid[data-narrow-columns='2'] {
+          --cols: 2;
         }
       }
     `
@@ -84,7 +93,7 @@ export class MoimVideoGrid extends LitElement {
     const columns = columnsFor(count)
     const self = this.self
     return html`
-      <div class="grid" part="grid" data-columns=${columns}>
+      <div class="grid" part="grid" data-columns=${columns} data-narrow-columns=${narrowColumnsFor(count)}>
         ${
           self
             ? html`<moim-video-tile
