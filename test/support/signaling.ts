@@ -4,6 +4,7 @@
  * `closeAll()` that tears everything down (call it in `afterEach`, so it runs even when a test fails).
  */
 import { io as connectSocket } from 'socket.io-client'
+import { vi } from 'vitest'
 import WebSocket from 'ws'
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client'
 import { createSignalingServer } from '../../src/main/signaling/server'
@@ -13,7 +14,11 @@ import type { ClientToServerEvents, JoinResult, Peer, ServerToClientEvents } fro
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
 /** How long a test waits for an ack or an event before failing; generous for a loaded 2-core machine. */
-export const WAIT_MS = 3_000
+export const WAIT_MS = 5_000
+
+// A test makes dozens of round trips; on a shared, loaded 2-core machine the 5 s default is too tight, and a test
+// that fails waits at most WAIT_MS per step anyway.
+vi.setConfig({ testTimeout: 20_000, hookTimeout: 20_000 })
 
 const servers = new Set<SignalingServer>()
 const sockets = new Set<Socket>()

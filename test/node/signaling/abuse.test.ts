@@ -108,6 +108,22 @@ describe('malformed frames', () => {
   })
 })
 
+describe('deeply nested payloads', () => {
+  it('answers invalid to a payload nested 20,000 arrays deep and keeps serving', async () => {
+    const { url, port } = await startServer()
+    const ann = await joined(url, 'lounge', 'Ann')
+    const raw = await rawConnect(port)
+    raw.send('420["room:join",{"room":"lounge","name":"Raw"}]')
+    await raw.waitForFrame((frame) => frame.startsWith('430[{"ok":true'))
+    raw.send(`421["chat:send",${'['.repeat(20_000)}${']'.repeat(20_000)}]`)
+    const ack = await raw.waitForFrame((frame) => frame.startsWith('431'))
+    expect(JSON.parse(ack.slice(3))).toMatchObject([{ ok: false, error: { code: 'invalid' } }])
+    await settle(ann)
+    expect(ann.inbox.payloads('chat:message')).toEqual([])
+    expect(await request(ann.socket, 'chat:send', { text: 'fine' })).toMatchObject({ ok: true })
+  })
+})
+
 describe('rate limits', () => {
   it('answers rate-limited to signals beyond the burst and relays none of them', async () => {
     const { url } = await startServer({ rateLimits: { signal: { burst: 5, perSecond: 0.001 } } })

@@ -120,6 +120,8 @@ const cases: Case[] = [
   chat('with a blank text', { text: ' \n\t ' }),
   chat('with a text over the limit', { text: 't'.repeat(LIMITS.chatText + 1) }),
   chat('with a client-set from', { text: 'hi', from: 'someone-else' }),
+  chat('with a binary text', { text: Buffer.from('hi') }),
+  chat('with an object text', { text: { toString: 'hi' } }),
   update('with no field', {}),
   update('with a string audio', { audio: 'yes' }),
   update('with a numeric video', { video: 1 }),
