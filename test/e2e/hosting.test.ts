@@ -1,0 +1,156 @@
+/**
+ * Host mode end to end: the hosting service started exactly as the main process starts it (the built renderer as
+ * the web client, DEFAULT_PORT or the next free port, every interface), two Chromium pages that join it by typing
+ * `127.0.0.1:PORT` in the desktop lobby, real WebRTC between them, and Stop hosting ending the room on both.
+ *
+ * The pages run the same renderer as the desktop app, with a stand-in for the preload's `window.moim` (the Electron
+ * binary cannot run here), so the lobby shows its "Server address" field as it does in the app.
+ */
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HostingService } from '../../src/main/hosting'
+import type { HostStatus } from '../../src/shared/ipc'
+import { DEFAULT_PORT } from '../../src/shared/protocol'
+import {
+  closePages,
+  describeConnections,
+  ensureBuilt,
+  launchChromium,
+  openPage,
+  remoteStats
+} from '../support/e2e'
+import type { CallPage } from '../support/e2e'
+
+const POLL = { timeout: 30_000, interval: 500 }
+const ROOM = 'team'
+
+/**
+ * Runs in the page before the app: a `window.moim` like the preload's, whose host calls go to `__moimHost` (exposed
+ * by the test, backed by the real HostingService) and whose events the test raises with `__moimEmit`.
+ */
+function installDesktopBridge(): void {
+  type Listener = (payload: unknown) => void
+  const listeners: Record<string, Set<Listener>> = { host: new Set(), pick: new Set(), invite: new Set() }
+  const subscribe = (kind: string) => (listener: Listener) => {
+    listeners[kind].add(listener)
+    return () => listeners[kind].delete(listener)
+  }
+  const host = (action: string, argument?: unknown): Promise<unknown> => {
+    const call = (window as unknown as { __moimHost?: (a: string, b: unknown) => Promise<unknown> })
+      .__moimHost
+    return call ? call(action, argument) : Promise.resolve({ ok: true, value: { running: false } })
+  }
+  let recent: { address: string; room?: string; lastJoined: number }[] = []
+  Object.assign(window, {
+    __moimEmit: (kind: string, payload: unknown) => listeners[kind].forEach((listener) => listener(payload)),
+    moim: {
+      isMoimApp: true,
+      os: 'linux',
+      host: {
+        start: (request: unknown) => host('start', request),
+        stop: () => host('stop'),
+        status: () => host('status'),
+        onChanged: subscribe('host')
+      },
+      recent: {
+        list: async () => ({ ok: true, value: recent }),
+        add: async (entry: { address: string; room?: string }) => {
+          recent = [
+            { ...entry, lastJoined: Date.now() },
+            ...recent.filter((old) => old.address !== entry.address)
+          ]
+          return { ok: true, value: recent }
+        },
+        remove: async (address: string) => {
+          recent = recent.filter((old) => old.address !== address)
+          return { ok: true, value: recent }
+        }
+      },
+      screen: { onPick: subscribe('pick'), choose: (choice: unknown) => host('choose', choice) },
+      shell: { openExternal: async () => ({ ok: true, value: null }) },
+      invite: { pending: async () => ({ ok: true, value: null }), onOpened: subscribe('invite') }
+    }
+  })
+}
+
+/** A desktop-mode page (the app's renderer with the bridge) on the host's web client. */
+async function openDesktopPage(browser: Browser, url: string, name: string): Promise<CallPage> {
+  const page = await openPage(browser, url, name, '')
+  await page.context.addInitScript(installDesktopBridge)
+  await page.page.reload()
+  return page
+}
+
+/** Joins from the desktop lobby by typing the host's address, as a guest would. */
+async function joinByAddress(page: CallPage, address: string): Promise<void> {
+  const { page: tab } = page
+  await tab.getByLabel('Your name').fill(page.name)
+  await tab.getByLabel('Server address').fill(address)
+  await tab.getByLabel('Room').fill(ROOM)
+  await tab.getByRole('button', { name: 'Join', exact: true }).click()
+}
+
+describe('hosting a room and joining it by IP', () => {
+  let hosting: HostingService
+  let port: number
+  let browser: Browser
+  const pages: CallPage[] = []
+
+  beforeAll(async () => {
+    // Exactly what src/main/index.ts does: the built renderer as staticDir, default port and interfaces.
+    hosting = new HostingService({ staticDir: await ensureBuilt() })
+    const started = await hosting.start({ name: 'Host', room: ROOM })
+    if (!started.ok || !started.value.running)
+      throw new Error(`hosting did not start: ${JSON.stringify(started)}`)
+    port = started.value.port
+    browser = await launchChromium()
+  }, 240_000)
+
+  afterAll(async () => {
+    await closePages(pages)
+    await browser?.close()
+    await hosting?.stop('shutdown')
+  })
+
+  it('listens on the default port (or the next free one) on every interface', () => {
+    expect(port).toBeGreaterThanOrEqual(DEFAULT_PORT)
+    expect(port).toBeLessThan(DEFAULT_PORT + 10)
+    expect(['::', '0.0.0.0']).toContain(hosting.signalingServer?.address()?.host)
+  })
+
+  it('two pages join by 127.0.0.1:PORT and decode each other’s video', async () => {
+    for (const name of ['Ann', 'Bo']) {
+      const page = await openDesktopPage(browser, `http://127.0.0.1:${port}`, name)
+      pages.push(page)
+      await joinByAddress(page, `127.0.0.1:${port}`)
+    }
+    const [ann, bo] = pages
+    for (const [viewer, remote] of [
+      [ann, bo],
+      [bo, ann]
+    ]) {
+      try {
+        await expect
+          .poll(async () => (await remoteStats(viewer.page, remote.name))?.framesDecoded ?? 0, POLL)
+          .toBeGreaterThan(0)
+      } catch (error) {
+        // What each page's connections were doing, to tell a signaling problem from a media one.
+        for (const page of pages)
+          console.error(page.name, JSON.stringify(await describeConnections(page.page)))
+        throw error
+      }
+    }
+    const status = hosting.status() as Extract<HostStatus, { running: true }>
+    expect(status.people).toEqual(['Ann', 'Bo'])
+    expect(status.rooms).toEqual([{ name: ROOM, count: 2, capacity: 6, locked: false }])
+  })
+
+  it('stopping hosting shows "The host ended the room" on both pages', async () => {
+    expect(pages).toHaveLength(2)
+    await hosting.stop()
+    for (const { page } of pages) {
+      await expect.poll(() => page.getByText('The host ended the room').isVisible(), POLL).toBe(true)
+    }
+    expect(hosting.status()).toEqual({ running: false })
+  })
+})
