@@ -92,4 +92,13 @@ describe('moim-call-view', () => {
     await expect.element(page.getByText('Reconnecting…', { exact: false }).first()).toBeVisible()
     await expect.element(page.getByText('No camera found', { exact: false })).toBeVisible()
   })
+
+  it('lands focus on the room name when the call starts, where M still toggles the microphone', async () => {
+    const element = await view(1280)
+    expect(element.shadowRoot!.activeElement?.tagName).toBe('H1')
+    let toggles = 0
+    element.addEventListener('moim-toggle-mute', () => toggles++)
+    await userEvent.keyboard('m')
+    expect(toggles).toBe(1)
+  })
 })

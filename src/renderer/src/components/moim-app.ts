@@ -266,7 +266,11 @@ export class MoimApp extends LitElement {
     const joinResult = this._join.status === TaskStatus.COMPLETE ? this._join.value : undefined
     // After "Back to lobby" the ended call's reason is old news; a new failure replaces it.
     const stale = state.phase === 'ended'
-    const error = joinResult && !joinResult.ok ? joinResult.error : stale ? null : state.error
+    let error = joinResult && !joinResult.ok ? joinResult.error : stale ? null : state.error
+    // The core answers with Results; a throw is a bug, but the user still deserves a message, not a dead button.
+    if (this._join.status === TaskStatus.ERROR) {
+      error = { code: 'invalid', message: `Joining failed unexpectedly: ${String(this._join.error)}` }
+    }
     return html`
       <moim-lobby
         ?show-server=${this._pageServer === null}

@@ -54,6 +54,10 @@ export class MoimCallView extends LitElement {
         white-space: nowrap;
       }
 
+      h1:focus {
+        outline: none;
+      }
+
       .people {
         color: var(--_muted-text);
         font-size: 0.9rem;
@@ -139,6 +143,11 @@ export class MoimCallView extends LitElement {
     if (this._seen < 0 || this._chatOpen) this._seen = incoming
   }
 
+  override firstUpdated(): void {
+    // The lobby that had focus is gone: land on the room's name so screen readers say where the user is.
+    this.renderRoot.querySelector<HTMLElement>('h1')?.focus()
+  }
+
   private readonly _onToggleChat = (): void => {
     this._chatOpen = !this._chatOpen
     if (this._chatOpen) {
@@ -159,7 +168,7 @@ export class MoimCallView extends LitElement {
     }
     return html`
       <header>
-        <h1>${room?.name ?? ''}</h1>
+        <h1 tabindex="-1">${room?.name ?? ''}</h1>
         ${room?.locked ? html`${lockIcon}<span class="visually-hidden">Password protected</span>` : nothing}
         <span class="people">${people === 1 ? 'Just you' : `${people} people`}</span>
       </header>

@@ -38,10 +38,8 @@ export class MoimEndedView extends LitElement {
       }
 
       /* Focus lands here only so screen readers read the news; no ring on a heading nobody tabbed to. */
-      h2:focus,
-      h2:focus-visible {
+      h2:focus {
         outline: none;
-        box-shadow: none;
       }
 
       [role='alert'] {

@@ -107,7 +107,8 @@ export const sharedStyles = css`
     color: color-mix(in srgb, var(--_muted-text) 70%, transparent);
   }
 
-  :is(button, input, select, a, [tabindex]):focus-visible {
+  /* tabindex="-1" marks headings focused by script (for screen readers), which need no ring. */
+  :is(button, input, select, a, [tabindex]:not([tabindex='-1'])):focus-visible {
     outline: none;
     box-shadow: var(--_focus);
   }
