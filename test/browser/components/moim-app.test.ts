@@ -21,4 +21,16 @@ describe('moim-app', () => {
     await expect.element(page.getByRole('alert'), { timeout: 10_000 }).toHaveTextContent(/Moim/)
     app.remove()
   })
+
+  it('fills the lobby from an invite link’s ?room= and ?name=', async () => {
+    const before = location.href
+    history.replaceState(null, '', `${location.pathname}?room=standup&name=Ann`)
+    try {
+      await mount('moim-app')
+      await expect.element(page.getByLabelText('Room', { exact: true })).toHaveValue('standup')
+      await expect.element(page.getByLabelText('Your name')).toHaveValue('Ann')
+    } finally {
+      history.replaceState(null, '', before)
+    }
+  })
 })
