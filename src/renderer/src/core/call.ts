@@ -266,7 +266,8 @@ export class Call {
       participants: [...this.current.participants, { peer, stream: null, connection: 'connecting' }]
     })
     this.addSystem(`${peer.name} joined.`)
-    this.mesh.addPeer(peer.id)
+    // The newcomer calls everyone already here and its offer creates our connection (PeerMesh.handleSignal). One
+    // offer per pair keeps joins quick and avoids a Chromium race where a rolled-back offer stalls ICE gathering.
   }
 
   private onPeerLeft(id: string): void {

@@ -24,6 +24,12 @@ export interface PeerMeshOptions {
   disconnectedGraceMs?: number
   /** ICE restarts tried after a failure before the peer is reported 'failed' (default 3). */
   maxIceRestarts?: number
+  /**
+   * A connection not up this long after it was created (or after an ICE restart) gets an ICE restart (default
+   * 8 s on the impolite side, twice that on the polite side so both do not restart at once). Chromium can leave
+   * ICE gathering stuck when an offer is rolled back mid-gathering; a restart gathers afresh.
+   */
+  connectTimeoutMs?: number
 }
 
 /** One remote peer as the mesh sees it. */
@@ -76,6 +82,7 @@ class RemotePeer {
   everConnected = false
   iceRestarts = 0
   disconnectedTimer: ReturnType<typeof setTimeout> | undefined
+  connectTimer: ReturnType<typeof setTimeout> | undefined
   closed = false
 
   constructor(
@@ -99,6 +106,7 @@ export class PeerMesh {
   private readonly iceServers: RTCIceServer[]
   private readonly disconnectedGraceMs: number
   private readonly maxIceRestarts: number
+  private readonly connectTimeoutMs: number
   private closed = false
 
   constructor(options: PeerMeshOptions) {
@@ -107,6 +115,7 @@ export class PeerMesh {
     this.iceServers = options.iceServers ?? []
     this.disconnectedGraceMs = options.disconnectedGraceMs ?? 4_000
     this.maxIceRestarts = options.maxIceRestarts ?? 3
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 8_000
   }
 
   get id(): string {
@@ -181,6 +190,7 @@ export class PeerMesh {
       const track = this.localTracks[kind]
       if (track !== null) pc.addTrack(track, this.localStream)
     }
+    this.armConnectTimer(peer)
     log.debug('peer added', { peer: id, polite: peer.polite })
     this.changed()
     void this.applyLadder()
@@ -276,6 +286,7 @@ export class PeerMesh {
   private closePeer(peer: RemotePeer): void {
     peer.closed = true
     clearTimeout(peer.disconnectedTimer)
+    clearTimeout(peer.connectTimer)
     peer.pc.onnegotiationneeded = null
     peer.pc.onicecandidate = null
     peer.pc.ontrack = null
@@ -294,6 +305,7 @@ export class PeerMesh {
         peer.connection = peer.everConnected ? 'reconnecting' : 'connecting'
         break
       case 'connected':
+        clearTimeout(peer.connectTimer)
         peer.everConnected = true
         peer.iceRestarts = 0
         peer.connection = 'connected'
@@ -323,10 +335,26 @@ export class PeerMesh {
       return
     }
     peer.iceRestarts += 1
-    peer.connection = 'reconnecting'
+    peer.connection = peer.everConnected ? 'reconnecting' : 'connecting'
     log.info('restarting ICE', { peer: peer.id, attempt: peer.iceRestarts })
     peer.pc.restartIce()
+    this.armConnectTimer(peer)
     this.changed()
+  }
+
+  /** Restarts ICE if the connection is not up in time (see `connectTimeoutMs`). */
+  private armConnectTimer(peer: RemotePeer): void {
+    clearTimeout(peer.connectTimer)
+    const wait = peer.polite ? this.connectTimeoutMs * 2 : this.connectTimeoutMs
+    peer.connectTimer = setTimeout(() => {
+      if (peer.closed || peer.pc.connectionState === 'connected') return
+      log.warn('connection not up in time, restarting ICE', {
+        peer: peer.id,
+        ice: peer.pc.iceConnectionState,
+        gathering: peer.pc.iceGatheringState
+      })
+      this.restartIce(peer)
+    }, wait)
   }
 
   private async flushCandidates(peer: RemotePeer): Promise<void> {
