@@ -1,0 +1,199 @@
+/**
+ * The renderer's SignalingClient, run in Node against the real signaling server (and against servers that are
+ * not Moim, or do not answer): how each failure to connect is told apart, how protocol errors and ack timeouts
+ * become Results, the host ending the room, and a dropped connection rejoining the room by itself.
+ */
+import { createServer as createHttpServer } from 'node:http'
+import type { Server as HttpServer } from 'node:http'
+import { createServer as createTcpServer } from 'node:net'
+import type { AddressInfo, Server as TcpServer, Socket as TcpSocket } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createSignalingServer } from '../../src/main/signaling/server'
+import type { SignalingServer } from '../../src/main/signaling/server'
+import { SignalingClient, normalizeServerUrl } from '../../src/renderer/src/core/signaling-client'
+import type { Peer } from '../../src/shared/protocol'
+import type { CallError, ServerConnectionState } from '../../src/renderer/src/core/types'
+
+const POLL = { timeout: 10_000, interval: 50 }
+
+describe('SignalingClient', () => {
+  const cleanups: (() => Promise<void> | void)[] = []
+
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  })
+
+  async function moimServer(capacity?: number): Promise<{ server: SignalingServer; url: string }> {
+    const server = createSignalingServer(capacity === undefined ? {} : { capacity })
+    const { port } = await server.listen(0, '127.0.0.1')
+    cleanups.push(() => server.close())
+    return { server, url: `http://127.0.0.1:${port}` }
+  }
+
+  function client(options: ConstructorParameters<typeof SignalingClient>[0] = {}): SignalingClient {
+    const c = new SignalingClient({ requestTimeoutMs: 2_000, connectTimeoutMs: 2_000, ...options })
+    cleanups.push(() => c.dispose())
+    return c
+  }
+
+  function recordStates(c: SignalingClient): { state: ServerConnectionState; error: CallError | null }[] {
+    const states: { state: ServerConnectionState; error: CallError | null }[] = []
+    c.on('state', (state, error) => states.push({ state, error }))
+    return states
+  }
+
+  async function listen(server: HttpServer | TcpServer): Promise<string> {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  }
+
+  it('normalises what a user types into a server origin', () => {
+    expect(normalizeServerUrl('192.168.1.20:47100')).toBe('http://192.168.1.20:47100')
+    expect(normalizeServerUrl(' http://host:1/?room=x ')).toBe('http://host:1')
+    expect(normalizeServerUrl('ftp://host')).toBeNull()
+    expect(normalizeServerUrl('')).toBeNull()
+  })
+
+  it('connects to a Moim server and lists its rooms', async () => {
+    const { url } = await moimServer()
+    const c = client()
+    const states = recordStates(c)
+    expect(await c.connect(url)).toEqual({ ok: true, value: undefined })
+    expect(c.state).toBe('connected')
+    expect(states.map((s) => s.state)).toEqual(['connecting', 'connected'])
+    expect(await c.listRooms()).toEqual({ ok: true, value: [] })
+  })
+
+  it('says "unreachable" when nothing listens at the address', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createTcpServer()
+    const url = await listen(probe)
+    await new Promise((resolve) => probe.close(resolve))
+    const c = client()
+    const result = await c.connect(url)
+    expect(result).toMatchObject({ ok: false, error: { code: 'unreachable' } })
+    expect(!result.ok && result.error.message).toContain(url)
+    expect(c.state).toBe('closed')
+  })
+
+  it('says "timeout" when the server accepts but never answers', async () => {
+    const sockets = new Set<TcpSocket>()
+    const silent = createTcpServer((socket) => void sockets.add(socket))
+    const url = await listen(silent)
+    cleanups.push(async () => {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    })
+    const c = client({ connectTimeoutMs: 400 })
+    const started = Date.now()
+    const result = await c.connect(url)
+    expect(result).toMatchObject({ ok: false, error: { code: 'timeout' } })
+    expect(Date.now() - started).toBeLessThan(3_000)
+  })
+
+  it('says "not-moim" for a web server that is not Moim', async () => {
+    const web = createHttpServer((_request, response) => {
+      response.writeHead(404, { 'Content-Type': 'text/html' }).end('<h1>Not found</h1>')
+    })
+    const url = await listen(web)
+    cleanups.push(() => new Promise<void>((resolve) => web.close(() => resolve())))
+    const result = await client().connect(url)
+    expect(result).toMatchObject({ ok: false, error: { code: 'not-moim' } })
+  })
+
+  it('says "not-moim" for a JSON answer from another app', async () => {
+    const other = createHttpServer((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"app":"other","protocol":1}')
+    })
+    const url = await listen(other)
+    cleanups.push(() => new Promise<void>((resolve) => other.close(() => resolve())))
+    expect(await client().connect(url)).toMatchObject({ ok: false, error: { code: 'not-moim' } })
+  })
+
+  it('refuses an address that is not one, without any network traffic', async () => {
+    expect(await client().connect('ftp://example')).toMatchObject({ ok: false, error: { code: 'invalid' } })
+  })
+
+  it('passes protocol error codes through with a human message', async () => {
+    const { url } = await moimServer(2)
+    const a = client()
+    const b = client()
+    const c = client()
+    for (const x of [a, b, c]) expect((await x.connect(url)).ok).toBe(true)
+    const joined = await a.join({ room: 'den', name: 'Ann', password: 'secret' })
+    expect(joined.ok && joined.value.self.name).toBe('Ann')
+    expect(await b.join({ room: 'den', name: 'Bo', password: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'wrong-password', message: expect.stringMatching(/password/i) }
+    })
+    expect(await a.join({ room: 'den', name: 'Ann' })).toMatchObject({
+      ok: false,
+      error: { code: 'already-in-room' }
+    })
+    expect(await b.join({ room: '', name: 'Bo' })).toMatchObject({ ok: false, error: { code: 'invalid' } })
+    expect((await b.join({ room: 'den', name: 'Bo', password: 'secret' })).ok).toBe(true)
+    expect(await c.join({ room: 'den', name: 'Cy', password: 'secret' })).toMatchObject({
+      ok: false,
+      error: { code: 'full', message: expect.stringMatching(/full/i) }
+    })
+    expect(await c.sendChat('hello')).toMatchObject({ ok: false, error: { code: 'not-in-room' } })
+  })
+
+  it('turns an ack that never comes into "timeout"', async () => {
+    const { server, url } = await moimServer()
+    // The server swallows rooms:list without answering.
+    server.io.on('connection', (socket) =>
+      socket.use(([event], next) => {
+        if (event !== 'rooms:list') next()
+      })
+    )
+    const c = client({ requestTimeoutMs: 300 })
+    expect((await c.connect(url)).ok).toBe(true)
+    expect(await c.listRooms()).toMatchObject({ ok: false, error: { code: 'timeout' } })
+    // The connection itself is fine: other requests still work.
+    expect((await c.join({ room: 'den', name: 'Ann' })).ok).toBe(true)
+  })
+
+  it('reports "host-ended" when the host stops the server', async () => {
+    const { server, url } = await moimServer()
+    const c = client()
+    const states = recordStates(c)
+    expect((await c.connect(url)).ok).toBe(true)
+    expect((await c.join({ room: 'den', name: 'Ann' })).ok).toBe(true)
+    await server.close('host-stopped')
+    await expect.poll(() => c.state, POLL).toBe('closed')
+    expect(states.at(-1)?.error?.code).toBe('host-ended')
+    // No reconnection attempts after the host ended the room.
+    await new Promise((resolve) => setTimeout(resolve, 700))
+    expect(states.at(-1)?.state).toBe('closed')
+  })
+
+  it('reconnects after the connection drops and rejoins the room by itself', async () => {
+    const { server, url } = await moimServer()
+    const a = client()
+    const b = client()
+    const states = recordStates(a)
+    for (const x of [a, b]) expect((await x.connect(url)).ok).toBe(true)
+    const first = await a.join({ room: 'den', name: 'Ann' })
+    expect((await b.join({ room: 'den', name: 'Bo' })).ok).toBe(true)
+    const oldId = first.ok ? first.value.self.id : ''
+    const rejoined: Peer[] = []
+    a.on('rejoined', (result) => {
+      if (result.ok) rejoined.push(result.value.self)
+    })
+    const seenByB: string[] = []
+    b.on('peer:left', ({ id }) => seenByB.push(`left ${id}`))
+    b.on('peer:joined', (peer) => seenByB.push(`joined ${peer.name}`))
+
+    // Cut a's transport from the server side, as a network drop would.
+    server.io.sockets.sockets.get(oldId)?.conn.close()
+
+    await expect.poll(() => rejoined.length, POLL).toBe(1)
+    expect(rejoined[0]!.id).not.toBe(oldId)
+    expect(rejoined[0]!.name).toBe('Ann')
+    expect(a.state).toBe('connected')
+    expect(states.map((s) => s.state)).toContain('reconnecting')
+    await expect.poll(() => seenByB, POLL).toEqual([`left ${oldId}`, 'joined Ann'])
+    expect(server.rooms()).toEqual([{ name: 'den', count: 2, capacity: 6, locked: false }])
+  })
+})
