@@ -102,7 +102,6 @@ export class MoimApp extends LitElement {
   /** The server this page came from, or null in the desktop app (the user types one). */
   private readonly _pageServer = pageServerUrl()
   private readonly _intent = readUrlIntent(globalThis.location?.search ?? '')
-  private readonly _preferences = loadPreferences()
   /** The server the Call is connected (or connecting) to, and that attempt, so a join reuses it. */
   private _connectedUrl: string | null = null
   private _connecting: Promise<Result<void>> | null = null
@@ -115,8 +114,15 @@ export class MoimApp extends LitElement {
   /** Desktop: servers joined before, suggested in the Server address field. */
   @state() private _recentServers: string[] = []
 
-  /** Desktop: the server and room of a `moim://` invite the app was opened with. */
-  @state() private _invite: { server: string; room: string } | null = null
+  /**
+   * What the lobby's fields start with: the invite link or remembered name at first, then the last join attempt
+   * (so leaving a call comes back to the same name, room and server) or the latest `moim://` invite.
+   */
+  @state() private _lobbyDefaults = {
+    name: this._intent.name ?? loadPreferences().name,
+    room: this._intent.room ?? pageRoom() ?? '',
+    server: ''
+  }
 
   private _offInvite: (() => void) | null = null
 
@@ -178,9 +184,10 @@ export class MoimApp extends LitElement {
     const parsed = parseJoinAddress(link)
     if (!parsed.ok) return log.warn('ignoring an invite that does not parse', { message: parsed.message })
     // An invite opened during a call must not pull the user out of it; it fills the lobby for later.
-    this._invite = {
+    this._lobbyDefaults = {
+      ...this._lobbyDefaults,
       server: displayAddress(parsed.value.host, parsed.value.port),
-      room: parsed.value.room ?? ''
+      room: parsed.value.room ?? this._lobbyDefaults.room
     }
     if (this._callState.value.phase === 'lobby') void this._connect(parsed.value.url)
   }
@@ -211,6 +218,11 @@ export class MoimApp extends LitElement {
 
   private _startJoin(request: JoinRequestDetail): void {
     this._endedDismissed = false
+    this._lobbyDefaults = {
+      name: request.name,
+      room: request.room,
+      server: request.serverUrl ?? this._lobbyDefaults.server
+    }
     void this._join.run([request])
   }
 
@@ -274,9 +286,9 @@ export class MoimApp extends LitElement {
     return html`
       <moim-lobby
         ?show-server=${this._pageServer === null}
-        .name=${this._intent.name ?? this._preferences.name}
-        .room=${this._invite?.room || this._intent.room || pageRoom() || ''}
-        .server=${this._invite?.server ?? ''}
+        .name=${this._lobbyDefaults.name}
+        .room=${this._lobbyDefaults.room}
+        .server=${this._lobbyDefaults.server}
         .rooms=${state.rooms}
         .connection=${state.server}
         .recentServers=${this._recentServers}
