@@ -5,6 +5,7 @@
  *
  * Plain Node (no electron import), so it is tested as the main process uses it.
  */
+import { createHash, timingSafeEqual } from 'node:crypto'
 import type { NetworkInterfaceInfo } from 'node:os'
 import QRCode from 'qrcode'
 import type { Socket } from 'socket.io'
@@ -12,11 +13,12 @@ import * as v from 'valibot'
 import type { HostAddress, HostStartRequest, HostStatus, IpcResult } from '../shared/ipc'
 import { appInviteLink, browserInviteLink, displayAddress } from '../shared/join-address'
 import { createLogger } from '../shared/logger'
-import { DEFAULT_PORT, LIMITS } from '../shared/protocol'
-import type { ClosingReason, Peer } from '../shared/protocol'
+import { DEFAULT_PORT, ERROR_MESSAGES, LIMITS } from '../shared/protocol'
+import type { ClosingReason, Peer, RoomInfo } from '../shared/protocol'
 import { displayNameSchema, roomNameSchema, validate } from '../shared/schemas'
 import { usefulNetworkAddresses } from './network-addresses'
 import type { NetworkAddress } from './network-addresses'
+import { TokenBucket } from './signaling/rate-limiter'
 import { createSignalingServer } from './signaling/server'
 import type { SignalingServer } from './signaling/server'
 
@@ -71,8 +73,10 @@ export class HostingService {
   private starting = false
   private readonly listeners = new Set<(status: HostStatus) => void>()
   /** Who is in which room, by socket id, learned from the server's own join/update answers. */
-  private readonly people = new Map<string, Peer>()
+  private readonly people = new Map<string, { peer: Peer; room: string }>()
   private notifyPending = false
+  /** The room and password being hosted, known from before the port opens so the password guard has no gap. */
+  private hosted: { room: string; password?: string } | undefined
 
   constructor(private readonly options: HostingOptions = {}) {}
 
@@ -117,6 +121,7 @@ export class HostingService {
     this.current = undefined
     this.people.clear()
     await server.close(reason)
+    this.hosted = undefined
     log.info('stopped hosting', { reason })
     this.emit()
     return { running: false }
@@ -126,6 +131,7 @@ export class HostingService {
     const first = this.options.port ?? DEFAULT_PORT
     const attempts = first === 0 ? 1 : Math.max(1, this.options.portAttempts ?? 10)
     const capacity = request.capacity ?? LIMITS.capacity
+    this.hosted = { room: request.room, password: request.password }
     for (let port = first; port < first + attempts && port <= 65_535; port++) {
       const server = createSignalingServer({ capacity, staticDir: this.options.staticDir })
       try {
@@ -206,26 +212,39 @@ export class HostingService {
   }
 
   /**
-   * Learns names from the server's own answers: a middleware wraps each `room:join` / `peer:update` ack and
-   * records the `self` it carries; `room:leave` and disconnects remove the peer. The server stays untouched.
+   * Watches the server's traffic without changing it: a middleware on every socket
+   * - learns who is in which room from the server's own answers (it wraps each `room:join` / `peer:update` ack and
+   *   records the `self` it carries; `room:leave` and disconnects remove the peer);
+   * - enforces the host's password on the hosted room from the start. The server gives a room the password of its
+   *   first joiner, so a guest who joined before the host's own page could otherwise open a locked room.
    */
   private trackPeople(server: SignalingServer): void {
     server.io.on('connection', (socket: Socket) => {
+      // Wrong-password answers given here bypass the server's limiter, so they get their own: no guessing spree.
+      const passwordTries = new TokenBucket({ burst: 5, perSecond: 0.5 })
       socket.use((packet, next) => {
-        const [event] = packet
+        const [event, payload] = packet
         const ackIndex = packet.length - 1
         const ack = packet[ackIndex]
-        if (
-          typeof ack === 'function' &&
-          (event === 'room:join' || event === 'peer:update' || event === 'room:leave')
-        ) {
-          packet[ackIndex] = (response: { ok?: boolean; self?: Peer }) => {
+        if (typeof ack !== 'function') return next()
+        const reply = ack as (response: unknown) => void
+        if (event === 'room:join' && this.refusesPassword(payload)) {
+          const code = passwordTries.take() ? 'wrong-password' : 'rate-limited'
+          log.info('join refused by the host’s password', { id: socket.id, code })
+          reply({ ok: false, error: { code, message: ERROR_MESSAGES[code] } })
+          return
+        }
+        if (event === 'room:join' || event === 'peer:update' || event === 'room:leave') {
+          packet[ackIndex] = (response: { ok?: boolean; self?: Peer; room?: RoomInfo }) => {
             if (this.server === server && response?.ok === true) {
               if (event === 'room:leave') this.people.delete(socket.id)
-              else if (response.self) this.people.set(socket.id, response.self)
+              else if (response.self) {
+                const room = response.room?.name ?? this.people.get(socket.id)?.room
+                if (room !== undefined) this.people.set(socket.id, { peer: response.self, room })
+              }
               this.scheduleNotify()
             }
-            ;(ack as (response: unknown) => void)(response)
+            reply(response)
           }
         }
         next()
@@ -236,8 +255,20 @@ export class HostingService {
     })
   }
 
+  /** True when `payload` asks to join the hosted, password-protected room without its password. */
+  private refusesPassword(payload: unknown): boolean {
+    const hosted = this.hosted
+    if (hosted?.password === undefined || typeof payload !== 'object' || payload === null) return false
+    const { room, password } = payload as { room?: unknown; password?: unknown }
+    if (typeof room !== 'string' || room.trim() !== hosted.room) return false
+    if (typeof password !== 'string') return true
+    return !timingSafeEqual(digest(password), digest(hosted.password))
+  }
+
+  /** Names of the people in the hosted room, in join order. */
   private names(): string[] {
-    return [...this.people.values()].map((peer) => peer.name)
+    const room = this.current?.room
+    return [...this.people.values()].filter((entry) => entry.room === room).map((entry) => entry.peer.name)
   }
 
   /** Coalesces a burst of joins into one status event. */
@@ -279,4 +310,8 @@ async function hostAddress(entry: NetworkAddress, port: number, room: string): P
 export async function qrDataUrl(text: string): Promise<string> {
   const svg = await QRCode.toString(text, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest()
 }

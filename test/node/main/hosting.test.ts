@@ -192,6 +192,41 @@ describe('HostingService', () => {
     expect(changes.at(-1)).toEqual(['Cy'])
   })
 
+  it('keeps the host’s password on the hosted room even when a guest gets there first', async () => {
+    const hosting = service({ port: 0, listenHost: '127.0.0.1' })
+    expect((await hosting.start({ name: 'Ann', room: 'team', password: 'open sesame' })).ok).toBe(true)
+    const { localUrl } = running(hosting.status())
+    const guest = await connect(localUrl)
+
+    for (const attempt of [{}, { password: 'guess' }, { password: 'open sesame!' }]) {
+      const answer = await request(guest.socket, 'room:join', { room: ' team ', name: 'Eve', ...attempt })
+      expect(answer).toMatchObject({ ok: false, error: { code: 'wrong-password' } })
+    }
+    // Other rooms on the same server are the server's business, not the host's.
+    const elsewhere = await joined(localUrl, 'other', 'Dan')
+    expect(elsewhere.join.room.locked).toBe(false)
+
+    const bob = await joined(localUrl, 'team', 'Bob', 'open sesame')
+    expect(bob.join.room).toMatchObject({ name: 'team', locked: true })
+    await expect.poll(() => running(hosting.status()).people).toEqual(['Bob'])
+  })
+
+  it('rate-limits password guesses on the hosted room', async () => {
+    const hosting = service({ port: 0, listenHost: '127.0.0.1' })
+    expect((await hosting.start({ name: 'Ann', room: 'team', password: 'secret' })).ok).toBe(true)
+    const guest = await connect(running(hosting.status()).localUrl)
+    const codes: string[] = []
+    for (let i = 0; i < 7; i++) {
+      const answer = await request(guest.socket, 'room:join', {
+        room: 'team',
+        name: 'Eve',
+        password: `guess ${i}`
+      })
+      if (!answer.ok) codes.push(answer.error.code)
+    }
+    expect(codes).toEqual([...Array(5).fill('wrong-password'), 'rate-limited', 'rate-limited'])
+  })
+
   it('stop tells every guest the host stopped, disconnects them all and frees the port', async () => {
     const hosting = service({ port: 0, listenHost: '127.0.0.1' })
     expect((await hosting.start({ name: 'Ann', room: 'team' })).ok).toBe(true)

@@ -23,7 +23,8 @@ interface BuilderConfig {
 const projectDir = new URL('../../..', import.meta.url).pathname
 const quietLogger = { isEnabled: false, add: () => {} }
 
-describe('electron-builder.yml', () => {
+// Loading electron-builder's modules and schema takes seconds on a busy machine.
+describe('electron-builder.yml', { timeout: 30_000 }, () => {
   it('passes electron-builder’s schema validation', async () => {
     const config = await getConfig(projectDir, null, null)
     await expect(validateConfiguration(config, quietLogger)).resolves.toBeUndefined()
