@@ -6,6 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
+import { callSetup, meshLoad } from './browser'
+import { bundleSizes } from './bundle'
 import { joinStorm } from './join'
 import { memoryPerClient } from './memory'
 import type { MemoryConfig } from './memory'
@@ -125,6 +127,23 @@ async function main(): Promise<void> {
       log(`memory: ${config.label}, ${steps.join(' then ')} clients`)
       results.memory.push(await memoryPerClient(config, steps))
     }
+  }
+
+  if (only.has('call')) {
+    const options = { runs: quick ? 2 : 5, peers: [2, 3, 4], meshSeconds: 0 }
+    log(`call setup: ${options.peers.join(', ')} peers, ${options.runs} runs each, with the loopback floor`)
+    results.call = await callSetup(options)
+  }
+
+  if (only.has('mesh')) {
+    const options = { runs: 1, peers: [2, 3, 4], meshSeconds: quick ? 5 : 20 }
+    log(`mesh load: ${options.peers.join(', ')} pages for ${options.meshSeconds} s each`)
+    results.mesh = await meshLoad(options)
+  }
+
+  if (only.has('bundle')) {
+    log('bundle: electron-vite build (if stale) and the Lit + socket.io-client floor')
+    results.bundle = await bundleSizes()
   }
 
   results.finishedAt = new Date().toISOString()

@@ -15,6 +15,8 @@ export interface CallSetupResult {
   loopback: { runs: number[]; median: number; max: number }
   rows: CallSetupRow[]
   definition: string
+  /** Setups that did not complete in time (each was retried). */
+  failures: string[]
 }
 
 export interface MeshRow {
@@ -347,10 +349,26 @@ export function renderReport(results: Results): string {
       )
     )
     out.push('')
+    if (c.failures.length > 0) {
+      out.push(
+        `Setups that did not complete within 20 s (retried, not in the figures): ${c.failures.length}. ` +
+          c.failures.map((f) => `${f}`).join('; ') +
+          '.'
+      )
+      out.push('')
+    }
   }
 
   if (results.mesh && results.mesh.length > 0) {
     out.push('## 5. Mesh load')
+    out.push('')
+    out.push(
+      "N pages (one browser, each page its own context with the default fake camera at the app's 640×360/24 fps " +
+        'request) in one room; after the mesh is up and 3 s of ramp-up, deltas of getStats over the window. CPU is ' +
+        'all Chromium processes (browser, renderers, GPU/utility), in cores; fps is the mean over every received ' +
+        'video stream; kbit/s is what each page sends in total over its N−1 connections; qualityLimitationReason is ' +
+        'the share of time over all outbound video streams (qualityLimitationDurations).'
+    )
     out.push('')
     out.push(
       table(

@@ -20,6 +20,8 @@ export interface StartParams {
   kind: ServerKind
   rateLimits?: Partial<RateLimits>
   capacity?: number
+  /** Moim only: serve this directory (the built web client) for the browser benchmarks. */
+  staticDir?: string
   /** Experiments applied to Moim's Socket.IO server from outside, to measure what each would buy. */
   tweaks?: Tweak[]
 }
@@ -146,7 +148,11 @@ async function start(params: StartParams): Promise<{ port: number; pid: number }
     // Per-join info lines would be a measurable part of a join storm; a production host logs at info, and
     // the difference is reported by the join storm bench itself when MOIM_BENCH_LOG=info.
     setLogLevel(process.env.MOIM_BENCH_LOG === 'info' ? 'info' : 'warn')
-    const server = createSignalingServer({ rateLimits: params.rateLimits, capacity: params.capacity })
+    const server = createSignalingServer({
+      rateLimits: params.rateLimits,
+      capacity: params.capacity,
+      staticDir: params.staticDir
+    })
     applyTweaks(server.io as unknown as Server, params.tweaks ?? [])
     const bound = await server.listen(0, '127.0.0.1')
     closeServer = () => server.close()

@@ -1,0 +1,415 @@
+/**
+ * Benches 4 and 5 in Debian's Chromium with fake devices: call setup through Moim (the built web client served by
+ * the real server in a child process) next to the in-page loopback floor, and the load of a 2-4 page mesh.
+ *
+ * Nothing in the app is changed for this: an init script wraps `WebSocket.prototype.send` (to see when the page
+ * sends `room:join`) and `RTCPeerConnection` (to time each connection's first decoded video frame through a
+ * MediaStreamTrackProcessor on a clone of the received track, and to read getStats).
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { chromium } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../vitest.config'
+import { ensureBuilt } from '../test/support/e2e'
+import { Child, sleep } from './lib/proc'
+import type { CallSetupResult, MeshRow } from './lib/report'
+import { median } from './lib/stats'
+import { SERVER_URL } from './relay'
+
+interface BenchState {
+  joinAt: number | null
+  frames: { pc: number; at: number }[]
+  pcs: RTCPeerConnection[]
+}
+
+type BenchWindow = Window & { __bench: BenchState }
+
+/** Installed before the app's code in every page of the call benches. */
+function instrument(): void {
+  const now = (): number => performance.timeOrigin + performance.now()
+  const state: BenchState = { joinAt: null, frames: [], pcs: [] }
+  ;(window as unknown as BenchWindow).__bench = state
+  const send = WebSocket.prototype.send
+  WebSocket.prototype.send = function (
+    this: WebSocket,
+    data: string | ArrayBufferLike | Blob | ArrayBufferView
+  ) {
+    // socket.io frames an event as `42["room:join",{...}]` (with an ack id between 42 and the bracket).
+    if (state.joinAt === null && typeof data === 'string' && data.includes('["room:join"'))
+      state.joinAt = now()
+    return send.call(this, data)
+  }
+  type Processor = new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<{ close(): void }> }
+  const TrackProcessor = (window as unknown as { MediaStreamTrackProcessor: Processor })
+    .MediaStreamTrackProcessor
+  async function firstFrame(track: MediaStreamTrack): Promise<number> {
+    // A clone, so reading (and then stopping) it never touches the track the app renders.
+    const clone = track.clone()
+    const reader = new TrackProcessor({ track: clone }).readable.getReader()
+    const { value } = await reader.read()
+    const at = now()
+    value?.close()
+    void reader.cancel()
+    clone.stop()
+    return at
+  }
+  const Native = window.RTCPeerConnection
+  class Watched extends Native {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration)
+      const index = state.pcs.push(this) - 1
+      this.addEventListener('track', (event) => {
+        if (event.track.kind !== 'video') return
+        void firstFrame(event.track).then((at) => state.frames.push({ pc: index, at }))
+      })
+    }
+  }
+  window.RTCPeerConnection = Watched as typeof RTCPeerConnection
+}
+
+/**
+ * The floor: two RTCPeerConnections in one page, camera and microphone on both, candidates handed over directly,
+ * no signaling server. From creating the connections (media already open) to the first decoded video frame at
+ * both ends.
+ */
+async function loopbackInPage(): Promise<number> {
+  const now = (): number => performance.timeOrigin + performance.now()
+  type Processor = new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<{ close(): void }> }
+  const TrackProcessor = (window as unknown as { MediaStreamTrackProcessor: Processor })
+    .MediaStreamTrackProcessor
+  const constraints = {
+    audio: true,
+    video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } }
+  }
+  const streams = [
+    await navigator.mediaDevices.getUserMedia(constraints),
+    await navigator.mediaDevices.getUserMedia(constraints)
+  ]
+  const t0 = now()
+  const pcs = [new RTCPeerConnection(), new RTCPeerConnection()]
+  const frames = pcs.map(
+    (pc) =>
+      new Promise<number>((resolve) => {
+        pc.addEventListener('track', (event) => {
+          if (event.track.kind !== 'video') return
+          const reader = new TrackProcessor({ track: event.track }).readable.getReader()
+          void reader.read().then(({ value }) => {
+            resolve(now())
+            value?.close()
+            void reader.cancel()
+          })
+        })
+      })
+  )
+  pcs.forEach((pc, i) => {
+    const other = pcs[1 - i]
+    pc.addEventListener('icecandidate', (event) => {
+      if (event.candidate) void other.addIceCandidate(event.candidate)
+    })
+    for (const track of streams[i].getTracks()) pc.addTrack(track, streams[i])
+  })
+  await pcs[0].setLocalDescription()
+  await pcs[1].setRemoteDescription(pcs[0].localDescription!)
+  await pcs[1].setLocalDescription()
+  await pcs[0].setRemoteDescription(pcs[1].localDescription!)
+  const timeout = new Promise<number>((_, reject) =>
+    setTimeout(() => reject(new Error('no frame in 20 s')), 20_000)
+  )
+  const t1 = Math.max(...(await Promise.race([Promise.all(frames), timeout.then(() => [])])))
+  pcs.forEach((pc) => pc.close())
+  streams.flatMap((s) => s.getTracks()).forEach((t) => t.stop())
+  return t1 - t0
+}
+
+/**
+ * tsx compiles this file with esbuild's keepNames, which wraps inner named functions in a `__name(fn, name)`
+ * helper; functions sent to the page need that helper there too.
+ */
+const KEEP_NAMES_SHIM = { content: 'globalThis.__name = (fn) => fn' }
+
+async function newBenchContext(browser: Browser, instrumented: boolean): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 960, height: 540 } })
+  await context.addInitScript(KEEP_NAMES_SHIM)
+  if (instrumented) await context.addInitScript(instrument)
+  return context
+}
+
+interface Opened {
+  context: BrowserContext
+  page: Page
+}
+
+async function openCallPage(browser: Browser, url: string, room: string, name: string): Promise<Opened> {
+  const context = await newBenchContext(browser, true)
+  try {
+    const page = await context.newPage()
+    await page.goto(`${url}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}`)
+    return { context, page }
+  } catch (error) {
+    await context.close()
+    throw error
+  }
+}
+
+const readState = (page: Page) =>
+  page.evaluate(() => {
+    const state = (window as unknown as BenchWindow).__bench
+    return { joinAt: state.joinAt, frames: state.frames }
+  })
+
+/** Waits (at most `timeoutMs`) until every page has a first frame on `remotes` distinct connections. */
+async function waitForMesh(pages: Opened[], remotes: number, timeoutMs: number) {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    const states = await Promise.all(pages.map((p) => readState(p.page)))
+    if (states.every((s) => new Set(s.frames.map((f) => f.pc)).size >= remotes)) return states
+    if (performance.now() > deadline) {
+      const seen = states.map((s) => new Set(s.frames.map((f) => f.pc)).size).join(', ')
+      throw new Error(
+        `mesh of ${pages.length} incomplete after ${timeoutMs} ms (remote frames per page: ${seen})`
+      )
+    }
+    await sleep(50)
+  }
+}
+
+export interface BrowserOptions {
+  runs: number
+  peers: number[]
+  meshSeconds: number
+}
+
+async function withServerAndBrowser<T>(work: (url: string, browser: Browser) => Promise<T>): Promise<T> {
+  const staticDir = await ensureBuilt()
+  const server = await Child.start('browser bench server', SERVER_URL)
+  let browser: Browser | undefined
+  try {
+    const { port } = await server.call<{ port: number }>('start', { kind: 'moim', staticDir })
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true })
+    return await work(`http://127.0.0.1:${port}`, browser)
+  } finally {
+    await browser?.close().catch(() => undefined)
+    await server.stop()
+  }
+}
+
+/** Bench 4: call setup for each room size, `runs` times, interleaved with the loopback floor. */
+export function callSetup(options: BrowserOptions): Promise<CallSetupResult> {
+  return withServerAndBrowser(async (url, browser) => {
+    const loopback: number[] = []
+    const failures: string[] = []
+    const bySize = new Map<number, number[]>(options.peers.map((n) => [n, []]))
+    for (let run = 0; run < options.runs; run++) {
+      // The floor in a page of the same origin (a secure context for getUserMedia), without the app.
+      const context = await newBenchContext(browser, false)
+      try {
+        const page = await context.newPage()
+        await page.goto(`${url}/moim.json`)
+        loopback.push(await page.evaluate(loopbackInPage))
+      } finally {
+        await context.close()
+      }
+      for (const peers of options.peers) {
+        // A setup that never completes is retried (at most twice) and counted: the report shows failures.
+        for (let attempt = 0; attempt < 3; attempt++) {
+          try {
+            bySize.get(peers)!.push(await setupOnce(browser, url, `setup-${peers}-${run}-${attempt}`, peers))
+            break
+          } catch (error) {
+            const message = `${peers} peers, run ${run + 1}: ${error instanceof Error ? error.message : String(error)}`
+            console.error(`[bench] call setup failed: ${message}`)
+            failures.push(message)
+          }
+        }
+      }
+    }
+    const stat = (runs: number[]) =>
+      runs.length === 0
+        ? { runs, median: Number.NaN, max: Number.NaN }
+        : { runs, median: median(runs), max: Math.max(...runs) }
+    return {
+      definition:
+        "Moim: from the moment the last joiner's page sends `room:join` (its WebSocket frame; the others are " +
+        'already in a call, media open) until every page has decoded its first video frame from every other page ' +
+        '(MediaStreamTrackProcessor on a clone of each received track), i.e. the full mesh is up. Floor: two ' +
+        'RTCPeerConnections in one page with camera and microphone (opened beforehand), candidates passed directly, ' +
+        'from creating the connections to the first decoded frame at both ends. Same browser, same run, interleaved.',
+      loopback: stat(loopback),
+      rows: options.peers.map((peers) => ({ peers, ...stat(bySize.get(peers)!) })),
+      failures
+    }
+  })
+}
+
+/** One call setup of `peers` pages in `room`: ms from the last joiner's `room:join` to the full mesh. */
+async function setupOnce(browser: Browser, url: string, room: string, peers: number): Promise<number> {
+  const pages: Opened[] = []
+  try {
+    // Everyone but the last is already in the call, as when someone joins a running meeting.
+    for (let i = 0; i < peers - 1; i++) pages.push(await openCallPage(browser, url, room, `early ${i}`))
+    await waitForMesh(pages, peers - 2, 30_000)
+    if (peers === 2) await waitForJoin(pages[0].page)
+    pages.push(await openCallPage(browser, url, room, 'joiner'))
+    const states = await waitForMesh(pages, peers - 1, 20_000)
+    const t0 = states.at(-1)!.joinAt!
+    const t1 = Math.max(...states.flatMap((s) => s.frames.map((f) => f.at)))
+    return t1 - t0
+  } finally {
+    await Promise.all(pages.map((p) => p.context.close().catch(() => undefined)))
+  }
+}
+
+async function waitForJoin(page: Page): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if ((await readState(page)).joinAt !== null) return
+    await sleep(50)
+  }
+  throw new Error('the first page never sent room:join')
+}
+
+/** CPU time (ms) of every Chromium process descended from this one, from /proc. */
+function chromiumCpuMs(): number {
+  const parents = new Map<number, number>()
+  const cpu = new Map<number, number>()
+  const names = new Map<number, string>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const close = stat.lastIndexOf(')')
+      const fields = stat.slice(close + 2).split(' ')
+      const pid = Number(entry)
+      names.set(pid, stat.slice(stat.indexOf('(') + 1, close))
+      parents.set(pid, Number(fields[1]))
+      // utime and stime are fields 14 and 15 of stat; `fields` starts at field 3.
+      cpu.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100)
+    } catch {
+      // The process exited while we were reading.
+    }
+  }
+  let total = 0
+  for (const [pid, ms] of cpu) {
+    if (!/chrom/i.test(names.get(pid) ?? '')) continue
+    for (let p = parents.get(pid), hops = 0; p !== undefined && hops < 20; p = parents.get(p), hops++) {
+      if (p === process.pid) {
+        total += ms
+        break
+      }
+    }
+  }
+  return total
+}
+
+interface RtpSample {
+  key: string
+  kind: 'in' | 'out'
+  timestamp: number
+  framesDecoded: number
+  bytesSent: number
+  frameWidth: number
+  frameHeight: number
+  durations: Record<string, number>
+}
+
+const sampleRtp = (page: Page) =>
+  page.evaluate(async () => {
+    const samples: RtpSample[] = []
+    const pcs = (window as unknown as BenchWindow).__bench.pcs
+    for (let i = 0; i < pcs.length; i++) {
+      if (pcs[i].connectionState !== 'connected') continue
+      for (const r of (await pcs[i].getStats()).values()) {
+        if (r.kind !== 'video' || (r.type !== 'inbound-rtp' && r.type !== 'outbound-rtp')) continue
+        samples.push({
+          key: `${i}:${r.id}`,
+          kind: r.type === 'inbound-rtp' ? 'in' : 'out',
+          timestamp: r.timestamp,
+          framesDecoded: r.framesDecoded ?? 0,
+          bytesSent: r.bytesSent ?? 0,
+          frameWidth: r.frameWidth ?? 0,
+          frameHeight: r.frameHeight ?? 0,
+          durations: r.qualityLimitationDurations ?? {}
+        })
+      }
+    }
+    return samples
+  })
+
+/** Bench 5: `peers` pages in one room for `meshSeconds`: browser CPU, decoded fps, bitrate per sender. */
+export function meshLoad(options: BrowserOptions): Promise<MeshRow[]> {
+  return withServerAndBrowser(async (url, browser) => {
+    const rows: MeshRow[] = []
+    for (const peers of options.peers) {
+      const pages: Opened[] = []
+      try {
+        for (let i = 0; i < peers; i++)
+          pages.push(await openCallPage(browser, url, `mesh-${peers}`, `peer ${i}`))
+        await waitForMesh(pages, peers - 1, 60_000)
+        // Let bandwidth estimation ramp up before measuring the steady state.
+        await sleep(3_000)
+        const before = await Promise.all(pages.map((p) => sampleRtp(p.page)))
+        const cpuBefore = chromiumCpuMs()
+        const wallBefore = performance.now()
+        await sleep(options.meshSeconds * 1000)
+        const after = await Promise.all(pages.map((p) => sampleRtp(p.page)))
+        const cpuMs = chromiumCpuMs() - cpuBefore
+        const wallMs = performance.now() - wallBefore
+        rows.push(summarizeMesh(peers, before, after, cpuMs / wallMs, wallMs / 1000))
+      } finally {
+        await Promise.all(pages.map((p) => p.context.close().catch(() => undefined)))
+      }
+    }
+    return rows
+  })
+}
+
+function summarizeMesh(
+  peers: number,
+  before: RtpSample[][],
+  after: RtpSample[][],
+  browserCores: number,
+  seconds: number
+): MeshRow {
+  const fps: number[] = []
+  const senderKbps: number[] = []
+  const sizes: string[] = []
+  const limitation = new Map<string, number>()
+  after.forEach((samples, page) => {
+    const old = new Map(before[page].map((s) => [s.key, s]))
+    let bits = 0
+    for (const s of samples) {
+      const prev = old.get(s.key)
+      if (prev === undefined) continue
+      const dt = (s.timestamp - prev.timestamp) / 1000
+      if (s.kind === 'in') fps.push((s.framesDecoded - prev.framesDecoded) / dt)
+      else {
+        bits += ((s.bytesSent - prev.bytesSent) * 8) / dt
+        sizes.push(`${s.frameWidth}×${s.frameHeight}`)
+        for (const [reason, total] of Object.entries(s.durations)) {
+          limitation.set(reason, (limitation.get(reason) ?? 0) + total - (prev.durations[reason] ?? 0))
+        }
+      }
+    }
+    senderKbps.push(bits / 1000)
+  })
+  const total = [...limitation.values()].reduce((a, b) => a + b, 0)
+  const qualityLimitation: Record<string, number> = {}
+  for (const [reason, time] of limitation) if (time > 0) qualityLimitation[reason] = time / total
+  const commonSize = mostCommon(sizes) ?? '0×0'
+  const [frameWidth, frameHeight] = commonSize.split('×').map(Number)
+  return {
+    peers,
+    seconds,
+    browserCores,
+    fpsPerRemote: fps.length > 0 ? fps.reduce((a, b) => a + b, 0) / fps.length : Number.NaN,
+    outboundKbpsPerSender: senderKbps.reduce((a, b) => a + b, 0) / senderKbps.length,
+    frameWidth,
+    frameHeight,
+    qualityLimitation
+  }
+}
+
+function mostCommon(values: string[]): string | undefined {
+  const counts = new Map<string, number>()
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1)
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0]
+}
