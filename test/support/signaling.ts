@@ -214,7 +214,7 @@ export interface RawClient {
   id: string
   send(frame: string | Buffer): void
   /** Resolves with the first received frame (before or after the call) that satisfies `where`. */
-  waitForFrame(where: (frame: string) => boolean, timeoutMs?: number): Promise<string>
+  waitForFrame(where: (frame: string, index: number) => boolean, timeoutMs?: number): Promise<string>
   /** Resolves with the close code once the server closes the connection. */
   closed: Promise<number>
 }
@@ -230,7 +230,10 @@ export async function rawConnect(port: number): Promise<RawClient> {
     for (const notify of wake) notify()
   })
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
-  const waitForFrame = (where: (frame: string) => boolean, timeoutMs = WAIT_MS): Promise<string> =>
+  const waitForFrame = (
+    where: (frame: string, index: number) => boolean,
+    timeoutMs = WAIT_MS
+  ): Promise<string> =>
     new Promise((resolve, reject) => {
       const check = (): boolean => {
         const found = frames.find(where)
