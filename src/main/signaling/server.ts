@@ -88,7 +88,12 @@ export const IDENTITY_PATH = '/moim.json'
 
 export function createSignalingServer(options: SignalingServerOptions = {}): SignalingServer {
   const capacity = Math.min(Math.max(Math.trunc(options.capacity ?? LIMITS.capacity), 2), LIMITS.maxCapacity)
-  const limits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }
+  // Field by field, so `{ chat: undefined }` keeps the default instead of leaving a socket without a bucket.
+  const limits: RateLimits = {
+    signal: options.rateLimits?.signal ?? DEFAULT_RATE_LIMITS.signal,
+    chat: options.rateLimits?.chat ?? DEFAULT_RATE_LIMITS.chat,
+    control: options.rateLimits?.control ?? DEFAULT_RATE_LIMITS.control
+  }
   const log = options.logger ?? createLogger('signaling')
   const registry = new RoomRegistry(capacity)
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { DEFAULT_RATE_LIMITS } from '../../../src/main/signaling/server'
 import { LIMITS, MAX_PACKET_BYTES } from '../../../src/shared/protocol'
 import {
   closeAll,
@@ -209,5 +210,20 @@ describe('rate limits', () => {
       codes.push(ack.error.code)
     }
     expect(codes).toEqual(['invalid', 'invalid', 'rate-limited'])
+  })
+})
+
+describe('rate limit options', () => {
+  it('keeps the default for a bucket given as undefined', async () => {
+    const { url } = await startServer({
+      rateLimits: { chat: undefined, signal: { burst: 1, perSecond: 0.001 } }
+    })
+    const ann = await joined(url, 'lounge', 'Ann')
+    const acks = await Promise.all(
+      Array.from({ length: DEFAULT_RATE_LIMITS.chat.burst + 1 }, (_, i) =>
+        request(ann.socket, 'chat:send', { text: `m${i}` })
+      )
+    )
+    expect(acks.filter((ack) => ack.ok)).toHaveLength(DEFAULT_RATE_LIMITS.chat.burst)
   })
 })
