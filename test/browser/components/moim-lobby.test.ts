@@ -68,6 +68,16 @@ describe('moim-lobby', () => {
     await expect.element(page.getByRole('alert')).toHaveTextContent('The room is full.')
   })
 
+  it('marks and focuses the Password field when the server says the password is wrong', async () => {
+    const { lobby: element } = await lobby({ name: 'Ann', room: 'board' })
+    element.error = { code: 'wrong-password', message: 'The password is wrong.' }
+    await element.updateComplete
+    await expect.element(page.getByRole('alert')).toHaveTextContent('The password is wrong.')
+    await expect.element(page.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true')
+    await expect.element(page.getByLabelText('Your name')).toHaveAttribute('aria-invalid', 'false')
+    await expect.poll(() => element.shadowRoot!.activeElement?.id).toBe('password')
+  })
+
   it('shows progress while joining: Join disabled, "Joining…", the form busy', async () => {
     const { lobby: element, joins } = await lobby({ busy: true, name: 'Ann', room: 'standup' })
     const button = element.shadowRoot!.querySelector<HTMLButtonElement>('button[type="submit"]')!

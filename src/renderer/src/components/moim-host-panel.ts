@@ -19,7 +19,8 @@ type Running = Extract<HostStatus, { running: true }>
  * Host mode (desktop app only): a form to host a room (name, room, optional password, capacity), then how others
  * can join: every useful address with its interface name, copy buttons, a QR code of the browser invite, who is in
  * the room, and Stop hosting. Hosting starts the embedded server in the main process; the host's own page then
- * joins it over loopback through `moim-join`.
+ * joins it over loopback through `moim-join` (the app shell must listen for it here as it does on the lobby).
+ * In the call view, use `<moim-host-panel hosting-only>` so the host can still invite people and stop hosting.
  *
  * @fires moim-join - hosting started (or "Join my room" pressed): join `room` on `serverUrl` (loopback)
  */
@@ -29,6 +30,12 @@ export class MoimHostPanel extends LitElement {
 
   /** Initial name (defaults to the name remembered in preferences). */
   @property() name = loadPreferences().name
+
+  /**
+   * Render nothing until hosting starts: for the call view, so the host keeps the addresses, QR code, people and
+   * Stop hosting at hand during the call without a second host form.
+   */
+  @property({ type: Boolean, attribute: 'hosting-only' }) hostingOnly = false
 
   /** The platform bridge; tests pass a fake. */
   @property({ attribute: false }) platform: Platform = platform
@@ -315,7 +322,8 @@ export class MoimHostPanel extends LitElement {
   }
 
   override render() {
-    return this._status.running ? this._renderHosting(this._status) : this._renderForm()
+    if (this._status.running) return this._renderHosting(this._status)
+    return this.hostingOnly ? nothing : this._renderForm()
   }
 }
 

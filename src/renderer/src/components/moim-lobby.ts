@@ -15,6 +15,15 @@ import './moim-video-tile'
 
 type Field = 'name' | 'room' | 'password' | 'server'
 
+/** The field a server error is about, so it is marked invalid and focused for a quick fix. */
+const FIELD_OF_ERROR: Partial<Record<CallError['code'], Field>> = {
+  'wrong-password': 'password',
+  full: 'room',
+  unreachable: 'server',
+  timeout: 'server',
+  'not-moim': 'server'
+}
+
 /**
  * The lobby: who you are, which room, which server (only when the page did not come from a Moim server), an
  * optional password, the server's open rooms (click one to fill the room), and a device check with a mirrored
@@ -69,6 +78,18 @@ export class MoimLobby extends LitElement {
     if (changed.has('name')) this._name = this.name
     if (changed.has('room')) this._room = this.room
     if (changed.has('server')) this._server = this.server
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const field = this._errorField()
+    if (changed.has('error') && field) this.renderRoot.querySelector<HTMLInputElement>(`#${field}`)?.focus()
+  }
+
+  /** The field the current server error points at, if it is on screen. */
+  private _errorField(): Field | null {
+    const field = this.error ? FIELD_OF_ERROR[this.error.code] : undefined
+    if (!field || (field === 'server' && !this.showServer)) return null
+    return field
   }
 
   private _onInput(field: Field, event: Event): void {
@@ -134,7 +155,7 @@ export class MoimLobby extends LitElement {
     value: string,
     attrs: { type?: string; max: number; hint?: string; autocomplete?: string; list?: string }
   ) {
-    const invalid = this._invalid?.field === field
+    const invalid = this._invalid ? this._invalid.field === field : this._errorField() === field
     return html`<div class="field">
       <label for=${field}>${label}</label>
       <input
@@ -229,7 +250,7 @@ export class MoimLobby extends LitElement {
             mirrored
             .name=${this._name.trim() || 'You'}
             .stream=${media?.localStream ?? null}
-            .cameraOff=${!media?.localStream || media.cameraOff || media.cameras.length === 0}
+            .cameraOff=${!media?.localStream?.getVideoTracks().length || media.cameraOff}
             .muted=${media?.muted ?? false}
           ></moim-video-tile>
           ${media?.notice ? html`<p class="notice" role="status">${media.notice}</p>` : nothing}
