@@ -17,7 +17,8 @@ import {
   launchChromium,
   negotiationCounts,
   openPage,
-  remoteStats
+  remoteStats,
+  videoSenderBitrates
 } from '../support/e2e'
 import type { CallPage, E2eServer, RemoteStats } from '../support/e2e'
 import { startServer } from '../support/e2e'
@@ -160,7 +161,12 @@ describe('three people in one room', () => {
     pages.splice(pages.indexOf(dee), 1)
   })
 
-  it('when one person leaves, the others drop their tile and their connection', async () => {
+  it('when one person leaves, the others drop their tile and their connection, and send at a higher bitrate', async () => {
+    const bo = byName('Bo').page
+    // Each sender is capped while three share the mesh.
+    const inTrio = await videoSenderBitrates(bo)
+    expect(inTrio).toHaveLength(2)
+    expect(inTrio.every((b) => typeof b === 'number' && b > 0)).toBe(true)
     const indexes = new Map<string, number>()
     for (const other of others('Ann')) indexes.set(other.name, (await stats(other, 'Ann'))!.index)
     await byName('Ann').page.getByRole('button', { name: 'Leave call' }).click()
@@ -174,6 +180,9 @@ describe('three people in one room', () => {
       expect((await stats(other, remaining.name))?.connectionState).toBe('connected')
     }
     expect(server.server.rooms().find((r) => r.name === ROOM)?.count).toBe(2)
+    // With one person fewer, the one remaining connection may use more bandwidth.
+    await expect.poll(() => videoSenderBitrates(bo), POLL).toEqual([expect.any(Number)])
+    expect((await videoSenderBitrates(bo))[0]).toBeGreaterThan(inTrio[0]!)
   })
 })
 
@@ -249,5 +258,15 @@ describe('two people joining at the same moment', () => {
       )
     )
     expect(signaling).toEqual([['stable'], ['stable']])
+  })
+
+  it('when the host stops the server, each person is told the host ended the room', async () => {
+    await server.close()
+    for (const page of pages) {
+      await expect
+        .poll(() => page.page.getByRole('heading', { name: 'The host ended the room' }).count(), POLL)
+        .toBe(1)
+      expect(await page.page.locator('[data-peer-id]').count()).toBe(0)
+    }
   })
 })

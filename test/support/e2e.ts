@@ -283,3 +283,15 @@ export async function describeConnections(page: Page): Promise<unknown[]> {
     }))
   })
 }
+
+/** The maxBitrate of every open connection's video sender (undefined where none is set). */
+export async function videoSenderBitrates(page: Page): Promise<(number | undefined)[]> {
+  return page.evaluate(() => {
+    const connections = (window as unknown as { __moimTest: { connections: RTCPeerConnection[] } }).__moimTest
+      .connections
+    return connections
+      .filter((pc) => pc.connectionState !== 'closed')
+      .flatMap((pc) => pc.getSenders().filter((s) => s.track?.kind === 'video'))
+      .map((sender) => sender.getParameters().encodings[0]?.maxBitrate)
+  })
+}
