@@ -9,6 +9,7 @@ import type { Result } from '../core/result'
 import type { CallError, CallState, MediaState } from '../core/types'
 import { StoreController } from '../controllers/store-controller'
 import { canHost, pageRoom, pageServerUrl, platform } from '../platform'
+import type { HostStatus } from '../../../shared/ipc'
 import type { JoinRequestDetail } from './events'
 import { sharedStyles } from './shared.styles'
 import './moim-call-view'
@@ -30,10 +31,14 @@ export function readUrlIntent(search: string): UrlIntent {
   return { room: value('room'), name: value('name') }
 }
 
-const ENDED_TEXT: Partial<Record<CallError['code'], { heading: string; detail: string }>> = {
+const ENDED_TEXT: Partial<Record<CallError['code'] | 'self-ended', { heading: string; detail: string }>> = {
   'host-ended': {
     heading: 'The host ended the room',
     detail: 'Everyone was disconnected. You can join another room from the lobby.'
+  },
+  'self-ended': {
+    heading: 'You stopped hosting',
+    detail: 'The room is closed and everyone was disconnected. Host again or join a room from the lobby.'
   },
   disconnected: {
     heading: 'Lost the connection',
@@ -88,9 +93,32 @@ export class MoimApp extends LitElement {
         overflow: hidden;
       }
 
-      .host {
+      .tabs {
+        display: flex;
+        gap: 0.25rem;
         max-width: 980px;
-        margin: 1.5rem auto 0;
+        margin: 0 auto 1rem;
+        border-bottom: 1px solid var(--_border);
+      }
+
+      .tab {
+        border: none;
+        border-bottom: 2px solid transparent;
+        border-radius: 8px 8px 0 0;
+        background: transparent;
+        color: var(--_muted-text);
+        font-weight: 600;
+      }
+
+      .tab[aria-selected='true'] {
+        color: var(--_text);
+        border-bottom-color: var(--_accent);
+      }
+
+      .host {
+        display: block;
+        max-width: 980px;
+        margin: 0 auto;
       }
     `
   ]
@@ -125,6 +153,16 @@ export class MoimApp extends LitElement {
   }
 
   private _offInvite: (() => void) | null = null
+  private _offHost: (() => void) | null = null
+
+  /** Desktop: which lobby tab is shown, joining someone's room or hosting one. */
+  @state() private _lobbyTab: 'join' | 'host' = 'join'
+
+  /** Desktop: this app is hosting a room now (its embedded server runs). */
+  @state() private _hosting: { localUrl: string } | null = null
+
+  /** The current call is on this app's own server, so its end is the user's own doing. */
+  private _inOwnRoom = false
 
   /** Joining: connect to the server if needed, then join the room. Its status drives the lobby's busy state. */
   private readonly _join = new Task(this, {
@@ -163,6 +201,7 @@ export class MoimApp extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     this._offInvite?.()
+    this._offHost?.()
     this._call.dispose()
   }
 
@@ -178,6 +217,17 @@ export class MoimApp extends LitElement {
     const pending = await platform.invite.pending()
     if (pending.ok && pending.value) this._applyInvite(pending.value)
     this._offInvite = platform.invite.onOpened((link) => this._applyInvite(link))
+    if (canHost()) {
+      // Host mode exists only in the desktop app: browsers joining from a host never download it.
+      void import('./moim-host-panel')
+      this._offHost = platform.host.onChanged((status) => this._onHostStatus(status))
+      const status = await platform.host.status()
+      if (status.ok) this._onHostStatus(status.value)
+    }
+  }
+
+  private _onHostStatus(status: HostStatus): void {
+    this._hosting = status.running ? { localUrl: status.localUrl } : null
   }
 
   private _applyInvite(link: string): void {
@@ -216,8 +266,10 @@ export class MoimApp extends LitElement {
     return this._connect(url)
   }
 
-  private _startJoin(request: JoinRequestDetail): void {
+  /** `ownRoom`: the join comes from the host panel, into the room this app hosts. */
+  private _startJoin(request: JoinRequestDetail, ownRoom = false): void {
     this._endedDismissed = false
+    this._inOwnRoom = ownRoom
     this._lobbyDefaults = {
       name: request.name,
       room: request.room,
@@ -228,6 +280,10 @@ export class MoimApp extends LitElement {
 
   private _onJoin(event: CustomEvent<JoinRequestDetail>): void {
     this._startJoin(event.detail)
+  }
+
+  private _onHostJoin(event: CustomEvent<JoinRequestDetail>): void {
+    this._startJoin(event.detail, true)
   }
 
   private _onServerChange(event: CustomEvent<{ serverUrl: string }>): void {
@@ -273,6 +329,39 @@ export class MoimApp extends LitElement {
     if (this._pageServer) void this._connect(this._pageServer)
   }
 
+  private _onTabClick(tab: 'join' | 'host'): void {
+    this._lobbyTab = tab
+  }
+
+  /** Arrow keys move between the two tabs, as the ARIA tabs pattern expects. */
+  private _onTabKeyDown(event: KeyboardEvent): void {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return
+    event.preventDefault()
+    this._lobbyTab = this._lobbyTab === 'join' ? 'host' : 'join'
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>(`#tab-${this._lobbyTab}`)?.focus()
+    )
+  }
+
+  /** Desktop: "Join a room" and "Host a room" as tabs, so only one form (one "Your name", one "Room") is shown. */
+  private _renderTabs() {
+    const tab = (id: 'join' | 'host', label: string) =>
+      html`<button
+        id="tab-${id}"
+        role="tab"
+        class="tab"
+        aria-selected=${this._lobbyTab === id ? 'true' : 'false'}
+        aria-controls="lobby-panel"
+        tabindex=${this._lobbyTab === id ? '0' : '-1'}
+        @click=${() => this._onTabClick(id)}
+      >
+        ${label}
+      </button>`
+    return html`<div class="tabs" role="tablist" @keydown=${this._onTabKeyDown}>
+      ${tab('join', 'Join a room')} ${tab('host', this._hosting ? 'Hosting' : 'Host a room')}
+    </div>`
+  }
+
   private _renderLobby(state: CallState, media: MediaState) {
     const joining = this._join.status === TaskStatus.PENDING || state.phase === 'joining'
     const joinResult = this._join.status === TaskStatus.COMPLETE ? this._join.value : undefined
@@ -300,12 +389,19 @@ export class MoimApp extends LitElement {
         @moim-server-change=${this._onServerChange}
         @moim-select-device=${this._onSelectDevice}
       ></moim-lobby>
-      ${
-        // INTEGRATION POINT (desktop engineer): <moim-host-panel> is defined in ./moim-host-panel.ts; import it
-        // above once it exists. Until then the element is an unknown, empty tag, and only the desktop app renders it.
-        canHost() ? html`<div class="host"><moim-host-panel></moim-host-panel></div>` : nothing
-      }
     `
+  }
+
+  private _renderLobbyArea(state: CallState, media: MediaState) {
+    if (!canHost()) return this._renderLobby(state, media)
+    return html`${this._renderTabs()}
+      <div id="lobby-panel" role="tabpanel">
+        ${
+          this._lobbyTab === 'join'
+            ? this._renderLobby(state, media)
+            : html`<moim-host-panel class="host" @moim-join=${this._onHostJoin}></moim-host-panel>`
+        }
+      </div>`
   }
 
   private readonly _levelSource = (): number => this._call.media.audioLevel()
@@ -320,13 +416,16 @@ export class MoimApp extends LitElement {
           .media=${media}
           ?can-share-screen=${typeof navigator.mediaDevices?.getDisplayMedia === 'function'}
           .chatError=${this._chatError}
+          ?hosting=${this._hosting !== null}
           @moim-toggle-mute=${this._onToggleMute}
           @moim-toggle-camera=${this._onToggleCamera}
           @moim-toggle-screen=${this._onToggleScreen}
           @moim-select-device=${this._onSelectDevice}
           @moim-send-chat=${this._onSendChat}
           @moim-leave=${this._onLeave}
-        ></moim-call-view>
+        >
+          ${this._hosting ? html`<moim-host-panel slot="host" hosting-only></moim-host-panel>` : nothing}
+        </moim-call-view>
       </main>`
     }
     const header = html`<header class="top">
@@ -334,7 +433,8 @@ export class MoimApp extends LitElement {
       <span class="tagline">a room on your own network</span>
     </header>`
     if (state.phase === 'ended' && !this._endedDismissed) {
-      const text = (state.error && ENDED_TEXT[state.error.code]) ?? ENDED_TEXT['host-ended']!
+      const code = state.error?.code === 'host-ended' && this._inOwnRoom ? 'self-ended' : state.error?.code
+      const text = (code && ENDED_TEXT[code]) ?? ENDED_TEXT['host-ended']!
       return html`${header}
         <main>
           <moim-ended-view
@@ -345,7 +445,7 @@ export class MoimApp extends LitElement {
         </main>`
     }
     return html`${header}
-      <main>${this._renderLobby(state, media)}</main>`
+      <main>${this._renderLobbyArea(state, media)}</main>`
   }
 }
 

@@ -89,6 +89,27 @@ export class MoimCallView extends LitElement {
         height: 100%;
       }
 
+      .invite {
+        margin-left: auto;
+      }
+
+      /* The host's invite details float over the grid, so the call keeps its layout. */
+      .invite-panel {
+        position: absolute;
+        top: 0;
+        right: 0;
+        z-index: 2;
+        width: min(640px, 100%);
+        max-height: 100%;
+        overflow: auto;
+        border-radius: var(--_radius);
+        box-shadow: 0 12px 32px rgb(0 0 0 / 45%);
+      }
+
+      .invite-panel[hidden] {
+        display: none;
+      }
+
       /* Narrow window: the chat covers the grid instead of squeezing it. */
       @media (max-width: 760px) {
         .main.with-chat {
@@ -113,12 +134,17 @@ export class MoimCallView extends LitElement {
   /** Screen sharing is available here. */
   @property({ type: Boolean, attribute: 'can-share-screen' }) canShareScreen = false
 
+  /** This app hosts the room: offer an "Invite people" panel showing the `host` slot (addresses, QR, Stop). */
+  @property({ type: Boolean }) hosting = false
+
   /** Why the last chat message could not be sent, or null. */
   @property({ attribute: false }) chatError: string | null = null
 
   private readonly _wide = new MediaQueryController(this, WIDE_WINDOW_QUERY)
 
   @state() private _chatOpen = this._wide.matches
+
+  @state() private _inviteOpen = false
 
   /** Incoming messages the user has seen (all of them while the chat is open). History counts as seen. */
   private _seen = -1
@@ -148,6 +174,10 @@ export class MoimCallView extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('h1')?.focus()
   }
 
+  private _onInviteClick(): void {
+    this._inviteOpen = !this._inviteOpen
+  }
+
   private readonly _onToggleChat = (): void => {
     this._chatOpen = !this._chatOpen
     if (this._chatOpen) {
@@ -171,6 +201,18 @@ export class MoimCallView extends LitElement {
         <h1 tabindex="-1">${room?.name ?? ''}</h1>
         ${room?.locked ? html`${lockIcon}<span class="visually-hidden">Password protected</span>` : nothing}
         <span class="people">${people === 1 ? 'Just you' : `${people} people`}</span>
+        ${
+          this.hosting
+            ? html`<button
+                class="invite"
+                aria-expanded=${this._inviteOpen ? 'true' : 'false'}
+                aria-controls="invite-panel"
+                @click=${this._onInviteClick}
+              >
+                ${this._inviteOpen ? 'Hide invite' : 'Invite people'}
+              </button>`
+            : nothing
+        }
       </header>
       <div class="messages">
         ${
