@@ -1,5 +1,33 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
+
+/**
+ * Collapses whitespace and comments inside Lit `css\`...\`` templates of the renderer: the minifier leaves
+ * template text alone, and the web client has a size budget. Templates with `${...}` are left as they are.
+ */
+function minifyLitCss(): Plugin {
+  return {
+    name: 'moim-minify-lit-css',
+    apply: 'build',
+    transform(code, id) {
+      if (!id.includes('/src/renderer/') || !id.endsWith('.ts') || !code.includes('css`')) return null
+      const out = code.replace(/\bcss`([^`]*)`/g, (whole, body: string) =>
+        body.includes('${')
+          ? whole
+          : 'css`' +
+            body
+              .replace(/\/\*[\s\S]*?\*\//g, '')
+              .replace(/\s+/g, ' ')
+              .replace(/\s*([{};,>])\s*/g, '$1')
+              .replace(/:\s+/g, ':')
+              .trim() +
+            '`'
+      )
+      return out === code ? null : { code: out, map: null }
+    }
+  }
+}
 
 export default defineConfig({
   main: {
@@ -23,6 +51,7 @@ export default defineConfig({
     root: resolve('src/renderer'),
     // Relative asset paths so the same build loads from file:// in Electron and from / on the server.
     base: './',
+    plugins: [minifyLitCss()],
     build: {
       // electron-vite leaves the renderer unminified; browsers on the LAN download it too, so minify it.
       minify: true,
