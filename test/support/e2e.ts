@@ -21,10 +21,20 @@ const run = promisify(execFile)
 export const ROOT = resolve(import.meta.dirname, '../..')
 export const RENDERER_DIR = join(ROOT, 'out/renderer')
 
-/** Resolution each fake camera sends (the fakes all default to 640x480; small keeps 3-4 pages affordable). */
+/**
+ * Resolution each fake camera sends (the fakes all default to 640x480; small keeps 3-4 pages affordable). The
+ * shapes differ (4:3 and 16:9) so a switch shows in what peers decode even while the encoder scales the picture
+ * down (bandwidth ramp-up, CPU adaptation), which keeps the aspect ratio.
+ */
 export const CAMERA_SIZES: Record<string, { width: number; height: number }> = {
   fake_device_0: { width: 320, height: 240 },
-  fake_device_2: { width: 480, height: 360 }
+  fake_device_2: { width: 480, height: 270 }
+}
+
+/** The aspect ratio of a camera in CAMERA_SIZES. */
+export function aspectOf(label: string): number {
+  const size = CAMERA_SIZES[label]!
+  return size.width / size.height
 }
 
 function newestMtime(path: string): number {
@@ -174,6 +184,8 @@ export interface RemoteStats {
   framesDecoded: number
   frameWidth: number
   frameHeight: number
+  /** frameWidth / frameHeight, 0 before the first decoded frame. */
+  aspect: number
   audioPacketsReceived: number
   totalSamplesReceived: number
   /** Offers made and received on that connection so far. */
@@ -212,6 +224,7 @@ export async function remoteStats(page: Page, remoteName: string): Promise<Remot
       framesDecoded: 0,
       frameWidth: 0,
       frameHeight: 0,
+      aspect: 0,
       audioPacketsReceived: 0,
       totalSamplesReceived: 0,
       offersMade: pc.__offersMade,
@@ -223,6 +236,7 @@ export async function remoteStats(page: Page, remoteName: string): Promise<Remot
         result.framesDecoded = report.framesDecoded ?? 0
         result.frameWidth = report.frameWidth ?? 0
         result.frameHeight = report.frameHeight ?? 0
+        result.aspect = result.frameHeight > 0 ? result.frameWidth / result.frameHeight : 0
       } else if (report.kind === 'audio') {
         result.audioPacketsReceived = report.packetsReceived ?? 0
         result.totalSamplesReceived = report.totalSamplesReceived ?? 0

@@ -1,5 +1,6 @@
 /** Two or more PeerMeshes in one page, wired through an in-memory relay that tests can reorder or drop. */
 import { PeerMesh } from '../../../src/renderer/src/core/peer-mesh'
+import type { PeerMeshOptions } from '../../../src/renderer/src/core/peer-mesh'
 import type { SignalMessage, SignalRequest } from '../../../src/shared/protocol'
 
 export interface RelayedSignal {
@@ -18,8 +19,8 @@ export class Relay {
   readonly held: RelayedSignal[] = []
   rule: RelayRule = () => 'deliver'
 
-  create(id: string): PeerMesh {
-    const mesh = new PeerMesh({ selfId: id, send: (request) => this.send(id, request) })
+  create(id: string, options: Partial<PeerMeshOptions> = {}): PeerMesh {
+    const mesh = new PeerMesh({ ...options, selfId: id, send: (request) => this.send(id, request) })
     this.meshes.set(id, mesh)
     return mesh
   }
