@@ -102,3 +102,26 @@ describe('moim-call-view', () => {
     expect(toggles).toBe(1)
   })
 })
+
+describe('moim-call-view while hosting', () => {
+  it('shows the host panel slot only after "Invite people" is pressed', async () => {
+    await page.viewport(1280, 800)
+    const element = await mount('moim-call-view', { state: callState(), media: mediaState(), hosting: true })
+    const slotted = document.createElement('p')
+    slotted.slot = 'host'
+    slotted.textContent = 'Others join with 192.168.1.20:47100'
+    element.append(slotted)
+    await expect.element(page.getByText('Others join with')).not.toBeVisible()
+    const invite = page.getByRole('button', { name: 'Invite people' })
+    await invite.click()
+    await expect.element(page.getByText('Others join with')).toBeVisible()
+    await expect
+      .element(page.getByRole('button', { name: 'Hide invite' }))
+      .toHaveAttribute('aria-expanded', 'true')
+  })
+
+  it('offers no invite button when this app is not the host', async () => {
+    const element = await mount('moim-call-view', { state: callState(), media: mediaState() })
+    expect(element.shadowRoot!.querySelector('.invite')).toBeNull()
+  })
+})

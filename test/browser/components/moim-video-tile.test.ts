@@ -79,3 +79,11 @@ describe('moim-video-tile', () => {
     expect(getComputedStyle(video).transform).toBe('none')
   })
 })
+
+describe('moim-video-tile before a name is typed', () => {
+  it('calls the self view "You", not "(you)" after an empty name', async () => {
+    const tile = await mount('moim-video-tile', { name: '', self: true })
+    expect(tile.shadowRoot!.querySelector('.name')!.textContent).toBe('You')
+    expect(tile.getAttribute('aria-label')).toBe('You')
+  })
+})

@@ -110,6 +110,10 @@ export class MoimApp extends LitElement {
         font-weight: 600;
       }
 
+      .tab:hover:not(:disabled) {
+        background: var(--_surface);
+      }
+
       .tab[aria-selected='true'] {
         color: var(--_text);
         border-bottom-color: var(--_accent);

@@ -99,7 +99,7 @@ export class MoimCallView extends LitElement {
         top: 0;
         right: 0;
         z-index: 2;
-        width: min(640px, 100%);
+        width: min(920px, 100%);
         max-height: 100%;
         overflow: auto;
         border-radius: var(--_radius);
@@ -239,6 +239,9 @@ export class MoimCallView extends LitElement {
             ? html`<moim-chat-panel .entries=${state.chat} .sendError=${this.chatError}></moim-chat-panel>`
             : nothing
         }
+        <div id="invite-panel" class="invite-panel" ?hidden=${!this.hosting || !this._inviteOpen}>
+          <slot name="host"></slot>
+        </div>
       </div>
       <moim-call-controls
         .muted=${media.muted}

@@ -248,7 +248,7 @@ export class MoimLobby extends LitElement {
             class="preview"
             self
             mirrored
-            .name=${this._name.trim() || 'You'}
+            .name=${this._name.trim()}
             .stream=${media?.localStream ?? null}
             .cameraOff=${!media?.localStream?.getVideoTracks().length || media.cameraOff}
             .muted=${media?.muted ?? false}

@@ -202,7 +202,7 @@ export class MoimVideoTile extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const parts = [this.self ? `${this.name} (you)` : this.name]
+    const parts = [this._displayName()]
     if (this.muted) parts.push('muted')
     // "video off", not "camera off": an aria-label containing "camera" would also match getByLabel('Camera').
     if (this.cameraOff) parts.push('video off')
@@ -223,6 +223,12 @@ export class MoimVideoTile extends LitElement {
     }
     if ((changed.has('speakerId') || changed.has('stream')) && !this.self)
       void applySpeaker(video, this.speakerId)
+  }
+
+  /** "Ann (you)" on the self tile, just "You" before a name is typed. */
+  private _displayName(): string {
+    if (!this.self) return this.name
+    return this.name.trim() ? `${this.name} (you)` : 'You'
   }
 
   private _play(): void {
@@ -265,7 +271,7 @@ export class MoimVideoTile extends LitElement {
             : nothing
         }
         <div class="footer">
-          <span class="chip name" part="name">${this.name}${this.self ? ' (you)' : ''}</span>
+          <span class="chip name" part="name">${this._displayName()}</span>
           ${this.muted ? html`<span class="chip muted">${micOffIcon}Muted</span>` : nothing}
           ${this.cameraOff ? html`<span class="chip">Camera off</span>` : nothing}
           ${this.screen ? html`<span class="chip screen-badge">${screenIcon}Sharing screen</span>` : nothing}
