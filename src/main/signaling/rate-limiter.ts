@@ -4,6 +4,8 @@ export interface RateLimit {
   perSecond: number
 }
 
+const monotonicNow = (): number => performance.now()
+
 /**
  * A token bucket. Refills lazily from the clock on each call, so an idle socket costs no timers.
  */
@@ -13,7 +15,8 @@ export class TokenBucket {
 
   constructor(
     private readonly limit: RateLimit,
-    private readonly now: () => number = () => performance.now()
+    // One shared function, not a closure per bucket: every socket has three buckets.
+    private readonly now: () => number = monotonicNow
   ) {
     this.tokens = limit.burst
     this.last = now()

@@ -28,6 +28,7 @@ import type { RateLimit } from './rate-limiter'
 import { RoomRegistry } from './rooms'
 import type { Room } from './rooms'
 import { createStaticHandler } from './static-files'
+import { batchWebSocketWrites } from './write-batching'
 
 export interface RateLimits {
   /** `signal` relays: a peer joining a full mesh sends an offer and a dozen candidates to each peer at once. */
@@ -136,6 +137,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       callback(null, allowed)
     }
   })
+  batchWebSocketWrites(io)
 
   let roomsChangedPending = false
   /** Coalesces list changes in one tick into one `rooms:changed` (a join storm sends one list, not N). */
