@@ -55,8 +55,9 @@ export function isTrustedSender(
 ): boolean {
   if (mainWindow === null || mainWindow.isDestroyed()) return false
   if (BrowserWindow.fromWebContents(event.sender) !== mainWindow) return false
+  // Only the window's top frame speaks for the app; an iframe (there should be none) never does.
   const frame = event.senderFrame
-  if (frame === null || frame !== event.sender.mainFrame) return false
+  if (frame === null || frame.parent !== null) return false
   return isAppUrl(frame.url, appUrl)
 }
 

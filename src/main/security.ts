@@ -22,7 +22,7 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data: blob:",
   "media-src 'self' blob: mediastream:",
   "font-src 'self' data:",
-  'connect-src http: https: ws: wss:',
+  "connect-src 'self' http: https: ws: wss:",
   "manifest-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",

@@ -42,7 +42,7 @@ const APP_URL = 'app://moim/index.html'
 
 /** A fake web contents with one main frame at `url`, optionally shown in `window`. */
 function page(url: string, window: unknown) {
-  const mainFrame = { url }
+  const mainFrame = { url, parent: null }
   const sender = { mainFrame }
   if (window) electron.windows.set(sender, window)
   return { sender, senderFrame: mainFrame }
@@ -111,13 +111,14 @@ describe('IPC handlers', () => {
   it.each([
     ['another window', () => page(APP_URL, { isDestroyed: () => false })],
     ['no window (a detached web contents)', () => page(APP_URL, null)],
+    ['a frame Electron no longer knows', () => ({ ...page(APP_URL, appWindow), senderFrame: null })],
     ['a page that navigated elsewhere', () => page('https://evil.example/', appWindow)],
     ['a file: page in the app window', () => page('file:///tmp/index.html', appWindow)],
     [
       'an iframe inside the app page',
       () => {
         const event = fromApp()
-        return { ...event, senderFrame: { url: APP_URL } }
+        return { ...event, senderFrame: { url: APP_URL, parent: event.senderFrame } }
       }
     ]
   ])('refuse a sender from %s, before doing anything', async (_name, makeEvent) => {

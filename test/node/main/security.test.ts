@@ -80,7 +80,7 @@ describe('navigation and external links', () => {
     expect(directives.get('script-src')).toEqual(["'self'"])
     expect(directives.get('object-src')).toEqual(["'none'"])
     expect(directives.get('frame-src')).toEqual(["'none'"])
-    expect(directives.get('connect-src')).toEqual(['http:', 'https:', 'ws:', 'wss:'])
+    expect(directives.get('connect-src')).toEqual(["'self'", 'http:', 'https:', 'ws:', 'wss:'])
   })
 })
 
