@@ -68,14 +68,25 @@ describe('moim-lobby', () => {
     await expect.element(page.getByRole('alert')).toHaveTextContent('The room is full.')
   })
 
-  it('marks and focuses the Password field when the server says the password is wrong', async () => {
-    const { lobby: element } = await lobby({ name: 'Ann', room: 'board' })
+  it('marks and focuses the Password field when a join fails on a wrong password', async () => {
+    const { lobby: element } = await lobby({ name: 'Ann', room: 'board', busy: true })
+    element.busy = false
     element.error = { code: 'wrong-password', message: 'The password is wrong.' }
     await element.updateComplete
     await expect.element(page.getByRole('alert')).toHaveTextContent('The password is wrong.')
     await expect.element(page.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true')
     await expect.element(page.getByLabelText('Your name')).toHaveAttribute('aria-invalid', 'false')
     await expect.poll(() => element.shadowRoot!.activeElement?.id).toBe('password')
+  })
+
+  it('does not pull focus to the address field when listing rooms fails while the user types', async () => {
+    const { lobby: element } = await lobby({ showServer: true })
+    const room = page.getByLabelText('Room', { exact: true })
+    await room.click()
+    element.error = { code: 'unreachable', message: 'Nothing answered at http://127.0.0.1:9.' }
+    await element.updateComplete
+    await expect.element(page.getByLabelText('Server address')).toHaveAttribute('aria-invalid', 'true')
+    expect(element.shadowRoot!.activeElement?.id).toBe('room')
   })
 
   it('shows progress while joining: Join disabled, "Joining…", the form busy', async () => {

@@ -182,7 +182,7 @@ export class MoimCallControls extends LitElement {
   override render() {
     const unreadText = this.unread === 1 ? '1 unread message' : `${this.unread} unread messages`
     return html`
-      <div class="bar" role="toolbar" aria-label="Call controls" part="bar">
+      <div class="bar" role="group" aria-label="Call controls" part="bar">
         <div class="group">
           <button
             class="toggle"

@@ -81,8 +81,11 @@ export class MoimLobby extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    // Focus moves only when a join attempt just failed: an error from listing rooms must not pull focus away
+    // from the field the user is typing in.
     const field = this._errorField()
-    if (changed.has('error') && field) this.renderRoot.querySelector<HTMLInputElement>(`#${field}`)?.focus()
+    const joinFailed = changed.has('busy') && changed.get('busy') === true && !this.busy
+    if (joinFailed && field) this.renderRoot.querySelector<HTMLInputElement>(`#${field}`)?.focus()
   }
 
   /** The field the current server error points at, if it is on screen. */
