@@ -264,6 +264,27 @@ describe('two people joining at the same moment', () => {
     expect(signaling).toEqual([['stable'], ['stable']])
   })
 
+  it('a dropped server connection rejoins the room and the call comes back', async () => {
+    const [eve, fay] = pages as [CallPage, CallPage]
+    const eveId = await fay.page.locator('[data-peer-id]').getAttribute('data-peer-id')
+    expect(eveId).toBeTruthy()
+    // Cut Eve's websocket from the server side, as a network drop would.
+    server.server.io.sockets.sockets.get(eveId!)?.conn.close()
+    // Eve comes back with a new id, and the two see each other again over new connections.
+    await expect
+      .poll(() => fay.page.locator('[data-peer-id]').getAttribute('data-peer-id'), POLL)
+      .not.toBe(eveId)
+    for (const [page, remote] of [
+      [eve, 'Fay'],
+      [fay, 'Eve']
+    ] as const) {
+      await expect
+        .poll(async () => (await remoteStats(page.page, remote))?.framesDecoded ?? 0, POLL)
+        .toBeGreaterThan(3)
+    }
+    expect(server.server.rooms()).toEqual([{ name: 'pair', count: 2, capacity: 6, locked: false }])
+  })
+
   it('when the host stops the server, each person is told the host ended the room', async () => {
     await server.close()
     for (const page of pages) {

@@ -536,8 +536,18 @@ export class LocalMedia {
   private connectAnalyser(): void {
     if (this.microphoneTrack === null) return
     try {
-      this.audioContext ??= new AudioContext()
-      if (this.audioContext.state === 'suspended') void this.audioContext.resume().catch(() => undefined)
+      if (this.audioContext === null) {
+        const context = new AudioContext()
+        this.audioContext = context
+        if (context.state === 'suspended') {
+          // Autoplay policy: a context created before any user gesture stays suspended (a flat meter) until one.
+          const resume = (): void => void context.resume().catch(() => undefined)
+          resume()
+          for (const type of ['pointerdown', 'keydown'] as const) {
+            globalThis.addEventListener?.(type, resume, { once: true, capture: true })
+          }
+        }
+      }
       this.analyserSource = this.audioContext.createMediaStreamSource(new MediaStream([this.microphoneTrack]))
       this.analyser = this.audioContext.createAnalyser()
       this.analyser.fftSize = 1024
