@@ -2,13 +2,22 @@
  * Screen share end to end, on a hosted room: the sharer's page goes through the renderer's getDisplayMedia path
  * (Chromium's fake screen, auto-accepted by --use-fake-ui-for-media-stream, 16:9), the other page sees the shared
  * screen arrive on the same connection without renegotiation (replaceTrack), a "sharing screen" state on the tile,
- * and the camera (4:3) again once sharing stops.
+ * and the camera (4:3) again once sharing stops. In the desktop app, main answers getDisplayMedia through the in-app
+ * picker: its half in the page (sources shown, the choice sent back) is driven here through a stand-in bridge.
  */
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { HostingService } from '../../src/main/hosting'
-import { CAMERA_SIZES, closePages, ensureBuilt, launchChromium, openPage, remoteStats } from '../support/e2e'
-import type { CallPage, RemoteStats } from '../support/e2e'
+import {
+  CAMERA_SIZES,
+  closePages,
+  ensureBuilt,
+  launchChromium,
+  openPage,
+  remoteStats,
+  startServer
+} from '../support/e2e'
+import type { CallPage, E2eServer, RemoteStats } from '../support/e2e'
 
 const POLL = { timeout: 30_000, interval: 500 }
 const ROOM = 'demo'
@@ -75,5 +84,102 @@ describe('sharing a screen in a hosted room', () => {
     await expect.poll(async () => (await stats())?.frameWidth ?? 0, POLL).toBe(CAMERA.width)
     expect((await stats())?.frameHeight).toBe(CAMERA.height)
     await expect.poll(tileLabel, POLL).not.toMatch(/sharing screen/)
+  })
+})
+
+/** Runs in the page before the app: just enough of the preload's `window.moim` for the screen picker. */
+function installScreenBridge(): void {
+  const pickListeners = new Set<(request: unknown) => void>()
+  const choose = (choice: unknown): Promise<unknown> =>
+    (window as unknown as { __moimChoose(choice: unknown): Promise<unknown> }).__moimChoose(choice)
+  const none = async () => ({ ok: true, value: [] })
+  Object.assign(window, {
+    __moimPick: (request: unknown) => pickListeners.forEach((listener) => listener(request)),
+    moim: {
+      isMoimApp: true,
+      os: 'linux',
+      host: {
+        start: async () => ({ ok: false, code: 'failed', message: 'not in this test' }),
+        stop: async () => ({ ok: true, value: { running: false } }),
+        status: async () => ({ ok: true, value: { running: false } }),
+        onChanged: () => () => {}
+      },
+      recent: { list: none, add: none, remove: none },
+      screen: {
+        onPick: (listener: (request: unknown) => void) => {
+          pickListeners.add(listener)
+          return () => pickListeners.delete(listener)
+        },
+        choose
+      },
+      shell: { openExternal: async () => ({ ok: true, value: null }) },
+      invite: { pending: async () => ({ ok: true, value: null }), onOpened: () => () => {} }
+    }
+  })
+}
+
+describe('the in-app screen picker (desktop)', () => {
+  let appServer: E2eServer
+  let browser: Browser
+  let page: CallPage
+  const choices: unknown[] = []
+
+  beforeAll(async () => {
+    await ensureBuilt()
+    appServer = await startServer()
+    browser = await launchChromium()
+    page = await openPage(browser, appServer.url, 'Ann', '')
+    await page.context.exposeFunction('__moimChoose', async (choice: unknown) => {
+      choices.push(choice)
+      return { ok: true, value: null }
+    })
+    await page.context.addInitScript(installScreenBridge)
+    await page.page.reload()
+    // The picker comes with host mode, which the desktop app loads lazily.
+    await vi.waitFor(async () => {
+      const defined = await page.page.evaluate(() => customElements.get('moim-screen-picker') !== undefined)
+      if (!defined) throw new Error('moim-screen-picker is not defined in the desktop app')
+    }, POLL)
+  }, 240_000)
+
+  afterAll(async () => {
+    await closePages([page].filter(Boolean))
+    await browser?.close()
+    await appServer?.close()
+  })
+
+  const pick = (requestId: string): Promise<void> =>
+    page.page.evaluate(
+      (id) =>
+        (window as unknown as { __moimPick(request: unknown): void }).__moimPick({
+          requestId: id,
+          sources: [
+            { id: 'screen:0:0', name: 'Entire screen', kind: 'screen', thumbnail: '' },
+            { id: 'window:7:0', name: 'Notes', kind: 'window', thumbnail: '' }
+          ]
+        }),
+      requestId
+    )
+
+  it('shows screens and windows by name and answers with the one chosen', async () => {
+    await pick('r1')
+    const dialog = page.page.getByRole('dialog', { name: 'Choose what to share' })
+    await expect.poll(() => dialog.isVisible(), POLL).toBe(true)
+    expect(await dialog.getByRole('heading', { name: 'Screens' }).isVisible()).toBe(true)
+    expect(await dialog.getByRole('heading', { name: 'Windows' }).isVisible()).toBe(true)
+    await dialog.getByRole('button', { name: 'Notes' }).click()
+    expect(await dialog.getByRole('button', { name: 'Notes' }).getAttribute('aria-pressed')).toBe('true')
+    await dialog.getByRole('button', { name: 'Share' }).click()
+    await expect.poll(() => choices, POLL).toEqual([{ requestId: 'r1', sourceId: 'window:7:0' }])
+    expect(await dialog.isVisible()).toBe(false)
+  })
+
+  it('answers null when the user presses Escape', async () => {
+    await pick('r2')
+    const dialog = page.page.getByRole('dialog', { name: 'Choose what to share' })
+    await expect.poll(() => dialog.isVisible(), POLL).toBe(true)
+    await page.page.keyboard.press('Escape')
+    await expect.poll(() => choices.at(-1), POLL).toEqual({ requestId: 'r2', sourceId: null })
+    expect(await dialog.isVisible()).toBe(false)
   })
 })
