@@ -84,6 +84,9 @@ type MoimSocket = Socket<ClientToServerEvents, ServerToClientEvents>
 const LOBBY = '#lobby'
 const roomKey = (name: string): string => `room:${name}`
 
+/** How long `close()` waits for clients to receive `server:closing` before dropping them. */
+const CLOSE_GRACE_MS = 1_000
+
 /** Answered at `GET /moim.json` so a client can tell a Moim server from any other web server. */
 export const IDENTITY_PATH = '/moim.json'
 
@@ -123,6 +126,9 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found')
   }
 
+  /** Set by the first `close()`; from then on new connections are refused. */
+  let closing: Promise<void> | undefined
+
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
     serveClient: false,
     // Large enough for the largest valid SDP; a bigger packet closes only the socket that sent it.
@@ -131,6 +137,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     perMessageDeflate: false,
     cors: { origin: options.allowedOrigins === undefined ? '*' : [...options.allowedOrigins] },
     allowRequest: (request, callback) => {
+      if (closing !== undefined) return callback('server closing', false)
       const origin = request.headers.origin
       const allowed = originAllowed(origin, request.headers.host, options.allowedOrigins ?? '*')
       if (!allowed) log.warn('connection refused: origin not allowed', { origin })
@@ -267,8 +274,6 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     })
   })
 
-  let closing: Promise<void> | undefined
-
   return {
     io,
     listen(port, host) {
@@ -291,14 +296,24 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     },
     rooms: () => registry.list(),
     close(reason = 'shutdown') {
-      closing ??= new Promise<void>((resolve) => {
+      closing ??= (async () => {
         io.emit('server:closing', { reason })
-        // io.close() disconnects every socket and closes the HTTP server; idle keep-alive connections
-        // (a browser that fetched the page) would otherwise hold the port open.
-        void io.close(() => resolve())
-        httpServer.closeAllConnections()
+        // A graceful disconnect closes each transport only once its buffer is sent, so long-polling clients
+        // (whose next poll carries the frame) get `server:closing` too, and every client sees a deliberate
+        // 'io server disconnect', after which Socket.IO clients do not try to reconnect.
+        io.disconnectSockets(true)
+        const deadline = Date.now() + CLOSE_GRACE_MS
+        while (io.engine.clientsCount > 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 10))
+        }
+        await new Promise<void>((resolve) => {
+          // io.close() drops whatever is left and closes the HTTP server; idle keep-alive connections
+          // (a browser that fetched the page) would otherwise hold the port open.
+          void io.close(() => resolve())
+          httpServer.closeAllConnections()
+        })
         log.info('closed', { reason })
-      })
+      })()
       return closing
     }
   }

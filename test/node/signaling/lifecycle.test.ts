@@ -49,6 +49,32 @@ describe('listen and close', () => {
     expect(lobby.inbox.payloads('server:closing')).toEqual([{ reason: 'host-stopped' }])
   })
 
+  it('sends server:closing to a long-polling client too', async () => {
+    const { url, server } = await startServer()
+    const polling = await connect(url, { transports: ['polling'] })
+    const gone = disconnected(polling.socket)
+    await server.close('host-stopped')
+    expect(await gone).toBe('io server disconnect')
+    expect(polling.inbox.payloads('server:closing')).toEqual([{ reason: 'host-stopped' }])
+  })
+
+  it("disconnects clients deliberately ('io server disconnect'), so Socket.IO clients do not reconnect", async () => {
+    const { url, server } = await startServer()
+    const ann = await connect(url)
+    const gone = disconnected(ann.socket)
+    await server.close()
+    expect(await gone).toBe('io server disconnect')
+  })
+
+  it('refuses connections while closing', async () => {
+    const { url, server } = await startServer()
+    const ann = await connect(url, { transports: ['polling'] })
+    const closed = server.close()
+    await expect(connect(url)).rejects.toThrow()
+    await closed
+    expect(ann.socket.connected).toBe(false)
+  })
+
   it("uses 'shutdown' as the default closing reason", async () => {
     const { url, server } = await startServer()
     const ann = await connect(url)
