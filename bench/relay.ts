@@ -15,6 +15,8 @@ export interface ServerConfig {
   rateLimits?: Partial<RateLimits>
   env?: Record<string, string>
   tweaks?: Tweak[]
+  /** Moim at an earlier commit (lib/baseline.ts), to measure what a change bought. */
+  serverModule?: string
 }
 
 /** Limits high enough that the server, not the per-socket bucket, is what saturates. */
@@ -90,7 +92,8 @@ export async function relayOne(
     const { port } = await server.call<{ port: number }>('start', {
       kind: config.kind,
       rateLimits: config.rateLimits,
-      tweaks: config.tweaks
+      tweaks: config.tweaks,
+      serverModule: config.serverModule
     })
     const gen = await Child.start(`${config.label} generator`, LOAD_URL)
     children.push(gen)

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { callSetup, meshLoad } from './browser'
 import { bundleSizes } from './bundle'
+import { DEFAULT_BASELINE, improvements } from './improve'
 import { joinStorm } from './join'
 import { memoryPerClient } from './memory'
 import type { MemoryConfig } from './memory'
@@ -16,15 +17,22 @@ import type { RelayOptions, RelayRow, ServerConfig } from './relay'
 import { renderReport } from './lib/report'
 import type { Results } from './lib/report'
 
-const SECTIONS = ['relay', 'join', 'memory', 'call', 'mesh', 'bundle'] as const
+const SECTIONS = ['relay', 'join', 'memory', 'call', 'mesh', 'bundle', 'improve'] as const
 type Section = (typeof SECTIONS)[number]
 
-function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; write: boolean } {
+function parseArgs(argv: string[]): {
+  quick: boolean
+  only: Set<Section> | null
+  write: boolean
+  baseline: string
+} {
   let quick = false
   let write = true
-  let only = new Set<Section>(SECTIONS)
+  let baseline = DEFAULT_BASELINE
+  let only: Set<Section> | null = null
   for (const arg of argv) {
     if (arg === '--quick') quick = true
+    else if (arg.startsWith('--baseline=')) baseline = arg.slice('--baseline='.length)
     else if (arg === '--no-write') write = false
     else if (arg.startsWith('--only=')) {
       const names = arg.slice('--only='.length).split(',')
@@ -32,9 +40,12 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; write:
       if (unknown.length > 0)
         throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`)
       only = new Set(names as Section[])
-    } else throw new Error(`unknown flag ${arg}; use --quick, --only=${SECTIONS.join(',')}, --no-write`)
+    } else
+      throw new Error(
+        `unknown flag ${arg}; use --quick, --only=${SECTIONS.join(',')}, --baseline=REV, --no-write`
+      )
   }
-  return { quick, only, write }
+  return { quick, only, write, baseline }
 }
 
 const MOIM: ServerConfig = { label: 'Moim (default limits)', kind: 'moim' }
@@ -43,7 +54,10 @@ const WS: ServerConfig = { label: 'raw ws relay', kind: 'ws' }
 const TUTORIAL: ServerConfig = { label: 'tutorial Socket.IO', kind: 'tutorial' }
 
 async function main(): Promise<void> {
-  const { quick, only, write } = parseArgs(process.argv.slice(2))
+  const args = parseArgs(process.argv.slice(2))
+  const { quick, write } = args
+  // The A/B of past changes costs minutes: part of the full run, left out of --quick unless asked for.
+  const only = args.only ?? new Set<Section>(quick ? SECTIONS.filter((s) => s !== 'improve') : SECTIONS)
   const started = new Date()
   const results: Results = {
     mode: quick ? 'quick' : 'full',
@@ -144,6 +158,16 @@ async function main(): Promise<void> {
   if (only.has('bundle')) {
     log('bundle: electron-vite build (if stale) and the Lit + socket.io-client floor')
     results.bundle = await bundleSizes()
+  }
+
+  if (only.has('improve')) {
+    const options: RelayOptions = quick
+      ? { pairs: 100, window: 8, warmupMs: 300, durationMs: 1_500, unloadedCount: 50, twoGenerators: false }
+      : { pairs: 200, window: 8, warmupMs: 1_000, durationMs: 3_000, unloadedCount: 50, twoGenerators: false }
+    results.improvements = {
+      baseline: args.baseline,
+      rows: await improvements(args.baseline, options, quick ? 1 : 2, quick ? 1_000 : 5_000, log)
+    }
   }
 
   results.finishedAt = new Date().toISOString()

@@ -41,6 +41,14 @@ export interface BundleResult {
   files: { file: string; raw: number; gzip: number }[]
 }
 
+export interface ImprovementRow {
+  change: string
+  measure: string
+  before: number
+  after: number
+  lowerIsBetter: boolean
+}
+
 export interface Results {
   mode: 'quick' | 'full'
   startedAt: string
@@ -60,6 +68,7 @@ export interface Results {
   call?: CallSetupResult
   mesh?: MeshRow[]
   bundle?: BundleResult
+  improvements?: { baseline: string; rows: ImprovementRow[] }
   notes?: string[]
 }
 
@@ -74,6 +83,14 @@ const table = (head: string[], rows: string[][]): string =>
 
 function bestRate(row: RelayRow): number {
   return Math.max(row.saturated.perSecond, row.twoGenerators?.perSecond ?? 0)
+}
+
+/**
+ * Server CPU per delivered message (µs) at saturation with one generator. Unlike msg/s, this hardly moves when
+ * other processes take CPU from the server, so it is the steadier measure of the relay's own cost.
+ */
+export function cpuPerMessage(row: RelayRow): number {
+  return (row.saturatedServerCores / row.saturated.perSecond) * 1e6
 }
 
 interface Target {
@@ -107,6 +124,17 @@ function targets(results: Results): Target[] {
         goal: '≥ 1.00×',
         measured: x(value),
         pass: value >= 1
+      })
+    }
+    if (moim && ws && tutorial) {
+      // Not a target of the issue: the same comparison in CPU per message, which the shared machine disturbs less.
+      const value = ratio(cpuPerMessage(ws), cpuPerMessage(moim))
+      const tut = ratio(cpuPerMessage(tutorial), cpuPerMessage(moim))
+      list.push({
+        name: `(check) relay efficiency, CPU/msg: ws÷Moim, tutorial÷Moim (${size})`,
+        goal: '≥ 0.80×, ≥ 1.00×',
+        measured: `${x(value)}, ${x(tut)}`,
+        pass: undefined
       })
     }
     if (moim?.half.latency) {
@@ -207,13 +235,16 @@ export function renderReport(results: Results): string {
           'Rounds msg/s',
           '2 generators msg/s',
           'Server CPU (cores)',
+          'Server µs CPU/msg',
           'Generator CPU',
           'Others CPU',
           'Unloaded p50 / p99 ms',
           'Half load msg/s',
           'Half load p50 / p99 ms',
           'vs ws',
-          'vs tutorial'
+          'vs tutorial',
+          'CPU/msg vs ws',
+          'CPU/msg vs tutorial'
         ],
         results.relay.map((r) => [
           r.label,
@@ -223,13 +254,16 @@ export function renderReport(results: Results): string {
           r.rounds.map((v) => fmt(v, 0)).join(', '),
           r.twoGenerators ? fmt(r.twoGenerators.perSecond, 0) : '—',
           fmt(r.saturatedServerCores, 2),
+          fmt(cpuPerMessage(r), 1),
           fmt(r.saturated.generatorCores, 2),
           fmt(Math.max(0, r.saturatedMachineCores - r.saturatedServerCores - r.saturated.generatorCores), 2),
           r.unloaded.latency ? `${fmt(r.unloaded.latency.p50, 3)} / ${fmt(r.unloaded.latency.p99, 3)}` : '—',
           fmt(r.half.perSecond, 0),
           r.half.latency ? `${fmt(r.half.latency.p50, 3)} / ${fmt(r.half.latency.p99, 3)}` : '—',
           r.kind === 'ws' ? '1.00×' : x(ratio(bestRate(r), bestRate(ws(r.size)!))),
-          r.kind === 'tutorial' ? '1.00×' : x(ratio(bestRate(r), bestRate(tut(r.size)!)))
+          r.kind === 'tutorial' ? '1.00×' : x(ratio(bestRate(r), bestRate(tut(r.size)!))),
+          x(ratio(cpuPerMessage(r), cpuPerMessage(ws(r.size)!))),
+          x(ratio(cpuPerMessage(r), cpuPerMessage(tut(r.size)!)))
         ])
       )
     )
@@ -414,6 +448,31 @@ export function renderReport(results: Results): string {
           ],
           ['floor: Lit + socket.io-client only', kb(b.floorJsRaw), kb(b.floorJsGzip), '—', '1.00×']
         ]
+      )
+    )
+    out.push('')
+  }
+
+  if (results.improvements) {
+    const i = results.improvements
+    out.push('## 7. What each change bought (A/B in this run)')
+    out.push('')
+    out.push(
+      `"Before" is the signaling server at \`${i.baseline}\` (its files copied and loaded in the server process), ` +
+        '"after" is the current one, both with raised limits, interleaved rounds, each keeping its least ' +
+        'disturbed round (lowest CPU per message). bufferutil is toggled with `WS_NO_BUFFER_UTIL=1`.'
+    )
+    out.push('')
+    out.push(
+      table(
+        ['Change', 'Measure', 'Before', 'After', 'After / before'],
+        i.rows.map((r) => [
+          r.change,
+          r.measure,
+          fmt(r.before, r.before < 100 ? 2 : 0),
+          fmt(r.after, r.after < 100 ? 2 : 0),
+          `${x(ratio(r.after, r.before))} (${ratio(r.after, r.before) < 1 === r.lowerIsBetter ? 'better' : 'worse'})`
+        ])
       )
     )
     out.push('')

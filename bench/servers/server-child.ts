@@ -5,13 +5,14 @@
 import { createServer } from 'node:http'
 import type { Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { pathToFileURL } from 'node:url'
 import { writeHeapSnapshot } from 'node:v8'
 import { Server } from 'socket.io'
 import { WebSocketServer } from 'ws'
 import type { WebSocket } from 'ws'
 import { createSignalingServer } from '../../src/main/signaling/server'
 import type { RateLimits } from '../../src/main/signaling/server'
-import { setLogLevel } from '../../src/shared/logger'
+import { createLogger, setLogLevel } from '../../src/shared/logger'
 import { CpuMeter, serveChild, sleep } from '../lib/proc'
 
 export type ServerKind = 'moim' | 'ws' | 'tutorial'
@@ -20,6 +21,8 @@ export interface StartParams {
   kind: ServerKind
   rateLimits?: Partial<RateLimits>
   capacity?: number
+  /** Moim only: load createSignalingServer from this file (an earlier version, see lib/baseline.ts). */
+  serverModule?: string
   /** Moim only: serve this directory (the built web client) for the browser benchmarks. */
   staticDir?: string
   /** Experiments applied to Moim's Socket.IO server from outside, to measure what each would buy. */
@@ -69,6 +72,8 @@ function applyTweaks(io: Server, tweaks: readonly Tweak[]): void {
     }
   })
 }
+
+type CreateServer = typeof createSignalingServer
 
 let closeServer: (() => Promise<void>) | undefined
 const cpu = new CpuMeter()
@@ -148,10 +153,17 @@ async function start(params: StartParams): Promise<{ port: number; pid: number }
     // Per-join info lines would be a measurable part of a join storm; a production host logs at info, and
     // the difference is reported by the join storm bench itself when MOIM_BENCH_LOG=info.
     setLogLevel(process.env.MOIM_BENCH_LOG === 'info' ? 'info' : 'warn')
-    const server = createSignalingServer({
+    // Passed explicitly: a server loaded from another file (lib/baseline.ts) may get its own logger module.
+    const logger = createLogger('signaling')
+    const create = params.serverModule
+      ? ((await import(pathToFileURL(params.serverModule).href)) as { createSignalingServer: CreateServer })
+          .createSignalingServer
+      : createSignalingServer
+    const server = create({
       rateLimits: params.rateLimits,
       capacity: params.capacity,
-      staticDir: params.staticDir
+      staticDir: params.staticDir,
+      logger
     })
     applyTweaks(server.io as unknown as Server, params.tweaks ?? [])
     const bound = await server.listen(0, '127.0.0.1')
