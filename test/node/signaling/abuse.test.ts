@@ -157,14 +157,15 @@ describe('rate limits', () => {
   })
 
   it('refills the bucket over time', async () => {
-    const { url } = await startServer({ rateLimits: { signal: { burst: 1, perSecond: 20 } } })
+    // One token per 200 ms: the two parallel requests arrive well within it, the wait below well beyond it.
+    const { url } = await startServer({ rateLimits: { signal: { burst: 1, perSecond: 5 } } })
     const ann = await joined(url, 'lounge', 'Ann')
     const bob = await joined(url, 'lounge', 'Bob')
     const send = () => request(ann.socket, 'signal', { to: bob.id, description: offer })
     const [first, second] = await Promise.all([send(), send()])
     expect(first).toEqual({ ok: true })
     expect(second).toMatchObject({ ok: false, error: { code: 'rate-limited' } })
-    await new Promise((resolve) => setTimeout(resolve, 120))
+    await new Promise((resolve) => setTimeout(resolve, 300))
     expect(await send()).toEqual({ ok: true })
   })
 

@@ -48,6 +48,21 @@ describe('joining a room', () => {
     expect(ann.inbox.payloads('peer:joined')).toEqual([])
   })
 
+  it('accepts room and display names in any script', async () => {
+    const { url } = await startServer()
+    const host = await joined(url, '모임 방', '지수')
+    const guest = await joined(url, '모임 방', 'Zoë')
+    expect(guest.join.peers).toEqual([host.self])
+    expect(guest.join.room.name).toBe('모임 방')
+  })
+
+  it('treats room names as case-sensitive', async () => {
+    const { url } = await startServer()
+    await joined(url, 'Lounge', 'Ann')
+    const bob = await joined(url, 'lounge', 'Bob')
+    expect(bob.join.peers).toEqual([])
+  })
+
   it('trims surrounding spaces from room and name', async () => {
     const { url } = await startServer()
     const ann = await joined(url, '  lounge ', ' Ann  ')
