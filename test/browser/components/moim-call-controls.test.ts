@@ -124,4 +124,18 @@ describe('moim-call-controls', () => {
     const devices = controls.shadowRoot!.querySelector<HTMLButtonElement>('button[aria-controls="devices"]')!
     expect(devices.checkVisibility()).toBe(false)
   })
+
+  it('disables the microphone and camera toggles, and their keys, when there are no such devices', async () => {
+    const controls = await mount('moim-call-controls', {
+      media: mediaState({ cameras: [], microphones: [], cameraId: null, microphoneId: null })
+    })
+    let toggles = 0
+    controls.addEventListener('moim-toggle-mute', () => toggles++)
+    controls.addEventListener('moim-toggle-camera', () => toggles++)
+    await expect.element(page.getByRole('button', { name: 'Mute microphone' })).toBeDisabled()
+    await expect.element(page.getByRole('button', { name: 'Turn camera off' })).toBeDisabled()
+    ;(document.activeElement as HTMLElement | null)?.blur()
+    await userEvent.keyboard('mv')
+    expect(toggles).toBe(0)
+  })
 })

@@ -155,12 +155,21 @@ export class MoimCallControls extends LitElement {
     })
   }
 
+  /** No microphone to mute (none found, or permission denied); unknown devices count as present. */
+  private get _noMicrophone(): boolean {
+    return this.media !== null && this.media.microphones.length === 0
+  }
+
+  private get _noCamera(): boolean {
+    return this.media !== null && this.media.cameras.length === 0
+  }
+
   private _onMuteClick(): void {
-    fire(this, 'moim-toggle-mute')
+    if (!this._noMicrophone) fire(this, 'moim-toggle-mute')
   }
 
   private _onCameraClick(): void {
-    fire(this, 'moim-toggle-camera')
+    if (!this._noCamera) fire(this, 'moim-toggle-camera')
   }
 
   private _onScreenClick(): void {
@@ -187,7 +196,14 @@ export class MoimCallControls extends LitElement {
           <button
             class="toggle"
             aria-pressed=${this.muted ? 'true' : 'false'}
-            title=${this.muted ? 'Unmute microphone (M)' : 'Mute microphone (M)'}
+            ?disabled=${this._noMicrophone}
+            title=${
+              this._noMicrophone
+                ? 'No microphone'
+                : this.muted
+                  ? 'Unmute microphone (M)'
+                  : 'Mute microphone (M)'
+            }
             aria-keyshortcuts="M"
             @click=${this._onMuteClick}
           >
@@ -197,7 +213,8 @@ export class MoimCallControls extends LitElement {
           <button
             class="toggle"
             aria-pressed=${this.cameraOff ? 'true' : 'false'}
-            title=${this.cameraOff ? 'Turn camera on (V)' : 'Turn camera off (V)'}
+            ?disabled=${this._noCamera}
+            title=${this._noCamera ? 'No camera' : this.cameraOff ? 'Turn camera on (V)' : 'Turn camera off (V)'}
             aria-keyshortcuts="V"
             @click=${this._onCameraClick}
           >
