@@ -130,6 +130,13 @@ describe('moim-lobby', () => {
     await expect.element(page.getByRole('combobox', { name: 'Speaker' })).toBeEnabled()
   })
 
+  it('says it is looking for devices until the media state is known', async () => {
+    await lobby({ media: mediaState({ cameras: [], microphones: [], speakers: [] }) })
+    await expect
+      .element(page.getByRole('combobox', { name: 'Camera' }))
+      .toHaveDisplayValue('Looking for devices…')
+  })
+
   it('shows a permission error from the devices in an alert', async () => {
     await lobby({
       media: mediaState({

@@ -101,6 +101,11 @@ export class MoimDevicePicker extends LitElement {
 
   override render() {
     const m = this.media
+    // Before LocalMedia has looked (no lists, no notice yet), "No camera found" would be a false alarm.
+    const looking =
+      m === null ||
+      (m.cameras.length + m.microphones.length + m.speakers.length === 0 && !m.notice && !m.error)
+    const empty = (text: string) => (looking ? 'Looking for devices…' : text)
     return html`
       ${this._renderRow(
         {
@@ -108,7 +113,7 @@ export class MoimDevicePicker extends LitElement {
           label: 'Camera',
           devices: m?.cameras ?? [],
           selected: m?.cameraId ?? null,
-          empty: 'No camera found'
+          empty: empty('No camera found')
         },
         cameraIcon
       )}
@@ -118,7 +123,7 @@ export class MoimDevicePicker extends LitElement {
           label: 'Microphone',
           devices: m?.microphones ?? [],
           selected: m?.microphoneId ?? null,
-          empty: 'No microphone found'
+          empty: empty('No microphone found')
         },
         micIcon
       )}
@@ -128,7 +133,7 @@ export class MoimDevicePicker extends LitElement {
           label: 'Speaker',
           devices: m?.speakers ?? [],
           selected: m?.speakerId ?? null,
-          empty: 'System default'
+          empty: empty('System default')
         },
         speakerIcon
       )}
