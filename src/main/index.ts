@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, session } from 'electron'
 import { IpcChannels } from '../shared/ipc'
 import { createLogger } from '../shared/logger'
-import icon from '../../resources/icon.png?asset'
 import { APP_PAGE_URL, registerAppScheme, serveAppProtocol } from './app-protocol'
 import { HostingService } from './hosting'
 import { registerIpcHandlers } from './ipc'
@@ -88,11 +87,9 @@ function start(): void {
 }
 
 function openWindow(screen: ScreenPicker): void {
-  const window = createMainWindow({
-    preload: preloadPath,
-    appUrl,
-    icon
-  })
+  // resources/ sits at the app's root, inside app.asar when packaged (Electron reads images from there).
+  const icon = join(app.getAppPath(), 'resources/icon.png')
+  const window = createMainWindow({ preload: preloadPath, appUrl, icon })
   mainWindow = window
   // Invites that arrive while the page runs go straight to it; earlier ones wait for `invite:pending`.
   window.webContents.on('did-finish-load', () =>
