@@ -92,6 +92,32 @@ describe('PeerMesh', () => {
     }
   })
 
+  it('connects a caller without camera or microphone, who receives and can start sending later', async () => {
+    relay = new Relay()
+    const watcher = relay.create('a')
+    const { mesh: sender } = await meshWithMedia('b')
+    watcher.addPeer('b')
+    await expect
+      .poll(async () => (await inboundVideo(watcher.connection('b')))?.framesDecoded ?? 0, POLL)
+      .toBeGreaterThan(5)
+    expect(
+      watcher
+        .snapshot()[0]
+        ?.stream?.getTracks()
+        .map((t) => t.kind)
+        .sort()
+    ).toEqual(['audio', 'video'])
+    // A camera shows up: it goes out on the sender kept ready, with no new offer.
+    const offers = relay.sent.filter((s) => s.kind === 'offer').length
+    const late = await camera(320, 240)
+    streams.push(late)
+    await watcher.replaceTrack('video', late.getVideoTracks()[0]!)
+    await expect
+      .poll(async () => (await inboundVideo(sender.connection('a')))?.framesDecoded ?? 0, POLL)
+      .toBeGreaterThan(5)
+    expect(relay.sent.filter((s) => s.kind === 'offer')).toHaveLength(offers)
+  })
+
   it('keeps candidates that arrive before the offer', async () => {
     relay = new Relay()
     // b's candidates never reach a, and a's offer reaches b only after all of a's candidates did: the connection

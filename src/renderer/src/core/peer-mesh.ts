@@ -153,8 +153,16 @@ export class PeerMesh {
     if (tracks.video !== undefined) await this.replaceTrack('video', tracks.video)
   }
 
-  /** Starts a connection to `id` (no-op if one exists). Both sides may call this: perfect negotiation sorts it out. */
+  /**
+   * Starts a connection to `id` and offers (no-op if one exists). In a room the newcomer calls everyone; the others
+   * get their connection from the first offer (`handleSignal`). Both sides may call it at once: perfect
+   * negotiation sorts it out.
+   */
   addPeer(id: string): void {
+    this.createPeer(id, true)
+  }
+
+  private createPeer(id: string, initiator: boolean): void {
     if (this.closed || this.peers.has(id) || id === this.selfId) return
     const peer = new RemotePeer(id, this.selfId, this.iceServers)
     this.peers.set(id, peer)
@@ -185,10 +193,16 @@ export class PeerMesh {
       if (pc.signalingState === 'stable') void this.applyLadderTo(peer)
     }
 
-    // Our tracks go in now, so negotiationneeded fires and the first offer carries them.
+    // Our tracks go in now, so negotiationneeded fires and the first offer carries them. addTrack (rather than
+    // addTransceiver) lets a remote offer that crosses ours reuse these transceivers instead of adding more.
     for (const kind of ['audio', 'video'] as const) {
       const track = this.localTracks[kind]
       if (track !== null) pc.addTrack(track, this.localStream)
+      else if (initiator) {
+        // Without a camera or microphone the caller still offers to receive that kind, and keeps a sender ready
+        // so a device plugged in later goes out through replaceTrack.
+        pc.addTransceiver(kind, { direction: 'sendrecv', streams: [this.localStream] })
+      }
     }
     this.armConnectTimer(peer)
     log.debug('peer added', { peer: id, polite: peer.polite })
@@ -210,7 +224,7 @@ export class PeerMesh {
   /** Handles a signal from a remote peer; a signal from a peer not yet known creates its connection. */
   async handleSignal(message: SignalMessage): Promise<void> {
     if (this.closed) return
-    if (!this.peers.has(message.from)) this.addPeer(message.from)
+    if (!this.peers.has(message.from)) this.createPeer(message.from, false)
     const peer = this.peers.get(message.from)
     if (peer === undefined) return
     const { pc } = peer
