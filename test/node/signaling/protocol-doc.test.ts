@@ -7,7 +7,9 @@ import { resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEFAULT_RATE_LIMITS } from '../../../src/main/signaling/server'
 import { DEFAULT_PORT, ERROR_MESSAGES, LIMITS, MAX_PACKET_BYTES } from '../../../src/shared/protocol'
-import { closeAll, rawConnect, startServer } from '../../support/signaling'
+import type { Peer } from '../../../src/shared/protocol'
+import WebSocket from 'ws'
+import { closeAll, joined, rawConnect, startServer } from '../../support/signaling'
 import type { RawClient } from '../../support/signaling'
 
 afterEach(closeAll)
@@ -182,5 +184,71 @@ describe('docs/PROTOCOL.md', () => {
       expect(table[bucket]).toEqual({ burst: `${limit.burst}`, refill: `${limit.perSecond} per second` })
     }
     expect(rows).toHaveLength(Object.keys(DEFAULT_RATE_LIMITS).length)
+  })
+})
+
+describe('wire details stated in docs/PROTOCOL.md', () => {
+  it('closes a WebSocket with code 1009 when a message exceeds the packet limit', async () => {
+    const { port } = await startServer()
+    const raw = await rawConnect(port)
+    raw.send(`420["chat:send",{"text":"${'x'.repeat(MAX_PACKET_BYTES)}"}]`)
+    expect(await raw.closed).toBe(1009)
+  })
+
+  it('refuses Engine.IO v3 clients with 400 and code 5', async () => {
+    const { url } = await startServer()
+    const response = await fetch(`${url}/socket.io/?EIO=3&transport=polling`)
+    expect(response.status).toBe(400)
+    expect(await response.json()).toEqual({ code: 5, message: 'Unsupported protocol version' })
+  })
+
+  it('answers a refused WebSocket upgrade with 400 Forbidden', async () => {
+    const { port } = await startServer({ allowedOrigins: ['http://allowed.example'] })
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`, {
+      headers: { Origin: 'http://evil.example' }
+    })
+    try {
+      const refusal = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        ws.once('unexpected-response', (_request, response) => {
+          let body = ''
+          response.setEncoding('utf8')
+          response.on('data', (chunk: string) => (body += chunk))
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
+        })
+        ws.once('open', () => reject(new Error('the upgrade was accepted')))
+      })
+      expect(refusal).toEqual({ status: 400, body: 'Forbidden' })
+    } finally {
+      // Aborting a refused handshake makes ws emit an error we expect and do not care about.
+      ws.on('error', () => undefined)
+      ws.terminate()
+    }
+  })
+
+  it('closes the connection of a client that sends an Engine.IO ping', async () => {
+    const { port } = await startServer()
+    const raw = await rawConnect(port)
+    raw.send('2')
+    await raw.closed
+  })
+
+  it('treats a client 41 as leaving: the room sees peer:left, the connection stays open', async () => {
+    const { url, port } = await startServer()
+    const ann = await joined(url, 'lounge', 'Ann')
+    const raw = await rawConnect(port)
+    raw.send('420["room:join",{"room":"lounge","name":"Raw"}]')
+    await raw.waitForFrame((frame) => frame.startsWith('430'))
+    raw.send('41')
+    expect(await ann.inbox.waitFor('peer:left')).toEqual({ id: raw.id })
+    expect(raw.ws.readyState).toBe(WebSocket.OPEN)
+  })
+
+  it('uses the 40{"sid":...} id as the peer id', async () => {
+    const { port } = await startServer()
+    const raw = await rawConnect(port)
+    raw.send('420["room:join",{"room":"lounge","name":"Raw"}]')
+    const ack = await raw.waitForFrame((frame) => frame.startsWith('430'))
+    const [result] = JSON.parse(ack.slice(3)) as [{ self: Peer }]
+    expect(result.self.id).toBe(raw.id)
   })
 })
