@@ -24,6 +24,7 @@ function countIncoming(entries: ChatEntry[]): number {
  * unread messages while closed) and the control bar. Shows the server connection and media notices.
  * Pure view of `state` and `media`: every intent bubbles up as an event from the controls and the chat.
  *
+ * @slot host - the host's invite details (`<moim-host-panel hosting-only>`), shown by "Invite people" when `hosting`
  * @csspart main - the grid and chat area
  */
 @customElement('moim-call-view')
