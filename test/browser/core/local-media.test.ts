@@ -174,6 +174,27 @@ describe('LocalMedia', () => {
     expect(stored).toMatchObject({ cameraLabel: 'fake_device_2', speakerId: media.state.speakers[0]!.id })
   })
 
+  it('shares the screen instead of the camera and returns to the camera when the source ends', async () => {
+    media = new LocalMedia({ video: SMALL, persist: false })
+    const handed: [MediaKind, MediaStreamTrack | null][] = []
+    media.setTrackHook((kind, track) => void handed.push([kind, track]))
+    await media.start({})
+    const cameraTrack = media.videoTrack!
+    expect(await media.startScreenShare()).toBe(true)
+    const screen = media.videoTrack!
+    expect(screen).not.toBe(cameraTrack)
+    expect(screen.contentHint).toBe('detail')
+    expect(media.state.sharingScreen).toBe(true)
+    expect(media.state.localStream?.getVideoTracks()[0]).toBe(screen)
+    expect(handed).toEqual([['video', screen]])
+    // The browser's own "Stop sharing" ends the track.
+    screen.dispatchEvent(new Event('ended'))
+    await expect.poll(() => media!.state.sharingScreen).toBe(false)
+    expect(media.videoTrack).toBe(cameraTrack)
+    expect(handed.at(-1)).toEqual(['video', cameraTrack])
+    expect(screen.readyState).toBe('ended')
+  })
+
   it('reports a microphone level between 0 and 1', async () => {
     media = new LocalMedia({ video: SMALL, persist: false })
     await media.start({})
