@@ -9,7 +9,8 @@ const pixels = Buffer.alloc(SIZE * SIZE * 4)
 /** Coverage of a shape at (x, y), 4x4 supersampled so edges are smooth. */
 function coverage(inside, x, y) {
   let hits = 0
-  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) if (inside(x + (i + 0.5) / 4, y + (j + 0.5) / 4)) hits++
+  for (let i = 0; i < 4; i++)
+    for (let j = 0; j < 4; j++) if (inside(x + (i + 0.5) / 4, y + (j + 0.5) / 4)) hits++
   return hits / 16
 }
 
@@ -90,5 +91,6 @@ const png = Buffer.concat([
   chunk('IDAT', deflateSync(rows, { level: 9 })),
   chunk('IEND', Buffer.alloc(0))
 ])
-for (const path of ['build/icon.png', 'resources/icon.png']) writeFileSync(new URL(`../${path}`, import.meta.url), png)
+for (const path of ['build/icon.png', 'resources/icon.png'])
+  writeFileSync(new URL(`../${path}`, import.meta.url), png)
 console.log(`wrote build/icon.png and resources/icon.png (${SIZE}x${SIZE}, ${png.length} bytes)`)
