@@ -37,13 +37,13 @@ export class ScreenPicker {
 
   /** Asks the page to pick one of `sources`; resolves with the chosen id, or null when cancelled or unanswered. */
   pick(sources: ScreenSource[]): Promise<string | null> {
-    this.settle(null)
+    this.withdraw()
     if (sources.length === 0) return Promise.resolve(null)
     return new Promise((resolve) => {
       const requestId = randomUUID()
       const timer = setTimeout(() => {
         log.info('screen pick timed out', { requestId })
-        this.settle(null)
+        this.withdraw()
       }, this.timeoutMs)
       this.pending = { requestId, sourceIds: new Set(sources.map((source) => source.id)), resolve, timer }
       if (!this.send({ requestId, sources })) this.settle(null)
@@ -65,7 +65,15 @@ export class ScreenPicker {
 
   /** Cancels any pending pick (the window closed). */
   cancel(): void {
+    this.withdraw()
+  }
+
+  /** Ends the pending pick without an answer from the page, and tells the page to close its picker. */
+  private withdraw(): void {
+    const pending = this.pending
+    if (pending === undefined) return
     this.settle(null)
+    this.send({ requestId: pending.requestId, sources: [] })
   }
 
   private settle(sourceId: string | null): void {

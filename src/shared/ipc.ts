@@ -24,7 +24,10 @@ export const IpcChannels = {
   recentAdd: 'recent:add',
   /** Forget one recent host by its address: string -> RecentHost[]. */
   recentRemove: 'recent:remove',
-  /** Event, main -> renderer: the page asked for a screen (getDisplayMedia); show these sources. */
+  /**
+   * Event, main -> renderer: the page asked for a screen (getDisplayMedia); show these sources. An empty `sources`
+   * list withdraws that request (it timed out, or a newer one replaced it): close the picker if it shows it.
+   */
   screenPick: 'screen:pick',
   /** The user's answer to a `screen:pick`: ScreenChoice -> null. */
   screenChoose: 'screen:choose',

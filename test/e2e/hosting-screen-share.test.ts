@@ -182,4 +182,19 @@ describe('the in-app screen picker (desktop)', () => {
     await expect.poll(() => choices.at(-1), POLL).toEqual({ requestId: 'r2', sourceId: null })
     expect(await dialog.isVisible()).toBe(false)
   })
+
+  it('closes without answering when main withdraws the request', async () => {
+    await pick('r3')
+    const dialog = page.page.getByRole('dialog', { name: 'Choose what to share' })
+    await expect.poll(() => dialog.isVisible(), POLL).toBe(true)
+    const answered = choices.length
+    await page.page.evaluate(() =>
+      (window as unknown as { __moimPick(request: unknown): void }).__moimPick({
+        requestId: 'r3',
+        sources: []
+      })
+    )
+    await expect.poll(() => dialog.isVisible(), POLL).toBe(false)
+    expect(choices).toHaveLength(answered)
+  })
 })

@@ -71,6 +71,11 @@ describe('screen share', () => {
       expect(await first).toBeNull()
       vi.advanceTimersByTime(1_000)
       expect(await second).toBeNull()
+      // The page was told to close each withdrawn request: first (replaced), then second (timed out).
+      const [one, withdrawOne, two, withdrawTwo] = asked
+      expect(withdrawOne).toEqual({ requestId: one.requestId, sources: [] })
+      expect(withdrawTwo).toEqual({ requestId: two.requestId, sources: [] })
+      expect(asked).toHaveLength(4)
       await expect(new ScreenPicker(() => false).pick(sources)).resolves.toBeNull()
     } finally {
       vi.useRealTimers()

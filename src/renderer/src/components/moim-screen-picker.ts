@@ -197,7 +197,12 @@ export function installScreenPicker(
   }
   picker.addEventListener('moim-screen-choose', onChoose)
   const off = bridge.screen.onPick((request) => {
-    // A new request while one is open replaces it: main has already cancelled the old one.
+    if (request.sources.length === 0) {
+      // Main withdrew this request (timed out or replaced): close the picker only if it is still showing it.
+      if (picker.request?.requestId === request.requestId) picker.request = null
+      return
+    }
+    // A new request while one is open replaces it: main has already withdrawn the old one.
     picker.request = request
   })
   return () => {
