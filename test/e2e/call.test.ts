@@ -285,6 +285,38 @@ describe('two people joining at the same moment', () => {
     expect(server.server.rooms()).toEqual([{ name: 'pair', count: 2, capacity: 6, locked: false }])
   })
 
+  it('someone without camera or microphone joins to watch and listen, and is told so', async () => {
+    const gus = await openPage(browser, server.url, 'Gus', '?room=pair&name=Gus', { withoutDevices: true })
+    pages.push(gus)
+    await expect
+      .poll(
+        () =>
+          gus.page
+            .getByRole('status')
+            .filter({ hasText: /watch and listen/ })
+            .count(),
+        POLL
+      )
+      .toBe(1)
+    for (const remote of ['Eve', 'Fay']) {
+      await expect
+        .poll(async () => (await remoteStats(gus.page, remote))?.framesDecoded ?? 0, POLL)
+        .toBeGreaterThan(3)
+      await expect
+        .poll(async () => (await remoteStats(gus.page, remote))?.totalSamplesReceived ?? 0, POLL)
+        .toBeGreaterThan(0)
+    }
+    // The others see Gus as muted with video off.
+    for (const page of pages.filter((p) => p !== gus)) {
+      await expect
+        .poll(
+          () => page.page.locator('[data-peer-id]').filter({ hasText: 'Gus' }).getAttribute('aria-label'),
+          POLL
+        )
+        .toBe('Gus, muted, video off')
+    }
+  })
+
   it('when the host stops the server, each person is told the host ended the room', async () => {
     await server.close()
     for (const page of pages) {

@@ -153,6 +153,16 @@ function instrumentPage(sizes: Record<string, { width: number; height: number }>
   }
 }
 
+/** A machine with no camera and no microphone: none listed, and getUserMedia finds nothing. */
+function hideCameraAndMicrophone(): void {
+  const devices = navigator.mediaDevices
+  const enumerate = devices.enumerateDevices.bind(devices)
+  devices.enumerateDevices = async () => (await enumerate()).filter((d) => d.kind === 'audiooutput')
+  devices.getUserMedia = async () => {
+    throw new DOMException('Requested device not found', 'NotFoundError')
+  }
+}
+
 export interface CallPage {
   context: BrowserContext
   page: Page
@@ -167,10 +177,12 @@ export async function openPage(
   browser: Browser,
   url: string,
   name: string,
-  query: string
+  query: string,
+  options: { withoutDevices?: boolean } = {}
 ): Promise<CallPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
   await context.addInitScript(instrumentPage, CAMERA_SIZES)
+  if (options.withoutDevices) await context.addInitScript(hideCameraAndMicrophone)
   const page = await context.newPage()
   await page.goto(`${url}/${query}`)
   return { context, page, name }
