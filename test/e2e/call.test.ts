@@ -190,7 +190,7 @@ describe('three people in one room', () => {
   })
 })
 
-describe('two people joining at the same moment', () => {
+describe('a room of two, then three: glare, reconnection, no devices, host ending', () => {
   let server: E2eServer
   let browser: Browser
   const pages: CallPage[] = []
