@@ -62,6 +62,8 @@ export interface HostingOptions {
   listenHost?: string
   /** The machine's interfaces (tests pass a fixed table). */
   interfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]>
+  /** How often to look for changed addresses while hosting (a laptop moving between networks); default 10 s. */
+  addressRefreshMs?: number
 }
 
 type Running = Extract<HostStatus, { running: true }>
@@ -75,6 +77,7 @@ export class HostingService {
   /** Who is in which room, by socket id, learned from the server's own join/update answers. */
   private readonly people = new Map<string, { peer: Peer; room: string }>()
   private notifyPending = false
+  private refreshTimer: ReturnType<typeof setInterval> | undefined
   /** The room and password being hosted, known from before the port opens so the password guard has no gap. */
   private hosted: { room: string; password?: string } | undefined
 
@@ -120,6 +123,7 @@ export class HostingService {
     this.server = undefined
     this.current = undefined
     this.people.clear()
+    clearInterval(this.refreshTimer)
     await server.close(reason)
     this.hosted = undefined
     log.info('stopped hosting', { reason })
@@ -144,6 +148,12 @@ export class HostingService {
           port: bound.port,
           addresses: this.current.addresses.length
         })
+        this.refreshTimer = setInterval(
+          () => void this.refreshAddresses(),
+          this.options.addressRefreshMs ?? 10_000
+        )
+        // Never keeps the process alive on its own (the CLI and tests exit when the server closes).
+        this.refreshTimer.unref?.()
         this.emit()
         return { ok: true, value: this.status() }
       } catch (error) {
@@ -181,17 +191,7 @@ export class HostingService {
     capacity: number
   ): Promise<Running> {
     const wildcard = boundHost === '::' || boundHost === '0.0.0.0'
-    const found: NetworkAddress[] = wildcard
-      ? usefulNetworkAddresses(this.options.interfaces?.()).filter(
-          (entry) => boundHost === '::' || entry.family === 'IPv4'
-        )
-      : [
-          {
-            interface: 'listening address',
-            address: boundHost,
-            family: boundHost.includes(':') ? 'IPv6' : 'IPv4'
-          }
-        ]
+    const found = this.findAddresses(boundHost)
     const addresses = await Promise.all(found.map((entry) => hostAddress(entry, port, request.room)))
     const running: Running = {
       running: true,
@@ -209,6 +209,38 @@ export class HostingService {
     }
     if (request.password !== undefined) running.password = request.password
     return running
+  }
+
+  /** Where others can reach a server bound to `boundHost`: every useful address for a wildcard, else that one. */
+  private findAddresses(boundHost: string): NetworkAddress[] {
+    if (boundHost === '::' || boundHost === '0.0.0.0') {
+      return usefulNetworkAddresses(this.options.interfaces?.()).filter(
+        (entry) => boundHost === '::' || entry.family === 'IPv4'
+      )
+    }
+    return [
+      {
+        interface: 'listening address',
+        address: boundHost,
+        family: boundHost.includes(':') ? 'IPv6' : 'IPv4'
+      }
+    ]
+  }
+
+  /** Re-reads the interfaces; when the useful addresses changed, rebuilds links and QR codes and reports it. */
+  private async refreshAddresses(): Promise<void> {
+    const current = this.current
+    const bound = this.server?.address()
+    if (current === undefined || bound == null) return
+    const found = this.findAddresses(bound.host)
+    const key = (list: readonly { interface: string; address: string }[]): string =>
+      list.map((entry) => `${entry.interface} ${entry.address}`).join('|')
+    if (key(found) === key(current.addresses)) return
+    const addresses = await Promise.all(found.map((entry) => hostAddress(entry, current.port, current.room)))
+    if (this.current !== current) return
+    this.current = { ...current, addresses }
+    log.info('network addresses changed', { addresses: addresses.map((entry) => entry.display) })
+    this.emit()
   }
 
   /**

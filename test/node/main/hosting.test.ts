@@ -193,6 +193,27 @@ describe('HostingService', () => {
     expect(changes.at(-1)).toEqual(['Cy'])
   })
 
+  it('notices when the machine’s addresses change while hosting, and reports the new ones', async () => {
+    let table: NodeJS.Dict<NetworkInterfaceInfo[]> = { wlan0: [iface('192.168.1.20', 'IPv4')] }
+    const hosting = service({ port: 0, interfaces: () => table, addressRefreshMs: 20 })
+    expect((await hosting.start({ name: 'Ann', room: 'team' })).ok).toBe(true)
+    expect(running(hosting.status()).addresses.map((entry) => entry.address)).toEqual(['192.168.1.20'])
+    const reported: string[][] = []
+    hosting.onChange((status) => {
+      if (status.running) reported.push(status.addresses.map((entry) => entry.address))
+    })
+
+    // The laptop moves from Wi-Fi to a cable.
+    table = { eth0: [iface('10.0.0.7', 'IPv4')], docker0: [iface('172.17.0.1', 'IPv4')] }
+
+    await expect
+      .poll(() => running(hosting.status()).addresses.map((entry) => entry.address))
+      .toEqual(['10.0.0.7'])
+    const [moved] = running(hosting.status()).addresses
+    expect(moved).toMatchObject({ interface: 'eth0', appLink: expect.stringContaining('moim://10.0.0.7:') })
+    expect(reported).toEqual([['10.0.0.7']])
+  })
+
   it('keeps the host’s password on the hosted room even when a guest gets there first', async () => {
     const hosting = service({ port: 0, listenHost: '127.0.0.1' })
     expect((await hosting.start({ name: 'Ann', room: 'team', password: 'open sesame' })).ok).toBe(true)
