@@ -18,6 +18,8 @@ import { SERVER_URL } from './relay'
 
 interface BenchState {
   joinAt: number | null
+  /** Milestones of call setup, in page time (ms since the epoch): see PHASES. */
+  events: { name: string; at: number }[]
   frames: { pc: number; at: number }[]
   pcs: RTCPeerConnection[]
 }
@@ -27,7 +29,9 @@ type BenchWindow = Window & { __bench: BenchState }
 /** Installed before the app's code in every page of the call benches. */
 function instrument(): void {
   const now = (): number => performance.timeOrigin + performance.now()
-  const state: BenchState = { joinAt: null, frames: [], pcs: [] }
+  const state: BenchState = { joinAt: null, events: [], frames: [], pcs: [] }
+  const mark = (name: string): void => void state.events.push({ name, at: now() })
+  const watchedSockets = new WeakSet<WebSocket>()
   ;(window as unknown as BenchWindow).__bench = state
   const send = WebSocket.prototype.send
   WebSocket.prototype.send = function (
@@ -35,8 +39,19 @@ function instrument(): void {
     data: string | ArrayBufferLike | Blob | ArrayBufferView
   ) {
     // socket.io frames an event as `42["room:join",{...}]` (with an ack id between 42 and the bracket).
-    if (state.joinAt === null && typeof data === 'string' && data.includes('["room:join"'))
+    if (state.joinAt === null && typeof data === 'string' && data.includes('["room:join"')) {
       state.joinAt = now()
+      mark('join sent')
+    }
+    if (!watchedSockets.has(this)) {
+      watchedSockets.add(this)
+      // The join's ack is the only incoming frame carrying both `self` and `peers`.
+      this.addEventListener('message', (event: MessageEvent) => {
+        const text = event.data
+        if (typeof text === 'string' && text.startsWith('43') && text.includes('"peers":'))
+          mark('join answered')
+      })
+    }
     return send.call(this, data)
   }
   type Processor = new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<{ close(): void }> }
@@ -53,14 +68,39 @@ function instrument(): void {
     clone.stop()
     return at
   }
+  const devices = navigator.mediaDevices
+  const getUserMedia = devices.getUserMedia.bind(devices)
+  devices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
+    const stream = await getUserMedia(constraints)
+    mark('media open')
+    return stream
+  }
   const Native = window.RTCPeerConnection
   class Watched extends Native {
+    override async setLocalDescription(description?: RTCLocalSessionDescriptionInit): Promise<void> {
+      await (description === undefined ? super.setLocalDescription() : super.setLocalDescription(description))
+      mark(`local ${this.localDescription?.type}`)
+    }
+    override async setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+      await super.setRemoteDescription(description)
+      mark(`remote ${description.type}`)
+    }
     constructor(configuration?: RTCConfiguration) {
       super(configuration)
+      mark('connection created')
+      this.addEventListener('iceconnectionstatechange', () => {
+        if (this.iceConnectionState === 'connected') mark('ICE connected')
+      })
+      this.addEventListener('connectionstatechange', () => {
+        if (this.connectionState === 'connected') mark('DTLS connected')
+      })
       const index = state.pcs.push(this) - 1
       this.addEventListener('track', (event) => {
         if (event.track.kind !== 'video') return
-        void firstFrame(event.track).then((at) => state.frames.push({ pc: index, at }))
+        void firstFrame(event.track).then((at) => {
+          state.frames.push({ pc: index, at })
+          state.events.push({ name: 'first frame', at })
+        })
       })
     }
   }
@@ -154,7 +194,7 @@ async function openCallPage(browser: Browser, url: string, room: string, name: s
 const readState = (page: Page) =>
   page.evaluate(() => {
     const state = (window as unknown as BenchWindow).__bench
-    return { joinAt: state.joinAt, frames: state.frames }
+    return { joinAt: state.joinAt, frames: state.frames, events: state.events }
   })
 
 /** Waits (at most `timeoutMs`) until every page has a first frame on `remotes` distinct connections. */
@@ -199,6 +239,7 @@ export function callSetup(options: BrowserOptions): Promise<CallSetupResult> {
     const loopback: number[] = []
     const failures: string[] = []
     const bySize = new Map<number, number[]>(options.peers.map((n) => [n, []]))
+    const phasesBySize = new Map<number, Record<string, number>[]>(options.peers.map((n) => [n, []]))
     for (let run = 0; run < options.runs; run++) {
       // The floor in a page of the same origin (a secure context for getUserMedia), without the app.
       const context = await newBenchContext(browser, false)
@@ -213,7 +254,9 @@ export function callSetup(options: BrowserOptions): Promise<CallSetupResult> {
         // A setup that never completes is retried (at most twice) and counted: the report shows failures.
         for (let attempt = 0; attempt < 3; attempt++) {
           try {
-            bySize.get(peers)!.push(await setupOnce(browser, url, `setup-${peers}-${run}-${attempt}`, peers))
+            const result = await setupOnce(browser, url, `setup-${peers}-${run}-${attempt}`, peers)
+            bySize.get(peers)!.push(result.total)
+            phasesBySize.get(peers)!.push(result.phases)
             break
           } catch (error) {
             const message = `${peers} peers, run ${run + 1}: ${error instanceof Error ? error.message : String(error)}`
@@ -235,14 +278,40 @@ export function callSetup(options: BrowserOptions): Promise<CallSetupResult> {
         'RTCPeerConnections in one page with camera and microphone (opened beforehand), candidates passed directly, ' +
         'from creating the connections to the first decoded frame at both ends. Same browser, same run, interleaved.',
       loopback: stat(loopback),
-      rows: options.peers.map((peers) => ({ peers, ...stat(bySize.get(peers)!) })),
+      rows: options.peers.map((peers) => ({
+        peers,
+        ...stat(bySize.get(peers)!),
+        phases: medianPhases(phasesBySize.get(peers)!)
+      })),
       failures
     }
   })
 }
 
-/** One call setup of `peers` pages in `room`: ms from the last joiner's `room:join` to the full mesh. */
-async function setupOnce(browser: Browser, url: string, room: string, peers: number): Promise<number> {
+/** Milestones reported for call setup, in the order they happen. */
+export const PHASES = [
+  'join answered',
+  'media open',
+  'connection created',
+  'local offer',
+  'remote offer',
+  'local answer',
+  'remote answer',
+  'ICE connected',
+  'DTLS connected',
+  'first frame'
+] as const
+
+/**
+ * One call setup of `peers` pages in `room`: ms from the last joiner's `room:join` to the full mesh, and for each
+ * milestone the ms until every page that reached it after the join had done so (the mesh-wide completion).
+ */
+async function setupOnce(
+  browser: Browser,
+  url: string,
+  room: string,
+  peers: number
+): Promise<{ total: number; phases: Record<string, number> }> {
   const pages: Opened[] = []
   try {
     // Everyone but the last is already in the call, as when someone joins a running meeting.
@@ -253,10 +322,27 @@ async function setupOnce(browser: Browser, url: string, room: string, peers: num
     const states = await waitForMesh(pages, peers - 1, 20_000)
     const t0 = states.at(-1)!.joinAt!
     const t1 = Math.max(...states.flatMap((s) => s.frames.map((f) => f.at)))
-    return t1 - t0
+    const phases: Record<string, number> = {}
+    for (const name of PHASES) {
+      const times = states.flatMap((s) =>
+        s.events.filter((e) => e.name === name && e.at >= t0).map((e) => e.at)
+      )
+      if (times.length > 0) phases[name] = Math.max(...times) - t0
+    }
+    return { total: t1 - t0, phases }
   } finally {
     await Promise.all(pages.map((p) => p.context.close().catch(() => undefined)))
   }
+}
+
+/** The median of each milestone over the runs that reached it. */
+function medianPhases(runs: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const name of PHASES) {
+    const values = runs.map((r) => r[name]).filter((v): v is number => v !== undefined)
+    if (values.length > 0) out[name] = median(values)
+  }
+  return out
 }
 
 async function waitForJoin(page: Page): Promise<void> {

@@ -9,6 +9,8 @@ export interface CallSetupRow {
   runs: number[]
   median: number
   max: number
+  /** Median ms from `room:join` until every page that did so reached each milestone. */
+  phases: Record<string, number>
 }
 
 export interface CallSetupResult {
@@ -383,6 +385,25 @@ export function renderReport(results: Results): string {
       )
     )
     out.push('')
+    const names = [...new Set(c.rows.flatMap((r) => Object.keys(r.phases)))]
+    if (names.length > 0) {
+      out.push(
+        'Where the time goes: median ms from `room:join` until every page that reached the milestone after the ' +
+          'join had reached it (local/remote = setLocalDescription/setRemoteDescription resolved; media open = ' +
+          'getUserMedia resolved after the join).'
+      )
+      out.push('')
+      out.push(
+        table(
+          ['Peers', ...names],
+          c.rows.map((r) => [
+            String(r.peers),
+            ...names.map((n) => (r.phases[n] === undefined ? '—' : fmt(r.phases[n], 0)))
+          ])
+        )
+      )
+      out.push('')
+    }
     if (c.failures.length > 0) {
       out.push(
         `Setups that did not complete within 20 s (retried, not in the figures): ${c.failures.length}. ` +
