@@ -136,6 +136,30 @@ describe('LocalMedia', () => {
     expect(media.state.error).toBeNull()
   })
 
+  it('asks for camera and microphone when the browser hides device ids until permission is given', async () => {
+    // What Chromium reports before the user has granted anything: one entry per kind, empty id and label.
+    class BeforePermission extends FilteredDevices {
+      granted = false
+      override async enumerateDevices(): Promise<MediaDeviceInfo[]> {
+        if (this.granted) return super.enumerateDevices()
+        const kinds: MediaDeviceKind[] = ['audioinput', 'videoinput', 'audiooutput']
+        return kinds.map((kind) => ({ deviceId: '', groupId: '', kind, label: '', toJSON: () => ({}) }))
+      }
+      override async getUserMedia(constraints?: MediaStreamConstraints): Promise<MediaStream> {
+        const stream = await super.getUserMedia(constraints)
+        this.granted = true
+        return stream
+      }
+    }
+    const devices = new BeforePermission()
+    media = new LocalMedia({ devices, video: SMALL, persist: false })
+    await media.start({})
+    expect(media.videoTrack).not.toBeNull()
+    expect(media.audioTrack).not.toBeNull()
+    expect(media.state.cameras.length).toBeGreaterThan(0)
+    expect(media.state.notice).toBeNull()
+  })
+
   it('explains a denied permission and still resolves', async () => {
     const devices = new FilteredDevices()
     devices.denyAll = true

@@ -340,8 +340,11 @@ export class LocalMedia {
       return
     }
     let listed = await this.readDevices()
-    const wantVideo = listed.camera.length > 0
-    const wantAudio = listed.microphone.length > 0
+    // Before permission is granted, browsers list each kind once with an empty id (not selectable, so not in
+    // `listed`): that entry still means a device exists and getUserMedia must be asked, which prompts the user.
+    const present = await this.kindsPresent()
+    const wantVideo = listed.camera.length > 0 || present.has('videoinput')
+    const wantAudio = listed.microphone.length > 0 || present.has('audioinput')
     const errors: CallError[] = []
 
     if (wantAudio || wantVideo) {
@@ -435,6 +438,16 @@ export class LocalMedia {
       await this.openMicrophone(microphone.id)
     }
     this.update({ notice: this.noticeFor() })
+  }
+
+  /** The kinds of device the browser reports, counting entries it hides the id of until permission is given. */
+  private async kindsPresent(): Promise<Set<MediaDeviceKind>> {
+    try {
+      const raw = (await this.devices?.enumerateDevices()) ?? []
+      return new Set(raw.map((device) => device.kind))
+    } catch {
+      return new Set()
+    }
   }
 
   private async readDevices(): Promise<Record<DeviceKind, DeviceInfo[]>> {
