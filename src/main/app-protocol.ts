@@ -17,6 +17,15 @@ export const APP_HOST = 'moim'
 /** The app page's URL in a packaged or previewed build. */
 export const APP_PAGE_URL = `${APP_SCHEME}://${APP_HOST}/index.html`
 
+/**
+ * The origin a page at `url` sends in its `Origin` header: `app://moim` for the app page (the URL standard calls a
+ * custom scheme's origin opaque, but Chromium gives standard schemes a real one), `http://localhost:5173` in dev.
+ */
+export function pageOrigin(url: string): string {
+  const parsed = new URL(url)
+  return `${parsed.protocol}//${parsed.host}`
+}
+
 /** Must run before `app.ready`: makes `app:` a standard, secure scheme that fetch and media can use. */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([

@@ -62,6 +62,12 @@ export interface HostingOptions {
   listenHost?: string
   /** The machine's interfaces (tests pass a fixed table). */
   interfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]>
+  /**
+   * Web origins whose pages may connect (`Origin` header), besides pages the server serves itself and native
+   * clients (no Origin). The desktop app passes its own page's origin, so a website someone on the LAN happens to
+   * open cannot join the host's rooms from their browser. Default `'*'` (anyone), as `npm run host`.
+   */
+  allowedOrigins?: readonly string[] | '*'
   /** How often to look for changed addresses while hosting (a laptop moving between networks); default 10 s. */
   addressRefreshMs?: number
 }
@@ -137,7 +143,11 @@ export class HostingService {
     const capacity = request.capacity ?? LIMITS.capacity
     this.hosted = { room: request.room, password: request.password }
     for (let port = first; port < first + attempts && port <= 65_535; port++) {
-      const server = createSignalingServer({ capacity, staticDir: this.options.staticDir })
+      const server = createSignalingServer({
+        capacity,
+        staticDir: this.options.staticDir,
+        allowedOrigins: this.options.allowedOrigins ?? '*'
+      })
       try {
         const bound = await server.listen(port, this.options.listenHost)
         this.server = server

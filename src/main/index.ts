@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, session } from 'electron'
 import { IpcChannels } from '../shared/ipc'
 import { createLogger } from '../shared/logger'
-import { APP_PAGE_URL, registerAppScheme, serveAppProtocol } from './app-protocol'
+import { APP_PAGE_URL, pageOrigin, registerAppScheme, serveAppProtocol } from './app-protocol'
 import { HostingService } from './hosting'
 import { registerIpcHandlers } from './ipc'
 import { installPermissionHandlers, isAppUrl } from './permissions'
@@ -45,7 +45,8 @@ function start(): void {
   if (appUrl === APP_PAGE_URL) serveAppProtocol(ses, rendererDir)
   installPermissionHandlers(ses, () => appUrl)
 
-  const hosting = new HostingService({ staticDir: rendererDir })
+  // Guests' pages come from the hosted server itself (always allowed) or are this app (app://moim); nothing else.
+  const hosting = new HostingService({ staticDir: rendererDir, allowedOrigins: [pageOrigin(appUrl)] })
   const recent = new RecentHostsStore(join(app.getPath('userData'), 'recent-hosts.json'))
   const screen = new ScreenPicker((request) => send(IpcChannels.screenPick, request))
   installDisplayMediaHandler(ses, screen, (url) => isAppUrl(url, appUrl))

@@ -108,8 +108,9 @@ describe('hosting a room and joining it by IP', () => {
   const pages: CallPage[] = []
 
   beforeAll(async () => {
-    // Exactly what src/main/index.ts does: the built renderer as staticDir, default port and interfaces.
-    hosting = new HostingService({ staticDir: await ensureBuilt() })
+    // Exactly what src/main/index.ts does: the built renderer as staticDir, default port and interfaces, and only
+    // the app's own page as a foreign origin (these pages come from the hosted server itself).
+    hosting = new HostingService({ staticDir: await ensureBuilt(), allowedOrigins: ['app://moim'] })
     const started = await hosting.start({ name: 'Host', room: ROOM })
     if (!started.ok || !started.value.running)
       throw new Error(`hosting did not start: ${JSON.stringify(started)}`)
@@ -176,7 +177,8 @@ describe('host mode from the lobby’s host panel', () => {
     const staticDir = await ensureBuilt()
     // Stands in for the app's own page (app://moim in Electron): the renderer, loaded before any hosting.
     appServer = await startServer()
-    hosting = new HostingService({ staticDir })
+    // As in main, the app page's origin is the one foreign origin allowed; here that page is appServer's.
+    hosting = new HostingService({ staticDir, allowedOrigins: [appServer.url] })
     browser = await launchChromium()
   }, 240_000)
 

@@ -214,6 +214,19 @@ describe('HostingService', () => {
     expect(reported).toEqual([['10.0.0.7']])
   })
 
+  it('accepts the app’s own page, its served pages and native clients, and refuses other websites', async () => {
+    const hosting = service({ port: 0, listenHost: '127.0.0.1', allowedOrigins: ['app://moim'] })
+    expect((await hosting.start({ name: 'Ann', room: 'team' })).ok).toBe(true)
+    const { localUrl } = running(hosting.status())
+    const withOrigin = (origin: string) => connect(localUrl, { extraHeaders: { origin } })
+
+    await expect(withOrigin('app://moim')).resolves.toMatchObject({ id: expect.any(String) })
+    await expect(withOrigin(localUrl)).resolves.toMatchObject({ id: expect.any(String) })
+    await expect(connect(localUrl)).resolves.toMatchObject({ id: expect.any(String) })
+    await expect(withOrigin('http://evil.example')).rejects.toThrow()
+    await expect(withOrigin('http://127.0.0.1:1')).rejects.toThrow()
+  })
+
   it('keeps the host’s password on the hosted room even when a guest gets there first', async () => {
     const hosting = service({ port: 0, listenHost: '127.0.0.1' })
     expect((await hosting.start({ name: 'Ann', room: 'team', password: 'open sesame' })).ok).toBe(true)

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { IpcResult } from '../../../src/shared/ipc'
-import { closeAll, joined } from '../../support/signaling'
+import { closeAll, connect, joined } from '../../support/signaling'
 
 type Listener = (...args: unknown[]) => unknown
 
@@ -193,7 +193,11 @@ describe('main process', () => {
     }>
     if (!started.ok) throw new Error(started.message)
     try {
-      const guest = await joined(`http://127.0.0.1:${started.value.port}`, 'team', 'Bo')
+      const url = `http://127.0.0.1:${started.value.port}`
+      // The hosted server takes the app's own page and native clients, not any website.
+      await expect(connect(url, { extraHeaders: { origin: 'http://evil.example' } })).rejects.toThrow()
+      await expect(connect(url, { extraHeaders: { origin: 'app://moim' } })).resolves.toBeDefined()
+      const guest = await joined(url, 'team', 'Bo')
       const closing = guest.inbox.waitFor('server:closing')
       const event = { preventDefault: vi.fn() }
       for (const listener of fake.state.appListeners.get('before-quit') ?? []) listener(event)

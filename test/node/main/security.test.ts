@@ -13,7 +13,7 @@ vi.mock('electron', () => ({
 
 const { CONTENT_SECURITY_POLICY, guardWebContents, isExternalWebUrl, navigationAction, openExternally } =
   await import('../../../src/main/security')
-const { resolveAppFile } = await import('../../../src/main/app-protocol')
+const { pageOrigin, resolveAppFile } = await import('../../../src/main/app-protocol')
 const { InviteInbox, inviteFromArgv, isInviteLink } = await import('../../../src/main/protocol-links')
 
 const APP = 'app://moim/index.html'
@@ -81,6 +81,14 @@ describe('navigation and external links', () => {
     expect(directives.get('object-src')).toEqual(["'none'"])
     expect(directives.get('frame-src')).toEqual(["'none'"])
     expect(directives.get('connect-src')).toEqual(["'self'", 'http:', 'https:', 'ws:', 'wss:'])
+  })
+})
+
+describe('app page origin', () => {
+  it('is what the page sends as Origin, also for the custom scheme whose URL origin is opaque', () => {
+    expect(new URL('app://moim/index.html').origin).toBe('null')
+    expect(pageOrigin('app://moim/index.html')).toBe('app://moim')
+    expect(pageOrigin('http://localhost:5173/')).toBe('http://localhost:5173')
   })
 })
 
