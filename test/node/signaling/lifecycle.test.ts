@@ -3,7 +3,15 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createSignalingServer } from '../../../src/main/signaling/server'
 import type { SignalingServer } from '../../../src/main/signaling/server'
 import { MAX_PACKET_BYTES, PROTOCOL_VERSION } from '../../../src/shared/protocol'
-import { closeAll, connect, disconnected, joined, startServer, WAIT_MS } from '../../support/signaling'
+import {
+  closeAll,
+  connect,
+  disconnected,
+  joined,
+  rawConnect,
+  startServer,
+  WAIT_MS
+} from '../../support/signaling'
 
 afterEach(closeAll)
 
@@ -24,6 +32,14 @@ describe('listen and close', () => {
     expect(server.address()).toEqual(bound)
     await server.close()
     expect(server.address()).toBeNull()
+  })
+
+  it('asks clients for a heartbeat every 10 s and drops a silent one after 5 s more', async () => {
+    // A vanished laptop must leave the room in ~15 s, not Socket.IO's default ~45 s.
+    const { port } = await startServer()
+    const raw = await rawConnect(port)
+    const open = JSON.parse(raw.frames[0].slice(1)) as { pingInterval: number; pingTimeout: number }
+    expect(open).toMatchObject({ pingInterval: 10_000, pingTimeout: 5_000 })
   })
 
   it('rejects listen with EADDRINUSE when the port is taken', async () => {
