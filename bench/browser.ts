@@ -217,6 +217,8 @@ export interface BrowserOptions {
   runs: number
   peers: number[]
   meshSeconds: number
+  /** Seconds between the mesh being up and the measured window, for bandwidth estimation to ramp up. */
+  rampSeconds: number
 }
 
 async function withServerAndBrowser<T>(work: (url: string, browser: Browser) => Promise<T>): Promise<T> {
@@ -431,7 +433,7 @@ export function meshLoad(options: BrowserOptions): Promise<MeshRow[]> {
           pages.push(await openCallPage(browser, url, `mesh-${peers}`, `peer ${i}`))
         await waitForMesh(pages, peers - 1, 60_000)
         // Let bandwidth estimation ramp up before measuring the steady state.
-        await sleep(3_000)
+        await sleep(options.rampSeconds * 1000)
         const before = await Promise.all(pages.map((p) => sampleRtp(p.page)))
         const cpuBefore = chromiumCpuMs()
         const wallBefore = performance.now()

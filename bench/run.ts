@@ -80,7 +80,7 @@ async function main(): Promise<void> {
 
   if (only.has('relay')) {
     const options: RelayOptions = quick
-      ? { pairs: 100, window: 8, warmupMs: 300, durationMs: 1_500, unloadedCount: 200, twoGenerators: false }
+      ? { pairs: 50, window: 8, warmupMs: 200, durationMs: 800, unloadedCount: 100, twoGenerators: false }
       : {
           pairs: 200,
           window: 8,
@@ -133,7 +133,8 @@ async function main(): Promise<void> {
     const steps = quick ? [1_000] : [1_000, 5_000]
     const configs: MemoryConfig[] = [
       { ...MOIM, label: 'Moim (connected)' },
-      { ...MOIM, label: 'Moim (in rooms of 5)', roomSize: 5 },
+      // A real client is in a call; --quick keeps to the comparable connected-only figure.
+      ...(quick ? [] : [{ ...MOIM, label: 'Moim (in rooms of 5)', roomSize: 5 }]),
       { ...WS, label: 'plain ws' },
       { ...TUTORIAL, label: 'default Socket.IO' }
     ]
@@ -144,13 +145,13 @@ async function main(): Promise<void> {
   }
 
   if (only.has('call')) {
-    const options = { runs: quick ? 2 : 5, peers: [2, 3, 4], meshSeconds: 0 }
+    const options = { runs: quick ? 2 : 5, peers: [2, 3, 4], meshSeconds: 0, rampSeconds: 0 }
     log(`call setup: ${options.peers.join(', ')} peers, ${options.runs} runs each, with the loopback floor`)
     results.call = await callSetup(options)
   }
 
   if (only.has('mesh')) {
-    const options = { runs: 1, peers: [2, 3, 4], meshSeconds: quick ? 5 : 20 }
+    const options = { runs: 1, peers: [2, 3, 4], meshSeconds: quick ? 3 : 20, rampSeconds: quick ? 1 : 3 }
     log(`mesh load: ${options.peers.join(', ')} pages for ${options.meshSeconds} s each`)
     results.mesh = await meshLoad(options)
   }

@@ -419,7 +419,7 @@ export function renderReport(results: Results): string {
     out.push('')
     out.push(
       "N pages (one browser, each page its own context with the default fake camera at the app's 640×360/24 fps " +
-        'request) in one room; after the mesh is up and 3 s of ramp-up, deltas of getStats over the window. CPU is ' +
+        'request) in one room; after the mesh is up and a ramp-up (3 s, 1 s with --quick), deltas of getStats over the window. CPU is ' +
         'all Chromium processes (browser, renderers, GPU/utility), in cores; fps is the mean over every received ' +
         'video stream; kbit/s is what each page sends in total over its N−1 connections; qualityLimitationReason is ' +
         'the share of time over all outbound video streams (qualityLimitationDurations).'
