@@ -152,7 +152,11 @@ export class HostingService {
         const bound = await server.listen(port, this.options.listenHost)
         this.server = server
         this.trackPeople(server)
-        this.current = await this.describe(request, bound.host, bound.port, capacity)
+        const described = await this.describe(request, bound.host, bound.port, capacity)
+        // stop() may have run while the QR codes were drawn: then this server is already closed.
+        if (this.server !== server)
+          return { ok: false, code: 'failed', message: 'Hosting was stopped while starting.' }
+        this.current = described
         log.info('hosting', {
           room: request.room,
           port: bound.port,

@@ -170,6 +170,23 @@ describe('HostingService', () => {
     expect(second).toMatchObject({ ok: false, code: 'already-hosting' })
   })
 
+  it('stays stopped when stop() comes while it is still starting', async () => {
+    let stopping: Promise<HostStatus> | undefined
+    // The interfaces are read after the port opened, while the status is being built: stop right then.
+    const hosting: HostingService = service({
+      port: 0,
+      interfaces: () => {
+        stopping = hosting.stop()
+        return LAPTOP
+      }
+    })
+    const result = await hosting.start({ name: 'Ann', room: 'team' })
+    expect(await stopping).toEqual({ running: false })
+    expect(result).toMatchObject({ ok: false, code: 'failed', message: /stopped while starting/ })
+    expect(hosting.status()).toEqual({ running: false })
+    expect(hosting.signalingServer).toBeUndefined()
+  })
+
   it('knows who is in the room as people join, rename and leave, and reports each change', async () => {
     const hosting = service({ port: 0, listenHost: '127.0.0.1' })
     const changes: string[][] = []
