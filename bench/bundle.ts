@@ -76,9 +76,18 @@ async function buildFloor(): Promise<{ raw: number; gzip: number }> {
   }
 }
 
+/** Files index.html loads at startup (module scripts, modulepreloads, stylesheets), relative to `dir`. */
+function entryFiles(dir: string): Set<string> {
+  const html = readFileSync(join(dir, 'index.html'), 'utf8')
+  const refs = [...html.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="\.?\/?([^"]+\.(?:js|css))"/g)]
+  return new Set(refs.map((match) => match[1]))
+}
+
 export async function bundleSizes(): Promise<BundleResult> {
   const dir = await ensureBuilt()
   const measured = measure(dir)
+  const entry = entryFiles(dir)
+  const entryJs = measured.filter((f) => entry.has(f.file) && f.file.endsWith('.js'))
   const sum = (ext: string, key: 'raw' | 'gzip') =>
     measured.filter((f) => f.file.endsWith(ext)).reduce((s, f) => s + f[key], 0)
   const floor = await buildFloor()
@@ -87,6 +96,8 @@ export async function bundleSizes(): Promise<BundleResult> {
     jsGzip: sum('.js', 'gzip'),
     cssRaw: sum('.css', 'raw'),
     cssGzip: sum('.css', 'gzip'),
+    entryJsGzip: entryJs.reduce((sum, f) => sum + f.gzip, 0),
+    entryJsRaw: entryJs.reduce((sum, f) => sum + f.raw, 0),
     floorJsRaw: floor.raw,
     floorJsGzip: floor.gzip,
     files: measured

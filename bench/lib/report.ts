@@ -34,6 +34,10 @@ export interface MeshRow {
 }
 
 export interface BundleResult {
+  /** JS loaded at startup by index.html (what a browser guest downloads before the lobby shows). */
+  entryJsGzip: number
+  entryJsRaw: number
+  /** All JS chunks, including lazy ones (e.g. the Electron-only host panel). */
   jsGzip: number
   cssGzip: number
   jsRaw: number
@@ -173,7 +177,13 @@ function targets(results: Results): Target[] {
   }
   if (results.bundle) {
     list.push({
-      name: 'Renderer JS, gzipped',
+      name: 'Renderer JS loaded at startup, gzipped',
+      goal: '≤ 45 KB',
+      measured: `${kb(results.bundle.entryJsGzip)} KB`,
+      pass: results.bundle.entryJsGzip <= 45 * 1024
+    })
+    list.push({
+      name: 'Renderer JS, all chunks (incl. lazy host UI), gzipped',
       goal: '≤ 45 KB',
       measured: `${kb(results.bundle.jsGzip)} KB`,
       pass: results.bundle.jsGzip <= 45 * 1024
@@ -457,11 +467,25 @@ export function renderReport(results: Results): string {
     out.push('## 6. Renderer bundle')
     out.push('')
     out.push(
+      'gzip level 9 of the minified build (`electron-vite build`, out/renderer). Styles are Lit `css` in the JS (no ' +
+        'CSS files). Files: ' +
+        b.files.map((f) => `${f.file} ${kb(f.gzip)} KB`).join(', ') +
+        '. The floor is one Lit component with a socket.io-client socket, built by Vite with default options.'
+    )
+    out.push('')
+    out.push(
       table(
         ['Bundle', 'JS raw (KB)', 'JS gzip (KB)', 'CSS gzip (KB)', 'JS gzip vs floor'],
         [
           [
-            'Moim renderer (out/renderer)',
+            'Moim renderer, loaded at startup',
+            kb(b.entryJsRaw),
+            kb(b.entryJsGzip),
+            kb(b.cssGzip),
+            x(ratio(b.entryJsGzip, b.floorJsGzip))
+          ],
+          [
+            'Moim renderer, all chunks',
             kb(b.jsRaw),
             kb(b.jsGzip),
             kb(b.cssGzip),
