@@ -85,6 +85,26 @@ describe('sharing a screen in a hosted room', () => {
     expect((await stats())?.frameHeight).toBe(CAMERA.height)
     await expect.poll(tileLabel, POLL).not.toMatch(/sharing screen/)
   })
+
+  it('the camera also comes back when the shared screen ends by itself (window closed, sharing stopped by the OS)', async () => {
+    await sharer.page.getByRole('button', { name: 'Share screen' }).click()
+    await expect.poll(tileLabel, POLL).toMatch(/sharing screen/)
+    // What the browser does when the captured surface goes away: the track fires `ended`.
+    const ended = await sharer.page.evaluate(() => {
+      const connections = (window as unknown as { __moimTest: { connections: RTCPeerConnection[] } })
+        .__moimTest.connections
+      const track = connections
+        .flatMap((pc) => pc.getSenders())
+        .map((sender) => sender.track)
+        .find((candidate) => candidate?.kind === 'video' && candidate.label.startsWith('screen:'))
+      track?.dispatchEvent(new Event('ended'))
+      return track !== undefined
+    })
+    expect(ended).toBe(true)
+    await expect.poll(tileLabel, POLL).not.toMatch(/sharing screen/)
+    await expect.poll(async () => (await stats())?.frameWidth ?? 0, POLL).toBe(CAMERA.width)
+    expect(await sharer.page.getByRole('button', { name: 'Share screen' }).isVisible()).toBe(true)
+  })
 })
 
 /** Runs in the page before the app: just enough of the preload's `window.moim` for the screen picker. */
