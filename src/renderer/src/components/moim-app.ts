@@ -137,6 +137,8 @@ export class MoimApp extends LitElement {
   /** The server the Call is connected (or connecting) to, and that attempt, so a join reuses it. */
   private _connectedUrl: string | null = null
   private _connecting: Promise<Result<void>> | null = null
+  /** True while `_connecting` has not settled. */
+  private _connectingPending = false
 
   /** The user left the "ended" view; show the lobby until the next join. */
   @state() private _endedDismissed = false
@@ -253,7 +255,9 @@ export class MoimApp extends LitElement {
 
   private _connect(url: string): Promise<Result<void>> {
     this._connectedUrl = url
+    this._connectingPending = true
     const attempt = this._call.connect(url).then((result) => {
+      if (attempt === this._connecting) this._connectingPending = false
       if (!result.ok) log.warn('could not connect', { url, code: result.error.code })
       return result
     })
@@ -261,11 +265,17 @@ export class MoimApp extends LitElement {
     return attempt
   }
 
-  /** Reuses the connection (or the attempt under way) to `url`; connects again when it failed or dropped. */
+  /**
+   * Reuses the connection (or the attempt under way) to `url`. An attempt that was still under way when the user
+   * pressed Join answers the join too, even when it fails: trying again would make them wait twice for the same
+   * timeout. A failure from before (the server may have been started since) or a dropped connection is retried.
+   */
   private async _ensureConnected(url: string): Promise<Result<void>> {
     if (this._connectedUrl === url && this._connecting) {
+      const wasUnderWay = this._connectingPending
       const previous = await this._connecting
       if (previous.ok && this._call.state.server === 'connected') return previous
+      if (!previous.ok && wasUnderWay) return previous
     }
     return this._connect(url)
   }
