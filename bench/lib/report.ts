@@ -229,7 +229,7 @@ export function renderReport(results: Results): string {
       `${o.pairs} pairs, each pair alone in a room; saturation is a closed loop with ${o.window} messages in flight per ` +
         `pair, ${o.durationMs / 1000} s measured after ${o.warmupMs / 1000} s warm-up; half load is an open loop at half ` +
         `the best saturation rate (1 ms ticks, round-robin over the pairs); unloaded is one message in flight on one ` +
-        `pair (${o.unloadedCount} messages). CPU columns are cores (1.00 = one core busy) during saturation; "Others" is the rest of the machine (other engineers' work on this shared 2-core box): a large figure there means a disturbed round. Latency is one way, sender → server → receiver, on the generator's clock. ` +
+        `pair (${o.unloadedCount} messages). CPU columns are cores (1.00 = one core busy) during the one-generator saturation run of the best round ("Saturation msg/s" is the better of one and two generators; µs CPU/msg uses the one-generator rate); "Others" is the rest of the machine (other engineers' work on this shared 2-core box): a large figure there means a disturbed round. Latency is one way, sender → server → receiver, on the generator's clock. ` +
         `Server, generator(s) are separate processes. ${o.rounds} interleaved round(s); each server keeps its best round. ` +
         'Moim acknowledges every `signal` (its protocol: one ack frame per message) and validates it; the raw ws relay ' +
         'parses, routes by `to` and re-serialises; the tutorial server broadcasts to the room without validation or ack.'
