@@ -9,6 +9,7 @@ import { net, protocol } from 'electron'
 import type { Session } from 'electron'
 import { createLogger } from '../shared/logger'
 import { CONTENT_SECURITY_POLICY } from './security'
+import { CONTENT_TYPES } from './signaling/static-files'
 
 const log = createLogger('app-protocol')
 
@@ -76,17 +77,4 @@ export function serveAppProtocol(session: Session, root: string): void {
     if (type) headers.set('Content-Type', type)
     return new Response(response.body, { status: response.status, headers })
   })
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.webp': 'image/webp',
-  '.woff2': 'font/woff2'
 }

@@ -6,16 +6,7 @@
  * In a browser there is no host mode, screen picking is the browser's own, recent hosts live in localStorage and
  * the server is the page's own origin.
  */
-import type {
-  HostStartRequest,
-  HostStatus,
-  IpcResult,
-  MoimBridge,
-  RecentHost,
-  RecentHostInput,
-  ScreenChoice,
-  ScreenPickRequest
-} from '../../shared/ipc'
+import type { IpcResult, MoimBridge, RecentHost, RecentHostInput } from '../../shared/ipc'
 import { rememberHost } from '../../shared/join-address'
 
 function bridge(): MoimBridge | undefined {
@@ -92,35 +83,15 @@ function addRecent(entries: RecentHost[], input: RecentHostInput): IpcResult<Rec
 
 const noop = (): void => {}
 
-export interface Platform {
+/**
+ * What the renderer may do on this platform: the preload bridge's methods (src/shared/ipc.ts, where each is
+ * documented), with the shell's one method at the top level, and whether this is the desktop app.
+ */
+export type Platform = Pick<MoimBridge, 'host' | 'recent' | 'screen' | 'invite'> & {
   /** True in the desktop app. */
   readonly isDesktopApp: boolean
-  host: {
-    start(request: HostStartRequest): Promise<IpcResult<HostStatus>>
-    stop(): Promise<IpcResult<HostStatus>>
-    status(): Promise<IpcResult<HostStatus>>
-    /** Calls `listener` on every change of the host status; returns an unsubscribe function. */
-    onChanged(listener: (status: HostStatus) => void): () => void
-  }
-  recent: {
-    list(): Promise<IpcResult<RecentHost[]>>
-    /** Remember a host after a successful join; `address` is re-parsed, so pass what parseJoinAddress accepted. */
-    add(entry: RecentHostInput): Promise<IpcResult<RecentHost[]>>
-    remove(address: string): Promise<IpcResult<RecentHost[]>>
-  }
-  screen: {
-    /** Desktop app: main asks the page to pick a screen/window for getDisplayMedia (moim-screen-picker shows it). */
-    onPick(listener: (request: ScreenPickRequest) => void): () => void
-    choose(choice: ScreenChoice): Promise<IpcResult<null>>
-  }
-  invite: {
-    /** The invite link the app was started with, once; null when none (always null in a browser). */
-    pending(): Promise<IpcResult<string | null>>
-    /** `moim://` invites opened while the app runs. */
-    onOpened(listener: (link: string) => void): () => void
-  }
   /** Opens an http(s) link in the system browser (desktop) or a new tab (browser). */
-  openExternal(url: string): Promise<IpcResult<null>>
+  openExternal: MoimBridge['shell']['openExternal']
 }
 
 function desktopPlatform(moim: MoimBridge): Platform {

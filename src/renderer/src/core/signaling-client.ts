@@ -183,15 +183,7 @@ export class SignalingClient {
 
   /** Closes the connection on purpose: no reconnection, state 'closed' without an error. */
   disconnect(): void {
-    const socket = this.socket
-    this.socket = null
-    this.joined = null
-    if (socket !== null) {
-      socket.removeAllListeners()
-      socket.io.removeAllListeners()
-      socket.disconnect()
-      this.setState('closed', null)
-    }
+    if (this.dropSocket()) this.setState('closed', null)
   }
 
   /** Disconnects and drops every listener. */
@@ -322,15 +314,20 @@ export class SignalingClient {
   }
 
   private closeWith(error: CallError): void {
+    this.dropSocket()
+    this.setState('closed', error)
+  }
+
+  /** Forgets the socket and the room, silencing its listeners first; false when there was no socket. */
+  private dropSocket(): boolean {
     const socket = this.socket
     this.socket = null
     this.joined = null
-    if (socket !== null) {
-      socket.removeAllListeners()
-      socket.io.removeAllListeners()
-      socket.disconnect()
-    }
-    this.setState('closed', error)
+    if (socket === null) return false
+    socket.removeAllListeners()
+    socket.io.removeAllListeners()
+    socket.disconnect()
+    return true
   }
 
   private setState(state: ServerConnectionState, error: CallError | null): void {
