@@ -66,7 +66,7 @@ export async function improvements(
     rows.push(
       {
         change,
-        measure: `server µs CPU per relayed ${size}`,
+        measure: `server µs CPU per relayed ${size} at ${options.fixedRate[size as 'sdp']}/s`,
         before: x.us,
         after: y.us,
         lowerIsBetter: true

@@ -31,6 +31,11 @@ export interface RelayOptions {
   warmupMs: number
   durationMs: number
   unloadedCount: number
+  /**
+   * Messages/s of a fixed open-loop load, the same for every server, at which server CPU per message is measured:
+   * below everyone's saturation, so neither the generator nor the machine limits it.
+   */
+  fixedRate: Record<PayloadSize, number>
   /** Also run saturation with the pairs split over two generator processes. */
   twoGenerators: boolean
   serverFlags?: string[]
@@ -50,6 +55,10 @@ export interface RelayRow {
   twoGenerators?: { perSecond: number; generatorCores: number[]; serverCores: number; machineCores: number }
   half: RelayResult & { offeredPerSecond: number }
   halfServerCores: number
+  /** The fixed load (same rate for every server) and the server's CPU during it. */
+  fixed: RelayResult & { offeredPerSecond: number }
+  fixedServerCores: number
+  fixedMachineCores: number
 }
 
 export function describeLimit(config: ServerConfig): string {
@@ -153,7 +162,19 @@ export async function relayOne(
         rate: Math.round(best / 2)
       })
     )
+    const fixedRun = await measuredServerCpu(
+      server,
+      options.warmupMs,
+      options.durationMs,
+      gen.call<RelayResult & { offeredPerSecond: number }>('openLoop', {
+        ...timing,
+        rate: options.fixedRate[size]
+      })
+    )
     return {
+      fixed: fixedRun.result,
+      fixedServerCores: fixedRun.serverCores,
+      fixedMachineCores: fixedRun.machineCores,
       label: config.label,
       kind: config.kind,
       size,

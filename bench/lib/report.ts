@@ -92,11 +92,12 @@ function bestRate(row: RelayRow): number {
 }
 
 /**
- * Server CPU per delivered message (µs) at saturation with one generator. Unlike msg/s, this hardly moves when
- * other processes take CPU from the server, so it is the steadier measure of the relay's own cost.
+ * Server CPU per delivered message (µs) under the fixed load, the same offered rate for every server. Unlike
+ * msg/s at saturation (where the generator and the server each hold one of this machine's two cores), this
+ * isolates the server's own cost and hardly moves when other processes take CPU.
  */
 export function cpuPerMessage(row: RelayRow): number {
-  return (row.saturatedServerCores / row.saturated.perSecond) * 1e6
+  return (row.fixedServerCores / row.fixed.perSecond) * 1e6
 }
 
 interface Target {
@@ -229,7 +230,7 @@ export function renderReport(results: Results): string {
       `${o.pairs} pairs, each pair alone in a room; saturation is a closed loop with ${o.window} messages in flight per ` +
         `pair, ${o.durationMs / 1000} s measured after ${o.warmupMs / 1000} s warm-up; half load is an open loop at half ` +
         `the best saturation rate (1 ms ticks, round-robin over the pairs); unloaded is one message in flight on one ` +
-        `pair (${o.unloadedCount} messages). CPU columns are cores (1.00 = one core busy) during the one-generator saturation run of the best round ("Saturation msg/s" is the better of one and two generators; µs CPU/msg uses the one-generator rate); "Others" is the rest of the machine (other engineers' work on this shared 2-core box): a large figure there means a disturbed round. Latency is one way, sender → server → receiver, on the generator's clock. ` +
+        `pair (${o.unloadedCount} messages); fixed load is the same open loop at ${o.fixedRate.candidate} candidates/s or ${o.fixedRate.sdp} SDPs/s for every server, where server CPU per message is measured. CPU columns are cores (1.00 = one core busy) during the one-generator saturation run of the best round ("Saturation msg/s" is the better of one and two generators; µs CPU/msg uses the one-generator rate); "Others" is the rest of the machine (other engineers' work on this shared 2-core box): a large figure there means a disturbed round. Latency is one way, sender → server → receiver, on the generator's clock. ` +
         `Server, generator(s) are separate processes. ${o.rounds} interleaved round(s); each server keeps its best round. ` +
         'Moim acknowledges every `signal` (its protocol: one ack frame per message) and validates it; the raw ws relay ' +
         'parses, routes by `to` and re-serialises; the tutorial server broadcasts to the room without validation or ack.'
@@ -247,12 +248,14 @@ export function renderReport(results: Results): string {
           'Rounds msg/s',
           '2 generators msg/s',
           'Server CPU (cores)',
-          'Server µs CPU/msg',
+          'Server µs CPU/msg at fixed load',
           'Generator CPU',
           'Others CPU',
           'Unloaded p50 / p99 ms',
           'Half load msg/s',
           'Half load p50 / p99 ms',
+          'Fixed load msg/s',
+          'Fixed load p50 / p99 ms',
           'vs ws',
           'vs tutorial',
           'CPU/msg vs ws',
@@ -272,6 +275,8 @@ export function renderReport(results: Results): string {
           r.unloaded.latency ? `${fmt(r.unloaded.latency.p50, 3)} / ${fmt(r.unloaded.latency.p99, 3)}` : '—',
           fmt(r.half.perSecond, 0),
           r.half.latency ? `${fmt(r.half.latency.p50, 3)} / ${fmt(r.half.latency.p99, 3)}` : '—',
+          fmt(r.fixed.perSecond, 0),
+          r.fixed.latency ? `${fmt(r.fixed.latency.p50, 3)} / ${fmt(r.fixed.latency.p99, 3)}` : '—',
           r.kind === 'ws' ? '1.00×' : x(ratio(bestRate(r), bestRate(ws(r.size)!))),
           r.kind === 'tutorial' ? '1.00×' : x(ratio(bestRate(r), bestRate(tut(r.size)!))),
           x(ratio(cpuPerMessage(r), cpuPerMessage(ws(r.size)!))),

@@ -34,7 +34,7 @@ export interface StartParams {
  * - `cork`: cork the TCP socket while engine.io writes a batch of packets, so a batch is one writev, not one per
  *   frame.
  */
-export type Tweak = 'drop-request' | 'cork'
+export type Tweak = 'drop-request' | 'cork' | 'cork-tick'
 
 interface EngineTransport {
   name: string
@@ -62,10 +62,33 @@ function corkBatches(transport: EngineTransport): void {
   }
 }
 
+/** Like `cork`, but uncorks on the next tick: every packet a socket gets while one read is handled, one write. */
+function corkUntilNextTick(transport: EngineTransport): void {
+  const tcp = transport.socket?._socket
+  if (transport.name !== 'websocket' || tcp === undefined) return
+  const send = transport.send.bind(transport)
+  let corked = false
+  transport.send = (packets) => {
+    if (!corked) {
+      corked = true
+      tcp.cork()
+      process.nextTick(() => {
+        corked = false
+        tcp.uncork()
+      })
+    }
+    send(packets)
+  }
+}
+
 function applyTweaks(io: Server, tweaks: readonly Tweak[]): void {
   if (tweaks.length === 0) return
   io.engine.on('connection', (raw: EngineSocket) => {
     if (tweaks.includes('drop-request')) raw.request = null
+    if (tweaks.includes('cork-tick')) {
+      corkUntilNextTick(raw.transport)
+      raw.on('upgrade', corkUntilNextTick)
+    }
     if (tweaks.includes('cork')) {
       corkBatches(raw.transport)
       raw.on('upgrade', corkBatches)
