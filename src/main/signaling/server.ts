@@ -161,121 +161,174 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     })
   }
 
+  /** What one connection costs beyond Socket.IO's own objects: its room and its rate-limit buckets. */
+  interface Connection {
+    socket: MoimSocket
+    /** The room this socket is in; one at a time. */
+    room: Room | undefined
+    signal: TokenBucket
+    chat: TokenBucket
+    control: TokenBucket
+  }
+
+  /** How one client->server event is handled. Shared by every socket, so a connection holds no closures. */
+  interface Route {
+    bucket: keyof RateLimits
+    /** Null when the event takes no payload. */
+    schema: v.GenericSchema<unknown, unknown> | null
+    handle: (connection: Connection, payload: unknown) => Ack
+  }
+
+  function route<T>(
+    bucket: keyof RateLimits,
+    schema: v.GenericSchema<unknown, T> | null,
+    handle: (connection: Connection, payload: T) => Ack
+  ): Route {
+    return { bucket, schema, handle: handle as Route['handle'] }
+  }
+
+  function leaveRoom(connection: Connection): void {
+    const { socket, room: left } = connection
+    if (left === undefined) return
+    connection.room = undefined
+    registry.leave(socket.id, left.name)
+    void socket.leave(roomKey(left.name))
+    socket.to(roomKey(left.name)).emit('peer:left', { id: socket.id })
+    log.info('left room', { id: socket.id, room: left.name, remaining: left.members.size })
+    scheduleRoomsChanged()
+  }
+
+  const routes = new Map<string, Route>([
+    [
+      'room:join',
+      route('control', joinRequestSchema, (connection, { room: name, name: displayName, password }) => {
+        const { socket } = connection
+        if (connection.room !== undefined) return fail('already-in-room')
+        const outcome = registry.join(socket.id, name, displayName, password)
+        if (!outcome.ok) {
+          log.info('join refused', { id: socket.id, room: name, code: outcome.code })
+          return fail(outcome.code)
+        }
+        const room = (connection.room = outcome.room)
+        void socket.leave(LOBBY)
+        void socket.join(roomKey(room.name))
+        socket.to(roomKey(room.name)).emit('peer:joined', outcome.self)
+        log.info('joined room', { id: socket.id, room: room.name, count: room.members.size })
+        scheduleRoomsChanged()
+        const peers = [...room.members.values()].filter((peer) => peer.id !== socket.id)
+        return { ok: true, self: outcome.self, peers, room: room.info(), history: [...room.history] }
+      })
+    ],
+    [
+      'room:leave',
+      route('control', null, (connection) => {
+        if (connection.room === undefined) return fail('not-in-room')
+        leaveRoom(connection)
+        void connection.socket.join(LOBBY)
+        return { ok: true }
+      })
+    ],
+    ['rooms:list', route('control', null, () => ({ ok: true, rooms: registry.list() }))],
+    [
+      'signal',
+      route('signal', signalRequestSchema, ({ socket, room }, { to, description, candidate }) => {
+        if (room === undefined) return fail('not-in-room')
+        const target = room.members.has(to) && to !== socket.id ? io.sockets.sockets.get(to) : undefined
+        if (target === undefined) return fail('not-found')
+        const message: SignalMessage = { from: socket.id }
+        if (description !== undefined) message.description = description
+        if (candidate !== undefined) message.candidate = candidate
+        target.emit('signal', message)
+        return { ok: true }
+      })
+    ],
+    [
+      'chat:send',
+      route('chat', chatSendRequestSchema, ({ socket, room }, { text }) => {
+        const sender = room?.members.get(socket.id)
+        if (room === undefined || sender === undefined) return fail('not-in-room')
+        const message = registry.addChat(room, sender, text, Date.now())
+        socket.to(roomKey(room.name)).emit('chat:message', message)
+        return { ok: true, message }
+      })
+    ],
+    [
+      'peer:update',
+      route('control', peerUpdateSchema, ({ socket, room }, update) => {
+        if (room === undefined) return fail('not-in-room')
+        const self = registry.update(room, socket.id, update)
+        if (self === undefined) return fail('not-in-room')
+        socket.to(roomKey(room.name)).emit('peer:updated', self)
+        return { ok: true, self }
+      })
+    ]
+  ])
+
+  /**
+   * Runs a client->server event: requires an ack callback (without one nothing happens), applies the rate limit,
+   * validates the payload and never lets a handler's exception escape. Unknown events are ignored.
+   */
+  function dispatch(connection: Connection, event: string, args: unknown[]): void {
+    const handler = routes.get(event)
+    const ack = args.at(-1)
+    if (handler === undefined || typeof ack !== 'function') return
+    const reply = ack as (response: Ack) => void
+    if (!connection[handler.bucket].take()) return reply(fail('rate-limited'))
+    const payloads = args.length - 1
+    let payload: unknown
+    if (handler.schema === null) {
+      if (payloads !== 0) return reply(fail('invalid', `${event} takes no payload`))
+    } else {
+      if (payloads !== 1) return reply(fail('invalid', `${event} takes one payload object`))
+      const result = validate(handler.schema, args[0])
+      if (!result.ok) return reply(fail('invalid', result.message))
+      payload = result.value
+    }
+    try {
+      reply(handler.handle(connection, payload))
+    } catch (error) {
+      log.error(`${event} handler failed`, { id: connection.socket.id, error: String(error) })
+      reply(fail('invalid', 'The server could not process this request.'))
+    }
+  }
+
+  /** Each socket's state, found from the socket Socket.IO calls the shared listeners with (as `this`). */
+  const connections = new WeakMap<Socket, Connection>()
+
+  /**
+   * One listener function per event, shared by every socket, rather than closures per event per socket (bench:
+   * ~1.3 KB less heap per idle client). Registered with `socket.on` so Socket.IO middleware (`socket.use`, which
+   * the hosting service relies on) still runs before them.
+   */
+  const listeners = [...routes.keys()].map(
+    (event) =>
+      [
+        event,
+        function (this: Socket, ...args: unknown[]): void {
+          const connection = connections.get(this)
+          if (connection !== undefined) dispatch(connection, event, args)
+        }
+      ] as const
+  )
+
+  function onDisconnect(this: Socket, reason: string): void {
+    log.debug('disconnected', { id: this.id, reason })
+    const connection = connections.get(this)
+    if (connection !== undefined) leaveRoom(connection)
+  }
+
   io.on('connection', (socket: MoimSocket) => {
     log.debug('connected', { id: socket.id })
     void socket.join(LOBBY)
-    const buckets = {
+    connections.set(socket as Socket, {
+      socket,
+      room: undefined,
       signal: new TokenBucket(limits.signal),
       chat: new TokenBucket(limits.chat),
       control: new TokenBucket(limits.control)
-    }
-    /** The room this socket is in; one at a time. */
-    let room: Room | undefined
-
-    /**
-     * Registers a client->server event: requires an ack callback (without one nothing happens), applies the rate
-     * limit, validates the payload (`schema` null means the event takes no payload) and never lets a handler's
-     * exception escape.
-     */
-    function on<T>(
-      event: keyof ClientToServerEvents,
-      bucket: TokenBucket,
-      schema: v.GenericSchema<unknown, T> | null,
-      handler: (payload: T) => Ack
-    ): void {
-      ;(socket as Socket).on(event, (...args: unknown[]) => {
-        const ack = args.at(-1)
-        if (typeof ack !== 'function') return
-        const reply = ack as (response: Ack) => void
-        if (!bucket.take()) return reply(fail('rate-limited'))
-        const payloads = args.slice(0, -1)
-        let payload: T
-        if (schema === null) {
-          if (payloads.length !== 0) return reply(fail('invalid', `${event} takes no payload`))
-          payload = undefined as T
-        } else {
-          if (payloads.length !== 1) return reply(fail('invalid', `${event} takes one payload object`))
-          const result = validate(schema, payloads[0])
-          if (!result.ok) return reply(fail('invalid', result.message))
-          payload = result.value
-        }
-        try {
-          reply(handler(payload))
-        } catch (error) {
-          log.error(`${event} handler failed`, { id: socket.id, error: String(error) })
-          reply(fail('invalid', 'The server could not process this request.'))
-        }
-      })
-    }
-
-    function leaveRoom(): void {
-      if (room === undefined) return
-      const left = room
-      room = undefined
-      registry.leave(socket.id, left.name)
-      void socket.leave(roomKey(left.name))
-      socket.to(roomKey(left.name)).emit('peer:left', { id: socket.id })
-      log.info('left room', { id: socket.id, room: left.name, remaining: left.members.size })
-      scheduleRoomsChanged()
-    }
-
-    on('room:join', buckets.control, joinRequestSchema, ({ room: name, name: displayName, password }) => {
-      if (room !== undefined) return fail('already-in-room')
-      const outcome = registry.join(socket.id, name, displayName, password)
-      if (!outcome.ok) {
-        log.info('join refused', { id: socket.id, room: name, code: outcome.code })
-        return fail(outcome.code)
-      }
-      room = outcome.room
-      void socket.leave(LOBBY)
-      void socket.join(roomKey(room.name))
-      socket.to(roomKey(room.name)).emit('peer:joined', outcome.self)
-      log.info('joined room', { id: socket.id, room: room.name, count: room.members.size })
-      scheduleRoomsChanged()
-      const peers = [...room.members.values()].filter((peer) => peer.id !== socket.id)
-      return { ok: true, self: outcome.self, peers, room: room.info(), history: [...room.history] }
     })
-
-    on('room:leave', buckets.control, null, () => {
-      if (room === undefined) return fail('not-in-room')
-      leaveRoom()
-      void socket.join(LOBBY)
-      return { ok: true }
-    })
-
-    on('rooms:list', buckets.control, null, () => ({ ok: true, rooms: registry.list() }))
-
-    on('signal', buckets.signal, signalRequestSchema, ({ to, description, candidate }) => {
-      if (room === undefined) return fail('not-in-room')
-      const target = room.members.has(to) && to !== socket.id ? io.sockets.sockets.get(to) : undefined
-      if (target === undefined) return fail('not-found')
-      const message: SignalMessage = { from: socket.id }
-      if (description !== undefined) message.description = description
-      if (candidate !== undefined) message.candidate = candidate
-      target.emit('signal', message)
-      return { ok: true }
-    })
-
-    on('chat:send', buckets.chat, chatSendRequestSchema, ({ text }) => {
-      const sender = room?.members.get(socket.id)
-      if (room === undefined || sender === undefined) return fail('not-in-room')
-      const message = registry.addChat(room, sender, text, Date.now())
-      socket.to(roomKey(room.name)).emit('chat:message', message)
-      return { ok: true, message }
-    })
-
-    on('peer:update', buckets.control, peerUpdateSchema, (update) => {
-      if (room === undefined) return fail('not-in-room')
-      const self = registry.update(room, socket.id, update)
-      if (self === undefined) return fail('not-in-room')
-      socket.to(roomKey(room.name)).emit('peer:updated', self)
-      return { ok: true, self }
-    })
-
-    socket.on('disconnect', (reason) => {
-      log.debug('disconnected', { id: socket.id, reason })
-      leaveRoom()
-    })
+    for (const [event, listener] of listeners) (socket as Socket).on(event, listener)
+    socket.on('disconnect', onDisconnect)
   })
 
   return {
