@@ -3,7 +3,7 @@
  * against Moim now, and `ws` with and without bufferutil.
  */
 import { memoryPerClient } from './memory'
-import { prepareBaseline, prepareProposal } from './lib/baseline'
+import { prepareBaseline } from './lib/baseline'
 import { cpuPerMessage } from './lib/report'
 import type { ImprovementRow } from './lib/report'
 import { RAISED_LIMITS, relayOne } from './relay'
@@ -12,8 +12,8 @@ import type { RelayOptions, ServerConfig } from './relay'
 /** The commit before the benchmark-driven server changes (write batching, shared token-bucket clock). */
 export const DEFAULT_BASELINE = 'f639048~1'
 
-/** A server change proposed from these figures: one shared route table instead of closures per socket. */
-const PROPOSAL = 'bench/proposals/server-route-table.patch'
+/** What the server gained since the baseline revision (section 7's "before"). */
+const SERVER_CHANGES = 'write batching, shared bucket clock, shared event listeners'
 
 export async function improvements(
   rev: string,
@@ -35,19 +35,12 @@ export async function improvements(
     label: 'Moim now, bufferutil off',
     env: { WS_NO_BUFFER_UTIL: '1' }
   }
-  // Proposed, not applied (the server has another owner): measured here so the proposal comes with figures.
-  const proposalModule = prepareProposal(PROPOSAL)
-  const proposal: ServerConfig | undefined = proposalModule
-    ? { ...after, label: 'Moim + route table', serverModule: proposalModule }
-    : undefined
-  if (proposal === undefined) log(`improvements: ${PROPOSAL} no longer applies; skipped`)
   const rows: ImprovementRow[] = []
   const best = new Map<string, { us: number; rate: number; p99: number }>()
   // Interleaved rounds; per variant the lowest CPU per message (the least disturbed round) is kept.
   for (let round = 0; round < rounds; round++) {
     for (const size of ['candidate', 'sdp'] as const) {
-      const configs =
-        size === 'sdp' ? [before, after, noBufferUtil] : [before, after, ...(proposal ? [proposal] : [])]
+      const configs = size === 'sdp' ? [before, after, noBufferUtil] : [before, after]
       for (const config of configs) {
         log(`improvements round ${round + 1}/${rounds}: ${config.label}, ${size}`)
         const row = await relayOne(config, size, { ...options, twoGenerators: false, unloadedCount: 50 })
@@ -75,29 +68,18 @@ export async function improvements(
       { change, measure: `p99 at half load, ms (${size})`, before: x.p99, after: y.p99, lowerIsBetter: true }
     )
   }
-  relayRow('write batching + shared bucket clock (limits raised)', 'candidate', before, after)
-  relayRow('write batching + shared bucket clock (limits raised)', 'sdp', before, after)
+  relayRow(`${SERVER_CHANGES} (limits raised)`, 'candidate', before, after)
+  relayRow(`${SERVER_CHANGES} (limits raised)`, 'sdp', before, after)
   relayRow('bufferutil (limits raised)', 'sdp', noBufferUtil, after)
-  if (proposal) relayRow(`proposed: ${PROPOSAL} (not applied)`, 'candidate', after, proposal)
   log(`improvements: memory before/after, ${memoryClients} clients`)
   const memBefore = await memoryPerClient({ ...before, label: 'before' }, [memoryClients])
   const memAfter = await memoryPerClient({ ...after, label: 'after' }, [memoryClients])
   rows.push({
-    change: 'shared bucket clock (3 closures less per socket)',
+    change: SERVER_CHANGES,
     measure: `heap per idle client, bytes (${memoryClients} clients)`,
     before: memBefore.steps[0].heapPerClient,
     after: memAfter.steps[0].heapPerClient,
     lowerIsBetter: true
   })
-  if (proposal) {
-    const memProposal = await memoryPerClient({ ...proposal, label: 'proposal' }, [memoryClients])
-    rows.push({
-      change: `proposed: ${PROPOSAL} (not applied)`,
-      measure: `heap per idle client, bytes (${memoryClients} clients)`,
-      before: memAfter.steps[0].heapPerClient,
-      after: memProposal.steps[0].heapPerClient,
-      lowerIsBetter: true
-    })
-  }
   return rows
 }
