@@ -29,6 +29,32 @@ function minifyLitCss(): Plugin {
   }
 }
 
+/**
+ * Bundles only engine.io-client's websocket transport: the renderer never uses long-polling or WebTransport
+ * (SignalingClient passes `transports: ['websocket']`), and they cost ~3 KB gzipped of a 45 KB budget.
+ */
+function websocketOnlyEngine(): Plugin {
+  const table = /engine\.io-client\/build\/esm\/transports\/index\.js$/
+  const virtualId = '\0moim-websocket-only-transports'
+  let websocketTransport = ''
+  return {
+    name: 'moim-websocket-only-engine',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (importer === undefined || !importer.includes('engine.io-client')) return null
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true })
+      if (resolved === null || !table.test(resolved.id)) return null
+      // The browser build of the transport (the package maps websocket.node.js to it for browsers).
+      websocketTransport = resolved.id.replace(/index\.js$/, 'websocket.js')
+      return virtualId
+    },
+    load(id) {
+      if (id !== virtualId) return null
+      return `import { WS } from ${JSON.stringify(websocketTransport)}\nexport const transports = { websocket: WS }\n`
+    }
+  }
+}
+
 export default defineConfig({
   main: {
     build: {
@@ -51,7 +77,7 @@ export default defineConfig({
     root: resolve('src/renderer'),
     // Relative asset paths so the same build loads from file:// in Electron and from / on the server.
     base: './',
-    plugins: [minifyLitCss()],
+    plugins: [minifyLitCss(), websocketOnlyEngine()],
     build: {
       // electron-vite leaves the renderer unminified; browsers on the LAN download it too, so minify it.
       minify: true,
