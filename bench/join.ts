@@ -24,7 +24,6 @@ export async function joinStorm(config: ServerConfig, clients: number, rooms: nu
     const { port } = await server.call<{ port: number }>('start', {
       kind: config.kind,
       rateLimits: config.rateLimits,
-      tweaks: config.tweaks,
       serverModule: config.serverModule
     })
     const gen = await Child.start(`${config.label} generator`, LOAD_URL)

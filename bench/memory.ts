@@ -49,7 +49,6 @@ export async function memoryPerClient(
     const { port } = await server.call<{ port: number }>('start', {
       kind: config.kind,
       rateLimits: config.rateLimits,
-      tweaks: config.tweaks,
       serverModule: config.serverModule
     })
     const gen = await Child.start(`${config.label} generator`, LOAD_URL)

@@ -7,14 +7,13 @@ import { DEFAULT_RATE_LIMITS } from '../src/main/signaling/server'
 import type { RelayResult } from './clients/load-child'
 import type { PayloadSize } from './lib/payloads'
 import { Child, machineBusyMs, sleep } from './lib/proc'
-import type { ServerKind, Tweak } from './servers/server-child'
+import type { ServerKind } from './servers/server-child'
 
 export interface ServerConfig {
   label: string
   kind: ServerKind
   rateLimits?: Partial<RateLimits>
   env?: Record<string, string>
-  tweaks?: Tweak[]
   /** Moim at an earlier commit (lib/baseline.ts), to measure what a change bought. */
   serverModule?: string
 }
@@ -101,7 +100,6 @@ export async function relayOne(
     const { port } = await server.call<{ port: number }>('start', {
       kind: config.kind,
       rateLimits: config.rateLimits,
-      tweaks: config.tweaks,
       serverModule: config.serverModule
     })
     const gen = await Child.start(`${config.label} generator`, LOAD_URL)

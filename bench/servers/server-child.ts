@@ -25,75 +25,6 @@ export interface StartParams {
   serverModule?: string
   /** Moim only: serve this directory (the built web client) for the browser benchmarks. */
   staticDir?: string
-  /** Experiments applied to Moim's Socket.IO server from outside, to measure what each would buy. */
-  tweaks?: Tweak[]
-}
-
-/**
- * - `drop-request`: forget the handshake HTTP request each engine.io socket keeps (Socket.IO's memory-usage tip).
- * - `cork`: cork the TCP socket while engine.io writes a batch of packets, so a batch is one writev, not one per
- *   frame.
- */
-export type Tweak = 'drop-request' | 'cork' | 'cork-tick'
-
-interface EngineTransport {
-  name: string
-  send(packets: unknown[]): void
-  socket?: { _socket?: { cork(): void; uncork(): void } }
-}
-
-interface EngineSocket {
-  request: unknown
-  transport: EngineTransport
-  on(event: 'upgrade', listener: (transport: EngineTransport) => void): void
-}
-
-function corkBatches(transport: EngineTransport): void {
-  const tcp = transport.socket?._socket
-  if (transport.name !== 'websocket' || tcp === undefined) return
-  const send = transport.send.bind(transport)
-  transport.send = (packets) => {
-    tcp.cork()
-    try {
-      send(packets)
-    } finally {
-      tcp.uncork()
-    }
-  }
-}
-
-/** Like `cork`, but uncorks on the next tick: every packet a socket gets while one read is handled, one write. */
-function corkUntilNextTick(transport: EngineTransport): void {
-  const tcp = transport.socket?._socket
-  if (transport.name !== 'websocket' || tcp === undefined) return
-  const send = transport.send.bind(transport)
-  let corked = false
-  transport.send = (packets) => {
-    if (!corked) {
-      corked = true
-      tcp.cork()
-      process.nextTick(() => {
-        corked = false
-        tcp.uncork()
-      })
-    }
-    send(packets)
-  }
-}
-
-function applyTweaks(io: Server, tweaks: readonly Tweak[]): void {
-  if (tweaks.length === 0) return
-  io.engine.on('connection', (raw: EngineSocket) => {
-    if (tweaks.includes('drop-request')) raw.request = null
-    if (tweaks.includes('cork-tick')) {
-      corkUntilNextTick(raw.transport)
-      raw.on('upgrade', corkUntilNextTick)
-    }
-    if (tweaks.includes('cork')) {
-      corkBatches(raw.transport)
-      raw.on('upgrade', corkBatches)
-    }
-  })
 }
 
 type CreateServer = typeof createSignalingServer
@@ -188,7 +119,6 @@ async function start(params: StartParams): Promise<{ port: number; pid: number }
       staticDir: params.staticDir,
       logger
     })
-    applyTweaks(server.io as unknown as Server, params.tweaks ?? [])
     const bound = await server.listen(0, '127.0.0.1')
     closeServer = () => server.close()
     return { port: bound.port, pid: process.pid }
