@@ -144,10 +144,15 @@ async function main(): Promise<void> {
   for (const url of urls) console.log(`  ${url}`)
   console.log('Press Ctrl-C to stop.')
 
-  let stopping = false
+  let stoppingSince: number | undefined
   const stop = (): void => {
-    if (stopping) process.exit(130)
-    stopping = true
+    if (stoppingSince !== undefined) {
+      // One Ctrl-C reaches this process twice: from the terminal (the whole process group) and relayed by the
+      // tsx/npm wrappers. Only a second press, a moment later, forces the exit.
+      if (Date.now() - stoppingSince > 1_000) process.exit(130)
+      return
+    }
+    stoppingSince = Date.now()
     console.log('\nStopping: telling everyone the room is closing...')
     void server.close('shutdown').then(() => process.exit(0))
   }

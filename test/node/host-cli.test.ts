@@ -155,6 +155,18 @@ describe('npm run host', () => {
     expect(host.output.stderr).toBe('')
   }, 30_000)
 
+  it('closes cleanly when one Ctrl-C arrives twice (terminal and wrapper both deliver it)', async () => {
+    const host = runHost(['--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'])
+    const [, url] = await until(() => host.output.stdout, /^ {2}(http:\/\/127\.0\.0\.1:\d+)\/$/m)
+    const client = await connect(url)
+
+    process.kill(-(host.child.pid as number), 'SIGINT')
+    process.kill(-(host.child.pid as number), 'SIGINT')
+
+    expect(await client.inbox.waitFor('server:closing')).toEqual({ reason: 'shutdown' })
+    expect(await host.exited).toEqual({ code: 0, signal: null })
+  }, 30_000)
+
   it('reports a port in use in one line on stderr, without a stack trace, and exits 1', async () => {
     blocker = createServer()
     const port = await new Promise<number>((done) =>
