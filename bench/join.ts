@@ -1,7 +1,7 @@
 /** Bench 2: a join storm, N clients joining R rooms at once, against each server. */
-import { Child } from './lib/proc'
+import type { Child } from './lib/proc'
 import type { Summary } from './lib/stats'
-import { LOAD_URL, SERVER_URL } from './relay'
+import { startServerAndGenerator } from './relay'
 import type { ServerConfig } from './relay'
 
 export interface JoinRow {
@@ -19,15 +19,7 @@ export interface JoinRow {
 export async function joinStorm(config: ServerConfig, clients: number, rooms: number): Promise<JoinRow> {
   const children: Child[] = []
   try {
-    const server = await Child.start(`${config.label} server`, SERVER_URL, [], { env: config.env })
-    children.push(server)
-    const { port } = await server.call<{ port: number }>('start', {
-      kind: config.kind,
-      rateLimits: config.rateLimits,
-      serverModule: config.serverModule
-    })
-    const gen = await Child.start(`${config.label} generator`, LOAD_URL)
-    children.push(gen)
+    const { gen, port } = await startServerAndGenerator(config, children)
     const result = await gen.call<Omit<JoinRow, 'label' | 'clients' | 'rooms'>>('joinStorm', {
       kind: config.kind,
       port,

@@ -5,8 +5,8 @@
 import { join } from 'node:path'
 import { heapGrowth } from './lib/heap-summary'
 import type { HeapGrowth } from './lib/heap-summary'
-import { Child } from './lib/proc'
-import { LOAD_URL, SERVER_URL } from './relay'
+import type { Child } from './lib/proc'
+import { startServerAndGenerator } from './relay'
 import type { ServerConfig } from './relay'
 
 export interface MemoryConfig extends ServerConfig {
@@ -41,18 +41,7 @@ export async function memoryPerClient(
 ): Promise<MemoryRow> {
   const children: Child[] = []
   try {
-    const server = await Child.start(`${config.label} server`, SERVER_URL, [], {
-      env: config.env,
-      nodeFlags: ['--expose-gc']
-    })
-    children.push(server)
-    const { port } = await server.call<{ port: number }>('start', {
-      kind: config.kind,
-      rateLimits: config.rateLimits,
-      serverModule: config.serverModule
-    })
-    const gen = await Child.start(`${config.label} generator`, LOAD_URL)
-    children.push(gen)
+    const { server, gen, port } = await startServerAndGenerator(config, children, ['--expose-gc'])
     // Warm the server's code paths with a few clients first, so lazily compiled code and caches are not
     // charged to the first step.
     await gen.call('connectIdle', {

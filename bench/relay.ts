@@ -60,6 +60,30 @@ export interface RelayRow {
   fixedMachineCores: number
 }
 
+/**
+ * Starts `config`'s server and one load generator, each in its own process, and adds both to `children` so the
+ * caller's `finally` stops them even when a start fails. Resolves with both and the port the server bound.
+ */
+export async function startServerAndGenerator(
+  config: ServerConfig,
+  children: Child[],
+  serverFlags?: string[]
+): Promise<{ server: Child; gen: Child; port: number }> {
+  const server = await Child.start(`${config.label} server`, SERVER_URL, [], {
+    env: config.env,
+    nodeFlags: serverFlags
+  })
+  children.push(server)
+  const { port } = await server.call<{ port: number }>('start', {
+    kind: config.kind,
+    rateLimits: config.rateLimits,
+    serverModule: config.serverModule
+  })
+  const gen = await Child.start(`${config.label} generator`, LOAD_URL)
+  children.push(gen)
+  return { server, gen, port }
+}
+
 export function describeLimit(config: ServerConfig): string {
   if (config.kind !== 'moim') return 'none'
   const signal = { ...DEFAULT_RATE_LIMITS, ...config.rateLimits }.signal
@@ -92,18 +116,7 @@ export async function relayOne(
 ): Promise<RelayRow> {
   const children: Child[] = []
   try {
-    const server = await Child.start(`${config.label} server`, SERVER_URL, [], {
-      env: config.env,
-      nodeFlags: options.serverFlags
-    })
-    children.push(server)
-    const { port } = await server.call<{ port: number }>('start', {
-      kind: config.kind,
-      rateLimits: config.rateLimits,
-      serverModule: config.serverModule
-    })
-    const gen = await Child.start(`${config.label} generator`, LOAD_URL)
-    children.push(gen)
+    const { server, gen, port } = await startServerAndGenerator(config, children, options.serverFlags)
     await gen.call('setupPairs', { kind: config.kind, port, count: options.pairs, prefix: `p${size}-` })
     const unloaded = await gen.call<RelayResult>('unloaded', {
       size,
