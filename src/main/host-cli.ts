@@ -10,14 +10,20 @@ import { createLogger, setLogLevel } from '../shared/logger'
 import type { LogLevel } from '../shared/logger'
 import { DEFAULT_PORT, LIMITS } from '../shared/protocol'
 import { httpUrl, listNetworkAddresses } from './network-addresses'
-import { createSignalingServer } from './signaling/server'
+import { createSignalingServer, DEFAULT_SERVER_LIMITS } from './signaling/server'
 
 const log = createLogger('host')
+
+/** The largest value the limit flags take: beyond it a limit stops protecting anything. */
+const MAX_FLAG = 100_000
 
 const USAGE = `Usage: npm run host -- [--port P] [--host ADDR] [--capacity N] [--web DIR] [--log-level LEVEL]
   --port P        TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDR     address to listen on (default: every interface)
   --capacity N    people per room, 2-${LIMITS.maxCapacity} (default ${LIMITS.capacity})
+  --max-connections-per-address N
+                  connections one client address may hold, 1-${MAX_FLAG} (default ${DEFAULT_SERVER_LIMITS.connectionsPerAddress})
+  --max-rooms N   rooms the server holds at once, 1-${MAX_FLAG} (default ${DEFAULT_SERVER_LIMITS.rooms})
   --web DIR       web client to serve (default: out/renderer, built by \`npm run build\`)
   --log-level L   debug | info | warn | error | silent (default info)`
 
@@ -25,6 +31,8 @@ export interface HostOptions {
   port: number
   host: string | undefined
   capacity: number
+  maxConnectionsPerAddress: number
+  maxRooms: number
   webDir: string
   logLevel: LogLevel
 }
@@ -48,6 +56,8 @@ export function parseHostArgs(
         port: { type: 'string' },
         host: { type: 'string' },
         capacity: { type: 'string' },
+        'max-connections-per-address': { type: 'string' },
+        'max-rooms': { type: 'string' },
         web: { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
@@ -70,6 +80,19 @@ export function parseHostArgs(
       message: `--capacity must be a whole number from 2 to ${LIMITS.maxCapacity}, not "${values.capacity}"`
     }
   }
+  const limitFlags = {
+    'max-connections-per-address': DEFAULT_SERVER_LIMITS.connectionsPerAddress,
+    'max-rooms': DEFAULT_SERVER_LIMITS.rooms
+  }
+  const limits: Record<string, number> = {}
+  for (const [flag, fallback] of Object.entries(limitFlags)) {
+    const text = values[flag as keyof typeof limitFlags]
+    const value = text === undefined ? fallback : parseWhole(text)
+    if (value < 1 || value > MAX_FLAG) {
+      return { ok: false, message: `--${flag} must be a whole number from 1 to ${MAX_FLAG}, not "${text}"` }
+    }
+    limits[flag] = value
+  }
   if (values.host !== undefined && values.host.trim() === '') {
     return { ok: false, message: '--host must be an address such as 127.0.0.1, 0.0.0.0 or ::' }
   }
@@ -84,6 +107,8 @@ export function parseHostArgs(
       port,
       host: values.host,
       capacity,
+      maxConnectionsPerAddress: limits['max-connections-per-address'],
+      maxRooms: limits['max-rooms'],
       webDir: resolve(values.web ?? defaultWebDir),
       logLevel
     }
@@ -106,11 +131,15 @@ async function main(): Promise<void> {
     console.error(`moim: ${parsed.message} (see --help)`)
     process.exit(2)
   }
-  const { port, host, capacity, webDir, logLevel } = parsed.options
+  const { port, host, capacity, maxConnectionsPerAddress, maxRooms, webDir, logLevel } = parsed.options
   setLogLevel(logLevel)
   const webClientBuilt = existsSync(join(webDir, 'index.html'))
 
-  const server = createSignalingServer({ capacity, staticDir: webClientBuilt ? webDir : undefined })
+  const server = createSignalingServer({
+    capacity,
+    staticDir: webClientBuilt ? webDir : undefined,
+    limits: { connectionsPerAddress: maxConnectionsPerAddress, rooms: maxRooms }
+  })
   let bound
   try {
     bound = await server.listen(port, host)

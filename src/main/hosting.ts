@@ -5,7 +5,6 @@
  *
  * Plain Node (no electron import), so it is tested as the main process uses it.
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { NetworkInterfaceInfo } from 'node:os'
 import QRCode from 'qrcode'
 import type { Socket } from 'socket.io'
@@ -13,12 +12,11 @@ import * as v from 'valibot'
 import type { HostAddress, HostStartRequest, HostStatus, IpcResult } from '../shared/ipc'
 import { appInviteLink, browserInviteLink, displayAddress } from '../shared/join-address'
 import { createLogger } from '../shared/logger'
-import { DEFAULT_PORT, ERROR_MESSAGES, LIMITS } from '../shared/protocol'
+import { DEFAULT_PORT, LIMITS } from '../shared/protocol'
 import type { ClosingReason, Peer, RoomInfo } from '../shared/protocol'
 import { displayNameSchema, roomNameSchema, validate } from '../shared/schemas'
 import { usefulNetworkAddresses } from './network-addresses'
 import type { NetworkAddress } from './network-addresses'
-import { TokenBucket } from './signaling/rate-limiter'
 import { createSignalingServer } from './signaling/server'
 import type { SignalingServer } from './signaling/server'
 
@@ -84,8 +82,6 @@ export class HostingService {
   private readonly people = new Map<string, { peer: Peer; room: string }>()
   private notifyPending = false
   private refreshTimer: ReturnType<typeof setInterval> | undefined
-  /** The room and password being hosted, known from before the port opens so the password guard has no gap. */
-  private hosted: { room: string; password?: string } | undefined
 
   constructor(private readonly options: HostingOptions = {}) {}
 
@@ -131,7 +127,6 @@ export class HostingService {
     this.people.clear()
     clearInterval(this.refreshTimer)
     await server.close(reason)
-    this.hosted = undefined
     log.info('stopped hosting', { reason })
     this.emit()
     return { running: false }
@@ -141,12 +136,14 @@ export class HostingService {
     const first = this.options.port ?? DEFAULT_PORT
     const attempts = first === 0 ? 1 : Math.max(1, this.options.portAttempts ?? 10)
     const capacity = request.capacity ?? LIMITS.capacity
-    this.hosted = { room: request.room, password: request.password }
     for (let port = first; port < first + attempts && port <= 65_535; port++) {
       const server = createSignalingServer({
         capacity,
         staticDir: this.options.staticDir,
-        allowedOrigins: this.options.allowedOrigins ?? '*'
+        allowedOrigins: this.options.allowedOrigins ?? '*',
+        // The server locks the hosted room from the first join, so a guest who arrives before the host's own
+        // page cannot open it, and wrong guesses go through the server's one per-address limiter.
+        roomPasswords: request.password === undefined ? undefined : { [request.room]: request.password }
       })
       try {
         const bound = await server.listen(port, this.options.listenHost)
@@ -258,28 +255,18 @@ export class HostingService {
   }
 
   /**
-   * Watches the server's traffic without changing it: a middleware on every socket
-   * - learns who is in which room from the server's own answers (it wraps each `room:join` / `peer:update` ack and
-   *   records the `self` it carries; `room:leave` and disconnects remove the peer);
-   * - enforces the host's password on the hosted room from the start. The server gives a room the password of its
-   *   first joiner, so a guest who joined before the host's own page could otherwise open a locked room.
+   * Learns who is in which room from the server's own answers, without changing them: a middleware on every
+   * socket wraps each `room:join` / `peer:update` ack and records the `self` it carries; `room:leave` and
+   * disconnects remove the peer.
    */
   private trackPeople(server: SignalingServer): void {
     server.io.on('connection', (socket: Socket) => {
-      // Wrong-password answers given here bypass the server's limiter, so they get their own: no guessing spree.
-      const passwordTries = new TokenBucket({ burst: 5, perSecond: 0.5 })
       socket.use((packet, next) => {
-        const [event, payload] = packet
+        const [event] = packet
         const ackIndex = packet.length - 1
         const ack = packet[ackIndex]
         if (typeof ack !== 'function') return next()
         const reply = ack as (response: unknown) => void
-        if (event === 'room:join' && this.refusesPassword(payload)) {
-          const code = passwordTries.take() ? 'wrong-password' : 'rate-limited'
-          log.info('join refused by the host’s password', { id: socket.id, code })
-          reply({ ok: false, error: { code, message: ERROR_MESSAGES[code] } })
-          return
-        }
         if (event === 'room:join' || event === 'peer:update' || event === 'room:leave') {
           packet[ackIndex] = (response: { ok?: boolean; self?: Peer; room?: RoomInfo }) => {
             if (this.server === server && response?.ok === true) {
@@ -299,16 +286,6 @@ export class HostingService {
         if (this.server === server && this.people.delete(socket.id)) this.scheduleNotify()
       })
     })
-  }
-
-  /** True when `payload` asks to join the hosted, password-protected room without its password. */
-  private refusesPassword(payload: unknown): boolean {
-    const hosted = this.hosted
-    if (hosted?.password === undefined || typeof payload !== 'object' || payload === null) return false
-    const { room, password } = payload as { room?: unknown; password?: unknown }
-    if (typeof room !== 'string' || room.trim() !== hosted.room) return false
-    if (typeof password !== 'string') return true
-    return !timingSafeEqual(digest(password), digest(hosted.password))
   }
 
   /** Names of the people in the hosted room, in join order. */
@@ -356,8 +333,4 @@ async function hostAddress(entry: NetworkAddress, port: number, room: string): P
 export async function qrDataUrl(text: string): Promise<string> {
   const svg = await QRCode.toString(text, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest()
 }

@@ -24,6 +24,13 @@ export const LIMITS = {
   peerId: 64,
   /** Recent chat messages kept per room and given to late joiners. */
   history: 100,
+  /**
+   * ...and at most this many bytes of them as JSON on the wire (escapes counted), so a join answer stays small
+   * whatever the messages contain: 100 messages of 2,000 control characters would otherwise be ~1.2 MB.
+   */
+  historyBytes: 65_536,
+  /** Rooms one `rooms:list` answer or `rooms:changed` event carries at most (fullest rooms first). */
+  listedRooms: 100,
   /** Default room capacity: a full mesh of six is what a laptop can encode and decode comfortably. */
   capacity: 6,
   maxCapacity: 16
@@ -37,11 +44,22 @@ export const MAX_PACKET_BYTES = LIMITS.sdp + 8_192
 
 /** Error codes a client->server ack may carry. */
 export type ErrorCode =
-  'invalid' | 'full' | 'wrong-password' | 'not-in-room' | 'not-found' | 'rate-limited' | 'already-in-room'
+  | 'invalid'
+  | 'full'
+  | 'wrong-password'
+  | 'not-locked'
+  | 'not-in-room'
+  | 'not-found'
+  | 'rate-limited'
+  | 'already-in-room'
+  | 'server-full'
+  | 'too-many-connections'
 
 export interface ProtocolError {
   code: ErrorCode
   message: string
+  /** With `rate-limited` for password guesses: how long to wait before the next attempt is looked at. */
+  retryAfterMs?: number
 }
 
 /** Every client->server event is answered through its ack callback with one of these. */
@@ -117,6 +135,12 @@ export interface SignalMessage {
   candidate?: IceCandidate | null
 }
 
+/** The `rooms:list` answer: at most `LIMITS.listedRooms` rooms, fullest first, and how many there are in all. */
+export interface RoomList {
+  rooms: RoomInfo[]
+  total: number
+}
+
 export interface ChatSendRequest {
   text: string
 }
@@ -136,7 +160,7 @@ type AckFn<T extends object = object> = (response: Ack<T>) => void
 export interface ClientToServerEvents {
   'room:join': (request: JoinRequest, ack: AckFn<JoinResult>) => void
   'room:leave': (ack: AckFn) => void
-  'rooms:list': (ack: AckFn<{ rooms: RoomInfo[] }>) => void
+  'rooms:list': (ack: AckFn<RoomList>) => void
   signal: (request: SignalRequest, ack: AckFn) => void
   'chat:send': (request: ChatSendRequest, ack: AckFn<{ message: ChatMessage }>) => void
   'peer:update': (request: PeerUpdate, ack: AckFn<{ self: Peer }>) => void
@@ -167,8 +191,21 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   invalid: 'The request was not valid.',
   full: 'The room is full.',
   'wrong-password': 'The password is wrong.',
+  'not-locked':
+    'This room has no password, so it is not the room you were given: someone else may be using its name.',
   'not-in-room': 'You are not in a room.',
   'not-found': 'No such peer in your room.',
   'rate-limited': 'Too many requests; slow down.',
-  'already-in-room': 'You are already in a room; leave it first.'
+  'already-in-room': 'You are already in a room; leave it first.',
+  'server-full': 'This server has as many rooms as it can hold; join an existing room or try later.',
+  'too-many-connections': 'Too many connections from your address; close some and try again.'
+}
+
+/**
+ * The `data` of a Socket.IO `connect_error` when the server refuses a connection after its handshake (today only
+ * `too-many-connections`), so a client can tell it from a network failure.
+ */
+export interface ConnectRefusal {
+  code: ErrorCode
+  message: string
 }

@@ -5,6 +5,7 @@ import type { Server as NetServer } from 'node:net'
 import { resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseHostArgs } from '../../src/main/host-cli'
+import { DEFAULT_SERVER_LIMITS } from '../../src/main/signaling/server'
 import type { HostOptions } from '../../src/main/host-cli'
 import { DEFAULT_PORT, LIMITS } from '../../src/shared/protocol'
 import { closeAll, connect } from '../support/signaling'
@@ -16,6 +17,8 @@ describe('parseHostArgs', () => {
     port: DEFAULT_PORT,
     host: undefined,
     capacity: LIMITS.capacity,
+    maxConnectionsPerAddress: DEFAULT_SERVER_LIMITS.connectionsPerAddress,
+    maxRooms: DEFAULT_SERVER_LIMITS.rooms,
     webDir: WEB,
     logLevel: 'info'
   }
@@ -37,6 +40,12 @@ describe('parseHostArgs', () => {
     ],
     ['--web is resolved to an absolute path', ['--web', 'dist/web'], { webDir: resolve('dist/web') }],
     ['--log-level silent', ['--log-level', 'silent'], { logLevel: 'silent' }],
+    [
+      '--max-connections-per-address raises the per-address cap',
+      ['--max-connections-per-address', '200'],
+      { maxConnectionsPerAddress: 200 }
+    ],
+    ['--max-rooms sets the room cap', ['--max-rooms=20'], { maxRooms: 20 }],
     [
       'all flags together',
       ['--port', '1', '--host', '0.0.0.0', '--capacity', '3'],
@@ -63,6 +72,13 @@ describe('parseHostArgs', () => {
     [`a capacity above ${LIMITS.maxCapacity}`, ['--capacity', '17'], /--capacity/],
     ['a word as capacity', ['--capacity', 'many'], /--capacity/],
     ['an empty host', ['--host='], /--host/],
+    [
+      'no connections per address',
+      ['--max-connections-per-address', '0'],
+      /--max-connections-per-address must be a whole number from 1 to 100000, not "0"/
+    ],
+    ['a word as room cap', ['--max-rooms', 'lots'], /--max-rooms must be a whole number .*"lots"/],
+    ['a room cap beyond the largest', ['--max-rooms', '100001'], /--max-rooms/],
     [
       'an unknown log level',
       ['--log-level', 'loud'],

@@ -11,6 +11,7 @@ import type {
   Ack,
   ClientToServerEvents,
   ClosingReason,
+  ConnectRefusal,
   ErrorCode,
   RoomInfo,
   ServerToClientEvents,
@@ -23,7 +24,14 @@ import {
   signalRequestSchema,
   validate
 } from '../../shared/schemas'
-import { TokenBucket } from './rate-limiter'
+import {
+  AddressCounter,
+  boundInput,
+  boundOutput,
+  capTcpConnections,
+  clientAddress
+} from './connection-limits'
+import { KeyedRateLimiter, TokenBucket } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
 import { RoomRegistry } from './rooms'
 import type { Room } from './rooms'
@@ -44,6 +52,50 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   control: { burst: 20, perSecond: 5 }
 }
 
+/** What one client address, and all clients together, may cost the server. */
+export interface ServerLimits {
+  /**
+   * Socket.IO connections one client address may hold at once (loopback included). Twice as many TCP connections
+   * plus a few (page loads, long-polling) are the hard ceiling, for connections that never finish a handshake.
+   */
+  connectionsPerAddress: number
+  /** Rooms the server holds at once; creating one more is refused with `server-full`. */
+  rooms: number
+  /** Output the server holds for one client that does not read it before disconnecting that client. */
+  bufferedBytes: number
+  /** Bytes one connection may send (all events together) before it is disconnected. */
+  inboundBytes: RateLimit
+  /** Wrong passwords per client address and room, across all its connections. */
+  wrongPasswords: RateLimit
+  /**
+   * Joins per client address, across all its connections: each join answer carries the room's history (up to
+   * LIMITS.historyBytes), so joining and leaving in a loop from many connections must not multiply it.
+   */
+  joinsPerAddress: RateLimit
+  /**
+   * `rate-limited` answers one socket may provoke before it is disconnected: a client that keeps sending past
+   * its limits is not a well-behaved client that went briefly too fast, and answering it costs CPU.
+   */
+  refusals: RateLimit
+  /** The least time between two `rooms:changed` events, so lobbies get at most one list per interval. */
+  roomListIntervalMs: number
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  connectionsPerAddress: 32,
+  rooms: 500,
+  // Ten join answers with a full history (LIMITS.historyBytes each) and then some.
+  bufferedBytes: 1_048_576,
+  // A mesh of six starts with ~70 KB of offers and candidates; a full chat burst is ~120 KB.
+  inboundBytes: { burst: 1_048_576, perSecond: 262_144 },
+  // Five guesses at once, then one every five seconds: a 4-digit PIN takes about 14 hours from one address.
+  wrongPasswords: { burst: 5, perSecond: 0.2 },
+  // A whole household rejoining at once fits in the burst; a loop of join/leave gets 2 history answers a second.
+  joinsPerAddress: { burst: 30, perSecond: 2 },
+  refusals: { burst: 50, perSecond: 5 },
+  roomListIntervalMs: 1_000
+}
+
 export interface SignalingServerOptions {
   /** Maximum peers per room (default 6, at most 16: a mesh beyond that cannot carry video). */
   capacity?: number
@@ -55,6 +107,13 @@ export interface SignalingServerOptions {
   /** Directory to serve over HTTP (the built web client). Nothing is served when absent. */
   staticDir?: string
   rateLimits?: Partial<RateLimits>
+  /** Per-address and server-wide limits; each field defaults to DEFAULT_SERVER_LIMITS. */
+  limits?: Partial<ServerLimits>
+  /**
+   * Rooms locked by the operator with these passwords from the first join on, whoever creates them (the desktop
+   * host's own room, so a guest who arrives before the host's page cannot open it without the password).
+   */
+  roomPasswords?: Readonly<Record<string, string>>
   logger?: Logger
 }
 
@@ -70,7 +129,7 @@ export interface SignalingServer {
   listen(port: number, host?: string): Promise<ListenAddress>
   /** The bound address, or null before `listen` and after `close`. */
   address(): ListenAddress | null
-  /** A snapshot of the rooms, as `rooms:list` reports them. */
+  /** A snapshot of every room (`rooms:list` gives a lobby the fullest LIMITS.listedRooms of them). */
   rooms(): RoomInfo[]
   /** Tells every client `server:closing`, disconnects them all and frees the port. Safe to call twice. */
   close(reason?: ClosingReason): Promise<void>
@@ -98,8 +157,18 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     chat: options.rateLimits?.chat ?? DEFAULT_RATE_LIMITS.chat,
     control: options.rateLimits?.control ?? DEFAULT_RATE_LIMITS.control
   }
+  const serverLimits: ServerLimits = { ...DEFAULT_SERVER_LIMITS }
+  for (const [key, value] of Object.entries(options.limits ?? {})) {
+    if (value !== undefined) Object.assign(serverLimits, { [key]: value })
+  }
   const log = options.logger ?? createLogger('signaling')
-  const registry = new RoomRegistry(capacity)
+  const registry = new RoomRegistry({
+    capacity,
+    maxRooms: serverLimits.rooms,
+    roomPasswords: options.roomPasswords
+  })
+  const wrongPasswords = new KeyedRateLimiter(serverLimits.wrongPasswords)
+  const joinsByAddress = new KeyedRateLimiter(serverLimits.joinsPerAddress)
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined
 
   const httpServer: HttpServer = createServer((request, response) => {
@@ -109,6 +178,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       response.end()
     })
   })
+
+  capTcpConnections(httpServer, 2 * serverLimits.connectionsPerAddress + 8, log)
 
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // Compare the path only: probes may add a cache-busting query string.
@@ -137,6 +208,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     // so the others drop its frozen tile and a reconnecting client is not shown twice for long.
     pingInterval: 10_000,
     pingTimeout: 5_000,
+    // A transport that never sends Socket.IO's CONNECT is dropped after 10 s instead of 45 s.
+    connectTimeout: 10_000,
     httpCompression: false,
     perMessageDeflate: false,
     cors: { origin: options.allowedOrigins === undefined ? '*' : [...options.allowedOrigins] },
@@ -149,26 +222,59 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     }
   })
   batchWebSocketWrites(io)
+  boundOutput(io, serverLimits.bufferedBytes, log)
+  boundInput(io, serverLimits.inboundBytes, log)
 
-  let roomsChangedPending = false
-  /** Coalesces list changes in one tick into one `rooms:changed` (a join storm sends one list, not N). */
+  /** Socket.IO connections per client address, for the cap that answers `too-many-connections`. */
+  const socketsByAddress = new AddressCounter()
+  io.use((socket, next) => {
+    const address = clientAddress(socket.conn.remoteAddress)
+    if (socketsByAddress.count(address) >= serverLimits.connectionsPerAddress) {
+      log.warn('connection refused: too many from one address', {
+        address,
+        max: serverLimits.connectionsPerAddress
+      })
+      const refusal: ConnectRefusal = {
+        code: 'too-many-connections',
+        message: ERROR_MESSAGES['too-many-connections']
+      }
+      next(Object.assign(new Error(refusal.message), { data: refusal }))
+      // Socket.IO sends the refusal on the next tick and would then keep the transport open: close it after.
+      setImmediate(() => socket.conn.close())
+      return
+    }
+    socketsByAddress.add(address)
+    socket.conn.once('close', () => socketsByAddress.remove(address))
+    next()
+  })
+
+  let roomListTimer: ReturnType<typeof setTimeout> | undefined
+  let lastRoomList = -Infinity
+  /**
+   * Sends lobbies the room list at most once per `roomListIntervalMs`: changes in between are coalesced into the
+   * next list (a join storm sends one list, not N; rooms churning at any rate cost each lobby one list a second).
+   */
   function scheduleRoomsChanged(): void {
-    if (roomsChangedPending) return
-    roomsChangedPending = true
-    setImmediate(() => {
-      roomsChangedPending = false
-      io.to(LOBBY).emit('rooms:changed', registry.list())
-    })
+    if (roomListTimer !== undefined || closing !== undefined) return
+    const wait = Math.max(0, lastRoomList + serverLimits.roomListIntervalMs - performance.now())
+    roomListTimer = setTimeout(() => {
+      roomListTimer = undefined
+      lastRoomList = performance.now()
+      io.to(LOBBY).emit('rooms:changed', registry.list().rooms)
+    }, wait)
   }
 
   /** What one connection costs beyond Socket.IO's own objects: its room and its rate-limit buckets. */
   interface Connection {
     socket: MoimSocket
+    /** The client's IP address, the key of the limits that hold across its connections. */
+    address: string
     /** The room this socket is in; one at a time. */
     room: Room | undefined
     signal: TokenBucket
     chat: TokenBucket
     control: TokenBucket
+    refusals: TokenBucket
   }
 
   /** How one client->server event is handled. Shared by every socket, so a connection holds no closures. */
@@ -204,8 +310,20 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       route('control', joinRequestSchema, (connection, { room: name, name: displayName, password }) => {
         const { socket } = connection
         if (connection.room !== undefined) return fail('already-in-room')
+        // Wrong passwords count per address and room, so opening new connections does not buy new guesses.
+        const guessKey = `${connection.address} ${name}`
+        const retryAfterMs = Math.max(
+          wrongPasswords.waitMs(guessKey),
+          joinsByAddress.waitMs(connection.address)
+        )
+        if (retryAfterMs > 0) {
+          log.info('join refused: rate-limited for this address', { address: connection.address, room: name })
+          return rateLimited(retryAfterMs)
+        }
+        joinsByAddress.record(connection.address)
         const outcome = registry.join(socket.id, name, displayName, password)
         if (!outcome.ok) {
+          if (outcome.code === 'wrong-password') wrongPasswords.record(guessKey)
           log.info('join refused', { id: socket.id, room: name, code: outcome.code })
           return fail(outcome.code)
         }
@@ -228,7 +346,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         return { ok: true }
       })
     ],
-    ['rooms:list', route('control', null, () => ({ ok: true, rooms: registry.list() }))],
+    ['rooms:list', route('control', null, () => ({ ok: true, ...registry.list() }))],
     [
       'signal',
       route('signal', signalRequestSchema, ({ socket, room }, { to, description, candidate }) => {
@@ -273,7 +391,18 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     const ack = args.at(-1)
     if (handler === undefined || typeof ack !== 'function') return
     const reply = ack as (response: Ack) => void
-    if (!connection[handler.bucket].take()) return reply(fail('rate-limited'))
+    const bucket = connection[handler.bucket]
+    if (!bucket.take()) {
+      if (connection.refusals.take()) {
+        return reply(rateLimited(bucket.waitMs()))
+      }
+      log.warn('disconnected a client that keeps sending past its rate limits', {
+        id: connection.socket.id,
+        address: connection.address
+      })
+      connection.socket.disconnect(true)
+      return
+    }
     const payloads = args.length - 1
     let payload: unknown
     if (handler.schema === null) {
@@ -322,10 +451,12 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     void socket.join(LOBBY)
     connections.set(socket as Socket, {
       socket,
+      address: clientAddress(socket.conn.remoteAddress),
       room: undefined,
       signal: new TokenBucket(limits.signal),
       chat: new TokenBucket(limits.chat),
-      control: new TokenBucket(limits.control)
+      control: new TokenBucket(limits.control),
+      refusals: new TokenBucket(serverLimits.refusals)
     })
     for (const [event, listener] of listeners) (socket as Socket).on(event, listener)
     socket.on('disconnect', onDisconnect)
@@ -351,9 +482,10 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       if (bound === null || typeof bound === 'string') return null
       return { host: bound.address, port: bound.port, family: bound.family }
     },
-    rooms: () => registry.list(),
+    rooms: () => registry.all(),
     close(reason = 'shutdown') {
       closing ??= (async () => {
+        clearTimeout(roomListTimer)
         io.emit('server:closing', { reason })
         // A graceful disconnect closes each transport only once its buffer is sent, so long-polling clients
         // (whose next poll carries the frame) get `server:closing` too, and every client sees a deliberate
@@ -378,6 +510,11 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
 
 function fail(code: ErrorCode, message: string = ERROR_MESSAGES[code]): Ack {
   return { ok: false, error: { code, message } }
+}
+
+/** `rate-limited`, with how long to wait before the same request can succeed. */
+function rateLimited(retryAfterMs: number): Ack {
+  return { ok: false, error: { code: 'rate-limited', message: ERROR_MESSAGES['rate-limited'], retryAfterMs } }
 }
 
 /** Native clients send no Origin; a page served by this server has its own host as origin. */

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LIMITS } from '../../../src/shared/protocol'
 import type { Peer } from '../../../src/shared/protocol'
-import { closeAll, connect, joined, request, settle, startServer } from '../../support/signaling'
+import { closeAll, connect, joined, request, settle, startServer, WAIT_MS } from '../../support/signaling'
 
 afterEach(closeAll)
 
@@ -169,11 +169,27 @@ describe('passwords', () => {
     expect(ack).toMatchObject({ ok: false, error: { code: 'wrong-password' } })
   })
 
-  it('lets anyone into a room created without a password, whatever password they send', async () => {
+  it('lets anyone into a room created without a password, and refuses a password sent to it as not-locked', async () => {
     const { url } = await startServer()
     await joined(url, 'open', 'Ann')
-    const bob = await joined(url, 'open', 'Bob', 'anything')
+    const eve = await connect(url)
+    const withPassword = await request(eve.socket, 'room:join', { room: 'open', name: 'Eve', password: 'x' })
+    expect(withPassword).toMatchObject({ ok: false, error: { code: 'not-locked' } })
+    const bob = await joined(url, 'open', 'Bob')
     expect(bob.join.room.locked).toBe(false)
+  })
+
+  it('does not admit the holder of a password to an open room re-created under a locked room’s name', async () => {
+    const { url } = await startServer()
+    const owner = await joined(url, 'vault', 'Owner', 'secret')
+    await request(owner.socket, 'room:leave')
+    // The locked room emptied and was deleted; a squatter takes the name without a password.
+    const squatter = await joined(url, 'vault', 'Squatter')
+    const guest = await connect(url)
+    const ack = await request(guest.socket, 'room:join', { room: 'vault', name: 'Guest', password: 'secret' })
+    expect(ack).toMatchObject({ ok: false, error: { code: 'not-locked' } })
+    await settle(squatter)
+    expect(squatter.inbox.payloads('peer:joined')).toEqual([])
   })
 
   it('never sends or logs a password, right or wrong, and lists the room as locked', async () => {
@@ -207,7 +223,11 @@ describe('passwords', () => {
       expect(logged.join('\n')).not.toContain(secret)
     }
     expect(logged.length).toBeGreaterThan(0)
-    expect(acks[3]).toEqual({ ok: true, rooms: [{ name: 'vault', count: 2, capacity: 6, locked: true }] })
+    expect(acks[3]).toEqual({
+      ok: true,
+      total: 1,
+      rooms: [{ name: 'vault', count: 2, capacity: 6, locked: true }]
+    })
   })
 })
 
@@ -288,14 +308,17 @@ describe('room list', () => {
   it('sends rooms:changed to clients not in a room when a room appears, grows, shrinks and goes', async () => {
     const { url } = await startServer()
     const lobby = await connect(url)
+    // Lists are at most one a second: wait for each before the next change, or they would be coalesced.
+    const lists = (count: number): Promise<void> =>
+      vi.waitFor(() => expect(lobby.inbox.payloads('rooms:changed')).toHaveLength(count), WAIT_MS)
     const ann = await joined(url, 'lounge', 'Ann')
-    await lobby.inbox.waitFor('rooms:changed', (rooms) => rooms[0]?.count === 1)
+    await lists(1)
     const bob = await joined(url, 'lounge', 'Bob')
-    await lobby.inbox.waitFor('rooms:changed', (rooms) => rooms[0]?.count === 2)
+    await lists(2)
     await request(bob.socket, 'room:leave')
-    await lobby.inbox.waitFor('rooms:changed', (rooms) => rooms[0]?.count === 1 && rooms.length === 1)
+    await lists(3)
     await request(ann.socket, 'room:leave')
-    await lobby.inbox.waitFor('rooms:changed', (rooms) => rooms.length === 0)
+    await lists(4)
     expect(lobby.inbox.payloads('rooms:changed').map((rooms) => rooms.map((room) => room.count))).toEqual([
       [1],
       [2],

@@ -18,7 +18,11 @@ type Field = 'name' | 'room' | 'password' | 'server'
 /** The field a server error is about, so it is marked invalid and focused for a quick fix. */
 const FIELD_OF_ERROR: Partial<Record<CallError['code'], Field>> = {
   'wrong-password': 'password',
+  // A password sent to an open room of that name: the room is not the one the password was for.
+  'not-locked': 'password',
   full: 'room',
+  'server-full': 'room',
+  'too-many-connections': 'server',
   unreachable: 'server',
   timeout: 'server',
   'not-moim': 'server'

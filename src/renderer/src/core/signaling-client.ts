@@ -11,12 +11,14 @@ import type {
   Ack,
   ChatMessage,
   ClientToServerEvents,
+  ConnectRefusal,
   ErrorCode,
   JoinRequest,
   JoinResult,
   Peer,
   PeerUpdate,
   RoomInfo,
+  RoomList,
   ServerToClientEvents,
   SignalRequest
 } from '../../../shared/protocol'
@@ -152,8 +154,14 @@ export class SignalingClient {
         socket.off('connect_error', onError)
         resolve(ok())
       }
-      const onError = (error: Error): void => {
+      const onError = (error: Error & { data?: Partial<ConnectRefusal> }): void => {
         socket.off('connect', onConnect)
+        // The server refused this connection after its handshake, and said why.
+        const refusal = error.data?.code
+        if (refusal !== undefined && refusal in ERROR_MESSAGES) {
+          resolve(err(refusal, ERROR_MESSAGES[refusal]))
+          return
+        }
         resolve(
           err(
             'unreachable',
@@ -205,7 +213,7 @@ export class SignalingClient {
   }
 
   async listRooms(): Promise<Result<RoomInfo[]>> {
-    const result = await this.request<{ rooms: RoomInfo[] }>((s) => s.emitWithAck('rooms:list'))
+    const result = await this.request<RoomList>((s) => s.emitWithAck('rooms:list'))
     return result.ok ? ok(result.value.rooms) : result
   }
 
@@ -354,6 +362,11 @@ export class SignalingClient {
       return err('invalid', 'The server sent a malformed answer.')
     if (!response.ok) {
       const code: ErrorCode = response.error?.code ?? 'invalid'
+      const retryAfterMs = response.error?.retryAfterMs
+      if (code === 'rate-limited' && typeof retryAfterMs === 'number' && retryAfterMs > 0) {
+        const seconds = Math.ceil(retryAfterMs / 1000)
+        return err(code, `Too many attempts from your address; try again in ${seconds} s.`)
+      }
       return err(code, response.error?.message || ERROR_MESSAGES[code] || 'The request failed.')
     }
     // The payload is the ack without its `ok` flag.
