@@ -11,7 +11,7 @@ import { Server } from 'socket.io'
 import { WebSocketServer } from 'ws'
 import type { WebSocket } from 'ws'
 import { createSignalingServer } from '../../src/main/signaling/server'
-import type { RateLimits } from '../../src/main/signaling/server'
+import type { RateLimits, ServerLimits } from '../../src/main/signaling/server'
 import { createLogger, setLogLevel } from '../../src/shared/logger'
 import { CpuMeter, serveChild, sleep } from '../lib/proc'
 
@@ -20,6 +20,8 @@ export type ServerKind = 'moim' | 'ws' | 'tutorial'
 export interface StartParams {
   kind: ServerKind
   rateLimits?: Partial<RateLimits>
+  /** Moim only: the server's per-address and server-wide limits; default BENCH_LIMITS. */
+  limits?: Partial<ServerLimits>
   capacity?: number
   /** Moim only: load createSignalingServer from this file (an earlier version, see lib/baseline.ts). */
   serverModule?: string
@@ -29,7 +31,21 @@ export interface StartParams {
 
 type CreateServer = typeof createSignalingServer
 
+/**
+ * The benchmarks open thousands of connections and rooms from one loopback address and join in storms, which is
+ * exactly what the per-address and server-wide limits refuse; they are raised here, where every benchmark server
+ * is started, so the benchmarks measure the server's work rather than its refusals. The slow-reader attack passes
+ * its own limits (the defaults, with room for its connections).
+ */
+export const BENCH_LIMITS: Partial<ServerLimits> = {
+  connectionsPerAddress: 1_000_000,
+  rooms: 1_000_000,
+  joinsPerAddress: { burst: 1e9, perSecond: 1e9 }
+}
+
 let closeServer: (() => Promise<void>) | undefined
+/** Open engine.io connections, for the Moim server (the slow-reader attack checks its connections are gone). */
+let countConnections: () => number = () => 0
 const cpu = new CpuMeter()
 
 /** A `ws` server that does only what a relay must: route `signal` by `to`, and keep rooms for the join storm. */
@@ -115,12 +131,14 @@ async function start(params: StartParams): Promise<{ port: number; pid: number }
       : createSignalingServer
     const server = create({
       rateLimits: params.rateLimits,
+      limits: params.limits ?? BENCH_LIMITS,
       capacity: params.capacity,
       staticDir: params.staticDir,
       logger
     })
     const bound = await server.listen(0, '127.0.0.1')
     closeServer = () => server.close()
+    countConnections = () => server.io.engine.clientsCount
     return { port: bound.port, pid: process.pid }
   }
   const httpServer = createServer()
@@ -151,6 +169,7 @@ serveChild({
   start,
   memory,
   heapSnapshot,
+  connections: () => countConnections(),
   cpuStart: () => cpu.start(),
   cpuStop: () => cpu.stop(),
   close: async () => {
