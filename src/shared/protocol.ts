@@ -39,9 +39,20 @@ export const MAX_PACKET_BYTES = LIMITS.sdp + 8_192
 export type ErrorCode =
   'invalid' | 'full' | 'wrong-password' | 'not-in-room' | 'not-found' | 'rate-limited' | 'already-in-room'
 
+/** The request field an `invalid` answer is about, when it is one a person types. */
+export type InvalidField = 'room' | 'name' | 'password' | 'text'
+
+/** Why that field was refused (the rules are in input-rules.ts and docs/PROTOCOL.md). */
+export type InvalidReason =
+  'empty' | 'too-long' | 'invisible-characters' | 'no-visible-character' | 'not-allowed-characters'
+
 export interface ProtocolError {
   code: ErrorCode
+  /** English, for logs and for clients without their own text; a UI should say it from `field` and `reason`. */
   message: string
+  /** With `invalid`, when a typed field broke one of its rules: which field (always together with `reason`). */
+  field?: InvalidField
+  reason?: InvalidReason
 }
 
 /** Every client->server event is answered through its ack callback with one of these. */

@@ -23,6 +23,7 @@ import {
   signalRequestSchema,
   validate
 } from '../../shared/schemas'
+import type { InputProblem } from '../../shared/schemas'
 import { TokenBucket } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
 import { RoomRegistry } from './rooms'
@@ -281,7 +282,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     } else {
       if (payloads !== 1) return reply(fail('invalid', `${event} takes one payload object`))
       const result = validate(handler.schema, args[0])
-      if (!result.ok) return reply(fail('invalid', result.message))
+      if (!result.ok) return reply(fail('invalid', result.message, result.problem))
       payload = result.value
     }
     try {
@@ -376,8 +377,9 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   }
 }
 
-function fail(code: ErrorCode, message: string = ERROR_MESSAGES[code]): Ack {
-  return { ok: false, error: { code, message } }
+/** A refusal; `problem` says which typed field broke which rule, so clients can word it themselves. */
+function fail(code: ErrorCode, message: string = ERROR_MESSAGES[code], problem?: InputProblem): Ack {
+  return { ok: false, error: { code, message, ...problem } }
 }
 
 /** Native clients send no Origin; a page served by this server has its own host as origin. */
