@@ -354,7 +354,14 @@ export class SignalingClient {
       return err('invalid', 'The server sent a malformed answer.')
     if (!response.ok) {
       const code: ErrorCode = response.error?.code ?? 'invalid'
-      return err(code, response.error?.message || ERROR_MESSAGES[code] || 'The request failed.')
+      const error: CallError = {
+        code,
+        message: response.error?.message || ERROR_MESSAGES[code] || 'The request failed.'
+      }
+      // Kept so the UI can say which field is at fault in its own words; the pair comes together or not at all.
+      const { field, reason } = response.error ?? {}
+      if (typeof field === 'string' && typeof reason === 'string') Object.assign(error, { field, reason })
+      return { ok: false, error }
     }
     // The payload is the ack without its `ok` flag.
     const value: Record<string, unknown> = { ...response }
