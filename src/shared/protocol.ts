@@ -55,11 +55,22 @@ export type ErrorCode =
   | 'server-full'
   | 'too-many-connections'
 
+/** The request field an `invalid` answer is about, when it is one a person types. */
+export type InvalidField = 'room' | 'name' | 'password' | 'text'
+
+/** Why that field was refused (the rules are in input-rules.ts and docs/PROTOCOL.md). */
+export type InvalidReason =
+  'empty' | 'too-long' | 'invisible-characters' | 'no-visible-character' | 'not-allowed-characters'
+
 export interface ProtocolError {
   code: ErrorCode
+  /** English, for logs and for clients without their own text; a UI should say it from `field` and `reason`. */
   message: string
-  /** With `rate-limited` for password guesses: how long to wait before the next attempt is looked at. */
+  /** With `rate-limited`: how long to wait before the same request can succeed. */
   retryAfterMs?: number
+  /** With `invalid`, when a typed field broke one of its rules: which field (always together with `reason`). */
+  field?: InvalidField
+  reason?: InvalidReason
 }
 
 /** Every client->server event is answered through its ack callback with one of these. */

@@ -1,46 +1,71 @@
 /**
  * Validation schemas for every client->server payload of protocol v1 (see protocol.ts for the types and
  * docs/PROTOCOL.md for the prose). Strict objects: a missing, extra or mistyped field makes the whole payload
- * invalid. Strings are measured after trimming where the field is a name.
+ * invalid. The fields people type follow the shared rules of input-rules.ts, and a value is stored as those rules
+ * normalise it (names trimmed and NFC).
  */
 import * as v from 'valibot'
 import { LIMITS } from './protocol'
 import type {
   ChatSendRequest,
   IceCandidate,
+  InvalidField,
+  InvalidReason,
   JoinRequest,
   PeerUpdate,
   SessionDescription,
   SignalRequest
 } from './protocol'
+import { checkChatText, checkDisplayName, checkPassword, checkRoomName } from './input-rules'
+import type { RuleResult } from './input-rules'
 
-/** No control or format characters (newlines, bidi overrides, zero-width joiners) in names. */
-const PRINTABLE = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u
+/** English for each refusal of a typed field, as `validate` reports it (UIs word it from field and reason). */
+const RULE_MESSAGES: Record<InvalidField, Partial<Record<InvalidReason, string>>> = {
+  room: {
+    empty: 'room must not be empty',
+    'too-long': `room must be at most ${LIMITS.room} characters`,
+    'invisible-characters': 'room must not contain invisible characters',
+    'no-visible-character': 'room must contain a visible letter or digit',
+    'not-allowed-characters': 'room may contain letters, digits, spaces, ".", "-" and "_"'
+  },
+  name: {
+    empty: 'name must not be empty',
+    'too-long': `name must be at most ${LIMITS.name} characters`,
+    'invisible-characters': 'name must not contain invisible characters',
+    'no-visible-character': 'name must contain a visible character',
+    'not-allowed-characters': 'name must not contain control, private-use or unassigned characters'
+  },
+  password: {
+    empty: 'password must not be empty',
+    'too-long': `password must be at most ${LIMITS.password} characters`
+  },
+  text: {
+    empty: 'text must not be blank',
+    'too-long': `text must be at most ${LIMITS.chatText} characters`
+  }
+}
 
-/** Letters, digits, space, dot, dash and underscore; starting and ending with a letter or digit. */
-export const ROOM_NAME_PATTERN = /^[\p{L}\p{N}](?:[\p{L}\p{N} ._-]*[\p{L}\p{N}])?$/u
+/**
+ * A pipe step applying one shared input rule, whose output is the normalised value. A refusal's reason travels
+ * in the issue's `expected` (valibot has no slot for a machine-readable cause); `validate` reads it back.
+ */
+function rule(field: InvalidField, check: (input: string) => RuleResult) {
+  return v.rawTransform<string, string>(({ dataset, addIssue, NEVER }) => {
+    const result = check(dataset.value)
+    if (result.ok) return result.value
+    addIssue({
+      message: RULE_MESSAGES[field][result.reason] ?? `${field} is not valid`,
+      expected: result.reason
+    })
+    return NEVER
+  })
+}
 
-export const roomNameSchema = v.pipe(
-  v.string('room must be a string'),
-  v.trim(),
-  v.minLength(1, 'room must not be empty'),
-  v.maxLength(LIMITS.room, `room must be at most ${LIMITS.room} characters`),
-  v.regex(ROOM_NAME_PATTERN, 'room may contain letters, digits, spaces, ".", "-" and "_"')
-)
+export const roomNameSchema = v.pipe(v.string('room must be a string'), rule('room', checkRoomName))
 
-export const displayNameSchema = v.pipe(
-  v.string('name must be a string'),
-  v.trim(),
-  v.minLength(1, 'name must not be empty'),
-  v.maxLength(LIMITS.name, `name must be at most ${LIMITS.name} characters`),
-  v.regex(PRINTABLE, 'name must not contain control characters')
-)
+export const displayNameSchema = v.pipe(v.string('name must be a string'), rule('name', checkDisplayName))
 
-const passwordSchema = v.pipe(
-  v.string('password must be a string'),
-  v.minLength(1, 'password must not be empty'),
-  v.maxLength(LIMITS.password, `password must be at most ${LIMITS.password} characters`)
-)
+const passwordSchema = v.pipe(v.string('password must be a string'), rule('password', checkPassword))
 
 export const joinRequestSchema = v.strictObject({
   room: roomNameSchema,
@@ -76,11 +101,7 @@ export const signalRequestSchema = v.pipe(
 )
 
 export const chatSendRequestSchema = v.strictObject({
-  text: v.pipe(
-    v.string('text must be a string'),
-    v.maxLength(LIMITS.chatText, `text must be at most ${LIMITS.chatText} characters`),
-    v.check((text) => text.trim().length > 0, 'text must not be blank')
-  )
+  text: v.pipe(v.string('text must be a string'), rule('text', checkChatText))
 })
 
 export const peerUpdateSchema = v.pipe(
@@ -93,15 +114,34 @@ export const peerUpdateSchema = v.pipe(
   v.check((update) => Object.keys(update).length > 0, 'peer:update needs at least one field')
 )
 
-export type ValidationResult<T> = { ok: true; value: T } | { ok: false; message: string }
+/** Which typed field of a payload broke which of its rules. */
+export interface InputProblem {
+  field: InvalidField
+  reason: InvalidReason
+}
 
-/** Validates `input` against `schema`, returning the parsed value or the first issue as one readable line. */
+export type ValidationResult<T> =
+  { ok: true; value: T } | { ok: false; message: string; problem?: InputProblem }
+
+const INVALID_FIELDS: readonly unknown[] = ['room', 'name', 'password', 'text'] satisfies InvalidField[]
+
+/**
+ * Validates `input` against `schema`, returning the parsed value or the first issue as one readable line, plus
+ * the `problem` when the issue is a typed field (an object's `room`, `name`, `password` or `text`) breaking a rule.
+ */
 export function validate<T>(schema: v.GenericSchema<unknown, T>, input: unknown): ValidationResult<T> {
   const result = v.safeParse(schema, input)
   if (result.success) return { ok: true, value: result.output }
   const issue = result.issues[0]
   const path = issue.path?.map((item) => String(item.key)).join('.')
-  return { ok: false, message: path ? `${path}: ${issue.message}` : issue.message }
+  const message = path ? `${path}: ${issue.message}` : issue.message
+  const key = issue.path?.at(-1)?.key
+  if (issue.type !== 'raw_transform' || !INVALID_FIELDS.includes(key)) return { ok: false, message }
+  return {
+    ok: false,
+    message,
+    problem: { field: key as InvalidField, reason: issue.expected as InvalidReason }
+  }
 }
 
 // Compile-time proof that the schemas produce exactly the protocol's request types.

@@ -139,6 +139,26 @@ describe('SignalingClient', () => {
     expect(await c.sendChat('hello')).toMatchObject({ ok: false, error: { code: 'not-in-room' } })
   })
 
+  it('keeps the field and reason of an invalid answer, so the UI can word it', async () => {
+    const { url } = await moimServer()
+    const c = client()
+    expect((await c.connect(url)).ok).toBe(true)
+    expect(await c.join({ room: 'den', name: '\u3164' })).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid',
+        message: expect.any(String),
+        field: 'name',
+        reason: 'no-visible-character'
+      }
+    })
+    expect(await c.join({ room: 'den', name: 'Bo' })).toMatchObject({ ok: true })
+    expect(await c.sendChat(' ')).toEqual({
+      ok: false,
+      error: { code: 'invalid', message: expect.any(String), field: 'text', reason: 'empty' }
+    })
+  })
+
   it('turns an ack that never comes into "timeout"', async () => {
     const { server, url } = await moimServer()
     // The server swallows rooms:list without answering.

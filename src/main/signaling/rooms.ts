@@ -1,4 +1,5 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto'
+import { nameKey, withSuffix } from '../../shared/input-rules'
 import { LIMITS } from '../../shared/protocol'
 import type { ChatMessage, ErrorCode, Peer, PeerUpdate, RoomInfo } from '../../shared/protocol'
 
@@ -42,17 +43,19 @@ export class Room {
     }
   }
 
-  /** `name` if nobody else in the room uses it, otherwise "name (2)", "name (3)"... within the length limit. */
+  /**
+   * `name` if nobody else in the room uses it, otherwise "name (2)", "name (3)"... within the length limit.
+   * Names are compared by `nameKey`, so a look-alike (other case, other Unicode form) counts as taken.
+   */
   uniqueName(name: string, exceptId?: string): string {
     const taken = new Set<string>()
     for (const peer of this.members.values()) {
-      if (peer.id !== exceptId) taken.add(peer.name.toLocaleLowerCase())
+      if (peer.id !== exceptId) taken.add(nameKey(peer.name))
     }
-    if (!taken.has(name.toLocaleLowerCase())) return name
+    if (!taken.has(nameKey(name))) return name
     for (let n = 2; ; n++) {
-      const suffix = ` (${n})`
-      const candidate = name.slice(0, LIMITS.name - suffix.length).trimEnd() + suffix
-      if (!taken.has(candidate.toLocaleLowerCase())) return candidate
+      const candidate = withSuffix(name, n)
+      if (!taken.has(nameKey(candidate))) return candidate
     }
   }
 }

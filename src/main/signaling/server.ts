@@ -31,6 +31,7 @@ import {
   capTcpConnections,
   clientAddress
 } from './connection-limits'
+import type { InputProblem } from '../../shared/schemas'
 import { KeyedRateLimiter, TokenBucket } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
 import { RoomRegistry } from './rooms'
@@ -410,7 +411,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     } else {
       if (payloads !== 1) return reply(fail('invalid', `${event} takes one payload object`))
       const result = validate(handler.schema, args[0])
-      if (!result.ok) return reply(fail('invalid', result.message))
+      if (!result.ok) return reply(fail('invalid', result.message, result.problem))
       payload = result.value
     }
     try {
@@ -508,8 +509,9 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   }
 }
 
-function fail(code: ErrorCode, message: string = ERROR_MESSAGES[code]): Ack {
-  return { ok: false, error: { code, message } }
+/** A refusal; `problem` says which typed field broke which rule, so clients can word it themselves. */
+function fail(code: ErrorCode, message: string = ERROR_MESSAGES[code], problem?: InputProblem): Ack {
+  return { ok: false, error: { code, message, ...problem } }
 }
 
 /** `rate-limited`, with how long to wait before the same request can succeed. */

@@ -63,6 +63,57 @@ describe('moim-lobby', () => {
     expect(joins).toEqual([{ name: 'Ann', room: 'team', serverUrl: 'http://192.168.1.20:47100' }])
   })
 
+  it.each([
+    ['an invisible character', 'Alice\u034F', 'Your name contains invisible characters'],
+    ['no visible character', '\u3164', 'Your name needs at least one visible letter']
+  ])('refuses a name with %s on the name field, in its own words', async (_, name, sentence) => {
+    const { lobby: element, joins } = await lobby()
+    await page.getByLabelText('Your name').fill(name)
+    await page.getByLabelText('Room', { exact: true }).fill('standup')
+    await page.getByRole('button', { name: 'Join', exact: true }).click()
+    await expect.element(page.getByRole('alert')).toHaveTextContent(sentence)
+    await expect.element(page.getByLabelText('Your name')).toHaveAttribute('aria-invalid', 'true')
+    await expect.poll(() => element.shadowRoot!.activeElement?.id).toBe('name')
+    expect(joins).toEqual([])
+  })
+
+  it('refuses a room name ending in a Hangul filler on the room field', async () => {
+    const { lobby: element, joins } = await lobby()
+    await page.getByLabelText('Your name').fill('Ann')
+    await page.getByLabelText('Room', { exact: true }).fill('Lounge\u3164')
+    await page.getByRole('button', { name: 'Join', exact: true }).click()
+    await expect
+      .element(page.getByRole('alert'))
+      .toHaveTextContent('The room name contains invisible characters')
+    await expect.poll(() => element.shadowRoot!.activeElement?.id).toBe('room')
+    expect(joins).toEqual([])
+  })
+
+  it('joins with the name and room in the form the server stores them (NFC)', async () => {
+    const { joins } = await lobby()
+    await page.getByLabelText('Your name').fill('Jose\u0301')
+    await page.getByLabelText('Room', { exact: true }).fill('Cafe\u0301')
+    await page.getByRole('button', { name: 'Join', exact: true }).click()
+    expect(joins).toEqual([{ name: 'José', room: 'Café', serverUrl: null }])
+  })
+
+  it('words a server refusal of a field itself, marks that field and focuses it', async () => {
+    const { lobby: element } = await lobby({ name: 'Ann', room: 'board', busy: true })
+    element.busy = false
+    element.error = {
+      code: 'invalid',
+      message: 'name: name must not contain invisible characters',
+      field: 'name',
+      reason: 'invisible-characters'
+    }
+    await element.updateComplete
+    const alert = page.getByRole('alert')
+    await expect.element(alert).toHaveTextContent('Your name contains invisible characters')
+    await expect.element(alert).not.toHaveTextContent('name:')
+    await expect.element(page.getByLabelText('Your name')).toHaveAttribute('aria-invalid', 'true')
+    await expect.poll(() => element.shadowRoot!.activeElement?.id).toBe('name')
+  })
+
   it('shows a server error such as a full room in an alert', async () => {
     await lobby({ error: { code: 'full', message: 'The room is full.' } })
     await expect.element(page.getByRole('alert')).toHaveTextContent('The room is full.')

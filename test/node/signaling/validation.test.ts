@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { LIMITS } from '../../../src/shared/protocol'
+import type { InvalidField, InvalidReason } from '../../../src/shared/protocol'
 import {
   closeAll,
   connect,
@@ -25,7 +26,15 @@ interface Case {
   args: (bob: string) => unknown[]
   /** Send from a client that is in no room (for room:join), instead of from a member of the room. */
   fromLobby?: boolean
+  /** The typed field at fault and why, which the answer must name; absent for malformed payloads. */
+  problem?: { field: InvalidField; reason: InvalidReason }
 }
+
+/** `c`, whose answer must also carry `field` and `reason`. */
+const because = (c: Case, field: InvalidField, reason: InvalidReason): Case => ({
+  ...c,
+  problem: { field, reason }
+})
 
 const join = (label: string, ...args: unknown[]): Case => ({
   label,
@@ -58,20 +67,44 @@ const cases: Case[] = [
   join('with a numeric name', { room: 'lounge', name: 7 }),
   join('with an extra field', { room: 'lounge', name: 'Eve', admin: true }),
   join('with a __proto__ field', JSON.parse('{"room":"lounge","name":"Eve","__proto__":{"admin":true}}')),
-  join('with an empty room', { room: '', name: 'Eve' }),
-  join('with a blank room', { room: '   ', name: 'Eve' }),
-  join('with a room over the limit', { room: 'r'.repeat(LIMITS.room + 1), name: 'Eve' }),
-  join('with a room containing a slash', { room: '../lounge', name: 'Eve' }),
-  join('with an empty name', { room: 'lounge', name: '' }),
-  join('with a name over the limit', { room: 'lounge', name: 'n'.repeat(LIMITS.name + 1) }),
-  join('with a newline in the name', { room: 'lounge', name: 'Eve\nAnn' }),
-  join('with a bidi override in the name', { room: 'lounge', name: 'Eve\u202eAnn' }),
-  join('with a password over the limit', {
-    room: 'lounge',
-    name: 'Eve',
-    password: 'p'.repeat(LIMITS.password + 1)
-  }),
-  join('with an empty password', { room: 'lounge', name: 'Eve', password: '' }),
+  because(join('with an empty room', { room: '', name: 'Eve' }), 'room', 'empty'),
+  because(join('with a blank room', { room: '   ', name: 'Eve' }), 'room', 'empty'),
+  because(
+    join('with a room over the limit', { room: 'r'.repeat(LIMITS.room + 1), name: 'Eve' }),
+    'room',
+    'too-long'
+  ),
+  because(
+    join('with a room containing a slash', { room: '../lounge', name: 'Eve' }),
+    'room',
+    'not-allowed-characters'
+  ),
+  because(join('with an empty name', { room: 'lounge', name: '' }), 'name', 'empty'),
+  because(
+    join('with a name over the limit', { room: 'lounge', name: 'n'.repeat(LIMITS.name + 1) }),
+    'name',
+    'too-long'
+  ),
+  because(
+    join('with a newline in the name', { room: 'lounge', name: 'Eve\nAnn' }),
+    'name',
+    'not-allowed-characters'
+  ),
+  because(
+    join('with a bidi override in the name', { room: 'lounge', name: 'Eve\u202eAnn' }),
+    'name',
+    'invisible-characters'
+  ),
+  because(
+    join('with a password over the limit', {
+      room: 'lounge',
+      name: 'Eve',
+      password: 'p'.repeat(LIMITS.password + 1)
+    }),
+    'password',
+    'too-long'
+  ),
+  because(join('with an empty password', { room: 'lounge', name: 'Eve', password: '' }), 'password', 'empty'),
   join('with a null password', { room: 'lounge', name: 'Eve', password: null }),
   join('with a numeric password', { room: 'lounge', name: 'Eve', password: 1234 }),
   { label: 'with a payload', event: 'room:leave', args: () => [{}] },
@@ -116,17 +149,17 @@ const cases: Case[] = [
   chat('with a string payload', 'hello'),
   chat('without text', {}),
   chat('with a numeric text', { text: 42 }),
-  chat('with an empty text', { text: '' }),
-  chat('with a blank text', { text: ' \n\t ' }),
-  chat('with a text over the limit', { text: 't'.repeat(LIMITS.chatText + 1) }),
+  because(chat('with an empty text', { text: '' }), 'text', 'empty'),
+  because(chat('with a blank text', { text: ' \n\t ' }), 'text', 'empty'),
+  because(chat('with a text over the limit', { text: 't'.repeat(LIMITS.chatText + 1) }), 'text', 'too-long'),
   chat('with a client-set from', { text: 'hi', from: 'someone-else' }),
   chat('with a binary text', { text: Buffer.from('hi') }),
   chat('with an object text', { text: { toString: 'hi' } }),
   update('with no field', {}),
   update('with a string audio', { audio: 'yes' }),
   update('with a numeric video', { video: 1 }),
-  update('with an empty name', { name: '' }),
-  update('with a name over the limit', { name: 'n'.repeat(LIMITS.name + 1) }),
+  because(update('with an empty name', { name: '' }), 'name', 'empty'),
+  because(update('with a name over the limit', { name: 'n'.repeat(LIMITS.name + 1) }), 'name', 'too-long'),
   update('with a client-set id', { id: 'someone-else' }),
   update('with a boolean payload', true)
 ]
@@ -142,7 +175,7 @@ async function roomAsSeenByNewcomer(url: string): Promise<unknown> {
 describe('invalid payloads', () => {
   it.each(cases)(
     'answers $event $label with invalid and changes nothing',
-    async ({ event, args, fromLobby }) => {
+    async ({ event, args, fromLobby, problem }) => {
       const { url, server } = await startServer()
       const ann = await joined(url, 'lounge', 'Ann')
       const bob = await joined(url, 'lounge', 'Bob')
@@ -158,7 +191,10 @@ describe('invalid payloads', () => {
 
       const ack = await rawRequest(sender.socket, event, ...args(bob.id))
 
-      expect(ack).toEqual({ ok: false, error: { code: 'invalid', message: expect.any(String) } })
+      expect(ack).toEqual({
+        ok: false,
+        error: { code: 'invalid', message: expect.any(String), ...problem }
+      })
       expect((ack as { error: { message: string } }).error.message.length).toBeGreaterThan(0)
       for (const client of [ann, bob, lobby]) await settle(client)
       expect([ann, bob, lobby].map((client) => client.inbox.received.length)).toEqual(receivedBefore)

@@ -1,12 +1,13 @@
 import { LitElement, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import type { HostAddress, HostStatus } from '../../../shared/ipc'
+import { checkDisplayName, checkRoomName } from '../../../shared/input-rules'
 import { LIMITS } from '../../../shared/protocol'
-import { displayNameSchema, roomNameSchema, validate } from '../../../shared/schemas'
 import { loadPreferences } from '../core/preferences'
 import { platform } from '../platform'
 import type { Platform } from '../platform'
 import { fire } from './events'
+import { inputMessage } from './input-messages'
 import { hostPanelStyles } from './moim-host-panel.styles'
 import { sharedStyles } from './shared.styles'
 // The desktop app answers getDisplayMedia with the in-app picker; importing it here installs it wherever host mode
@@ -77,10 +78,10 @@ export class MoimHostPanel extends LitElement {
 
   /** Checks the form here, with the same rules main applies, so mistakes are shown next to the form at once. */
   private _validate(): { name: string; room: string; password?: string; capacity: number } | string {
-    const name = validate(displayNameSchema, this._name)
-    if (!name.ok) return `Your name: ${name.message}`
-    const room = validate(roomNameSchema, this._room)
-    if (!room.ok) return `Room name: ${room.message}`
+    const name = checkDisplayName(this._name)
+    if (!name.ok) return inputMessage('name', name.reason)
+    const room = checkRoomName(this._room)
+    if (!room.ok) return inputMessage('room', room.reason)
     const capacity = Number(this._capacity)
     if (!Number.isInteger(capacity) || capacity < 2 || capacity > LIMITS.maxCapacity) {
       return `People in the room: a whole number from 2 to ${LIMITS.maxCapacity}`

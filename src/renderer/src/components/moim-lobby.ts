@@ -1,11 +1,13 @@
 import { LitElement, html, nothing } from 'lit'
 import type { PropertyValues } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
+import { checkDisplayName, checkPassword, checkRoomName } from '../../../shared/input-rules'
 import { LIMITS } from '../../../shared/protocol'
-import type { RoomInfo } from '../../../shared/protocol'
+import type { InvalidField, RoomInfo } from '../../../shared/protocol'
 import { parseJoinAddress } from '../../../shared/join-address'
 import type { CallError, MediaState, ServerConnectionState } from '../core/types'
 import { fire } from './events'
+import { errorMessage, inputMessage } from './input-messages'
 import { lockIcon } from './icons'
 import { lobbyStyles } from './moim-lobby.styles'
 import { sharedStyles } from './shared.styles'
@@ -26,6 +28,13 @@ const FIELD_OF_ERROR: Partial<Record<CallError['code'], Field>> = {
   unreachable: 'server',
   timeout: 'server',
   'not-moim': 'server'
+}
+
+/** The field an `invalid` answer names, for the typed fields this form has. */
+const FIELD_OF_INPUT: Partial<Record<InvalidField, Field>> = {
+  name: 'name',
+  room: 'room',
+  password: 'password'
 }
 
 /**
@@ -94,7 +103,10 @@ export class MoimLobby extends LitElement {
 
   /** The field the current server error points at, if it is on screen. */
   private _errorField(): Field | null {
-    const field = this.error ? FIELD_OF_ERROR[this.error.code] : undefined
+    const error = this.error
+    if (!error) return null
+    const field =
+      error.code === 'invalid' && error.field ? FIELD_OF_INPUT[error.field] : FIELD_OF_ERROR[error.code]
     if (!field || (field === 'server' && !this.showServer)) return null
     return field
   }
@@ -129,29 +141,34 @@ export class MoimLobby extends LitElement {
   private _onSubmit(event: SubmitEvent): void {
     event.preventDefault()
     if (this.busy) return
-    const name = this._name.trim()
-    const room = this._room.trim()
-    if (!name) return this._invalidate('name', 'Enter your name.')
-    if (name.length > LIMITS.name)
-      return this._invalidate('name', `Names can be at most ${LIMITS.name} characters.`)
+    // The server's own rules, checked here so the sentence appears on the field at fault before anything is sent.
+    const name = checkDisplayName(this._name)
+    if (!name.ok) return this._invalidate('name', inputMessage('name', name.reason))
     let serverUrl: string | null = null
     if (this.showServer) {
       const parsed = parseJoinAddress(this._server)
       if (!parsed.ok) return this._invalidate('server', parsed.message)
       serverUrl = parsed.value.url
-      if (!room && parsed.value.room) this._room = parsed.value.room
+      if (!this._room.trim() && parsed.value.room) this._room = parsed.value.room
     }
-    const roomName = room || this._room.trim()
-    if (!roomName) return this._invalidate('room', 'Enter a room name, or pick an open room.')
-    if (roomName.length > LIMITS.room)
-      return this._invalidate('room', `Room names can be at most ${LIMITS.room} characters.`)
-    if (this._password.length > LIMITS.password)
-      return this._invalidate('password', `Passwords can be at most ${LIMITS.password} characters.`)
+    const room = checkRoomName(this._room)
+    if (!room.ok) {
+      // Here an empty room can also be picked from the list below.
+      const message =
+        room.reason === 'empty'
+          ? 'Enter a room name, or pick an open room.'
+          : inputMessage('room', room.reason)
+      return this._invalidate('room', message)
+    }
+    const password = this._password ? checkPassword(this._password) : null
+    if (password && !password.ok) {
+      return this._invalidate('password', inputMessage('password', password.reason))
+    }
     this._invalid = null
     fire(this, 'moim-join', {
-      name,
-      room: roomName,
-      ...(this._password ? { password: this._password } : {}),
+      name: name.value,
+      room: room.value,
+      ...(password ? { password: password.value } : {}),
       serverUrl
     })
   }
@@ -213,7 +230,7 @@ export class MoimLobby extends LitElement {
 
   override render() {
     const media = this.media
-    const message = this._invalid?.message ?? this.error?.message ?? null
+    const message = this._invalid?.message ?? (this.error ? errorMessage(this.error) : null)
     return html`
       <div class="layout">
         <section class="card">

@@ -367,7 +367,14 @@ export class SignalingClient {
         const seconds = Math.ceil(retryAfterMs / 1000)
         return err(code, `Too many attempts from your address; try again in ${seconds} s.`)
       }
-      return err(code, response.error?.message || ERROR_MESSAGES[code] || 'The request failed.')
+      const error: CallError = {
+        code,
+        message: response.error?.message || ERROR_MESSAGES[code] || 'The request failed.'
+      }
+      // Kept so the UI can say which field is at fault in its own words; the pair comes together or not at all.
+      const { field, reason } = response.error ?? {}
+      if (typeof field === 'string' && typeof reason === 'string') Object.assign(error, { field, reason })
+      return { ok: false, error }
     }
     // The payload is the ack without its `ok` flag.
     const value: Record<string, unknown> = { ...response }

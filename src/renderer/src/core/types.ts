@@ -2,7 +2,14 @@
  * The call core's public state, as the Lit components read it. The core (plain TypeScript, no Lit) owns these
  * objects and replaces them immutably on every change, then notifies subscribers; components never mutate them.
  */
-import type { ChatMessage, ErrorCode, Peer, RoomInfo } from '../../../shared/protocol'
+import type {
+  ChatMessage,
+  ErrorCode,
+  InvalidField,
+  InvalidReason,
+  Peer,
+  RoomInfo
+} from '../../../shared/protocol'
 
 /** Connection to the signaling server. */
 export type ServerConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed'
@@ -21,6 +28,9 @@ export type CallErrorCode =
 export interface CallError {
   code: CallErrorCode
   message: string
+  /** With 'invalid': the typed field the server refused and why (together), so the UI words it itself. */
+  field?: InvalidField
+  reason?: InvalidReason
 }
 
 /** Per remote peer: how the RTCPeerConnection is doing. */
