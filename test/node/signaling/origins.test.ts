@@ -4,33 +4,11 @@
  */
 import { request as httpRequest } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
 import type { SignalingServerOptions } from '../../../src/main/signaling/server'
 import type { Logger } from '../../../src/shared/logger'
-import { closeAll, connect, startServer } from '../../support/signaling'
+import { closeAll, connect, startServer, upgradeStatus as upgrade } from '../../support/signaling'
 
 afterEach(closeAll)
-
-const opened = new Set<WebSocket>()
-afterEach(() => {
-  for (const ws of opened) ws.terminate()
-  opened.clear()
-})
-
-/** The status of a raw WebSocket upgrade to the server: 101 when accepted, else the refusal's status. */
-function upgrade(port: number, headers: Record<string, string>): Promise<number> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`, { headers })
-  opened.add(ws)
-  // Aborting a refused handshake makes ws emit an error we expect and do not care about.
-  ws.on('error', () => undefined)
-  return new Promise((resolve) => {
-    ws.once('upgrade', (response) => resolve(response.statusCode ?? 0))
-    ws.once('unexpected-response', (_request, response) => {
-      response.resume()
-      resolve(response.statusCode ?? 0)
-    })
-  })
-}
 
 /** A raw HTTP request to 127.0.0.1 with exactly these headers (fetch would not let a test set Host). */
 function send(
