@@ -11,8 +11,8 @@
 import { networkInterfaces } from 'node:os'
 
 /**
- * The origin the desktop app's page sends (`app://moim`, see main/app-protocol.ts). No website can send it, so it
- * is treated like a native client: every Moim server accepts the desktop app as a guest.
+ * The origin the desktop app's page sends (`app://moim`, main/app-protocol.ts; a test keeps the two equal). No
+ * website can send it, so it is treated like a native client: every Moim server accepts the desktop app as a guest.
  */
 export const DESKTOP_APP_ORIGIN = 'app://moim'
 
