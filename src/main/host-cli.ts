@@ -1,5 +1,5 @@
 /**
- * `npm run host [-- --port P --host ADDR --capacity N]`: runs the signaling server without Electron and serves the
+ * `npm run host [-- --port P --host ADDR --capacity N --allow-origin O --hostname NAME]`: runs the signaling server without Electron and serves the
  * built web client, so browsers on the network can join. Stops cleanly on Ctrl-C.
  */
 import { existsSync } from 'node:fs'
@@ -10,6 +10,7 @@ import { createLogger, setLogLevel } from '../shared/logger'
 import type { LogLevel } from '../shared/logger'
 import { DEFAULT_PORT, LIMITS } from '../shared/protocol'
 import { httpUrl, listNetworkAddresses } from './network-addresses'
+import { canonicalHost } from './signaling/origin-policy'
 import { createSignalingServer, DEFAULT_SERVER_LIMITS } from './signaling/server'
 
 const log = createLogger('host')
@@ -18,14 +19,22 @@ const log = createLogger('host')
 const MAX_FLAG = 100_000
 
 const USAGE = `Usage: npm run host -- [--port P] [--host ADDR] [--capacity N] [--web DIR] [--log-level LEVEL]
-  --port P        TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
-  --host ADDR     address to listen on (default: every interface)
-  --capacity N    people per room, 2-${LIMITS.maxCapacity} (default ${LIMITS.capacity})
+                           [--hostname NAME]... [--allow-origin ORIGIN]...
+                           [--max-connections-per-address N] [--max-rooms N]
+  --port P           TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host ADDR        address to listen on (default: every interface)
+  --capacity N       people per room, 2-${LIMITS.maxCapacity} (default ${LIMITS.capacity})
+  --web DIR          web client to serve (default: out/renderer, built by \`npm run build\`)
+  --log-level L      debug | info | warn | error | silent (default info)
+  --hostname NAME    a name browsers reach this server by (moim.example.org); its pages there may connect.
+                     IP addresses of this machine and localhost always count. Repeatable.
+  --allow-origin O   also let pages of the web origin O connect (https://app.example.org), or * for any
+                     website. Repeatable. Default: only pages this server serves, the desktop app and
+                     native clients.
   --max-connections-per-address N
-                  connections one client address may hold, 1-${MAX_FLAG} (default ${DEFAULT_SERVER_LIMITS.connectionsPerAddress})
-  --max-rooms N   rooms the server holds at once, 1-${MAX_FLAG} (default ${DEFAULT_SERVER_LIMITS.rooms})
-  --web DIR       web client to serve (default: out/renderer, built by \`npm run build\`)
-  --log-level L   debug | info | warn | error | silent (default info)`
+                     connections one client address may hold, 1-${MAX_FLAG} (default ${DEFAULT_SERVER_LIMITS.connectionsPerAddress}).
+                     Raise it behind a reverse proxy or NAT, where many people share one address.
+  --max-rooms N      rooms the server holds at once, 1-${MAX_FLAG} (default ${DEFAULT_SERVER_LIMITS.rooms})`
 
 export interface HostOptions {
   port: number
@@ -35,6 +44,10 @@ export interface HostOptions {
   maxRooms: number
   webDir: string
   logLevel: LogLevel
+  /** Extra web origins allowed to connect (normalised like a browser's Origin header), or '*' for any. */
+  allowedOrigins: string[] | '*'
+  /** Names this server is reached by, canonical (lower case, IPs as the URL parser writes them). */
+  hostnames: string[]
 }
 
 /** Whole decimal numbers only: `Number()` would also take "", " 80 ", "0x50" and "1e3". */
@@ -60,6 +73,8 @@ export function parseHostArgs(
         'max-rooms': { type: 'string' },
         web: { type: 'string' },
         'log-level': { type: 'string' },
+        hostname: { type: 'string', multiple: true },
+        'allow-origin': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' }
       },
       strict: true,
@@ -101,6 +116,26 @@ export function parseHostArgs(
   if (!levels.includes(logLevel)) {
     return { ok: false, message: `--log-level must be one of ${levels.join(', ')}` }
   }
+  const hostnames: string[] = []
+  for (const name of values.hostname ?? []) {
+    const canonical = canonicalHost(name)
+    if (canonical === undefined) {
+      return { ok: false, message: `--hostname must be a host name such as moim.example.org, not "${name}"` }
+    }
+    hostnames.push(canonical)
+  }
+  let allowedOrigins: string[] | '*' = []
+  for (const text of values['allow-origin'] ?? []) {
+    const origin = parseOrigin(text)
+    if (origin === undefined) {
+      return {
+        ok: false,
+        message: `--allow-origin must be an origin such as https://moim.example.org (no path), or *, not "${text}"`
+      }
+    }
+    if (origin === '*' || allowedOrigins === '*') allowedOrigins = '*'
+    else allowedOrigins.push(origin)
+  }
   return {
     ok: true,
     options: {
@@ -110,9 +145,28 @@ export function parseHostArgs(
       maxConnectionsPerAddress: limits['max-connections-per-address'],
       maxRooms: limits['max-rooms'],
       webDir: resolve(values.web ?? defaultWebDir),
-      logLevel
+      logLevel,
+      allowedOrigins,
+      hostnames
     }
   }
+}
+
+/**
+ * `*`, or a web origin written as a browser sends it in `Origin` (`https://moim.example.org`, `app://moim`:
+ * scheme and host, lower case, no default port, no path), or undefined when `text` is not one.
+ */
+function parseOrigin(text: string): string | undefined {
+  if (text === '*') return '*'
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return undefined
+  }
+  const bare = url.username === '' && url.password === '' && url.search === '' && url.hash === ''
+  if (!bare || url.host === '' || (url.pathname !== '' && url.pathname !== '/')) return undefined
+  return `${url.protocol}//${url.host}`
 }
 
 /** The value as a whole number, or -1 when it is not one. */
@@ -131,13 +185,25 @@ async function main(): Promise<void> {
     console.error(`moim: ${parsed.message} (see --help)`)
     process.exit(2)
   }
-  const { port, host, capacity, maxConnectionsPerAddress, maxRooms, webDir, logLevel } = parsed.options
+  const {
+    port,
+    host,
+    capacity,
+    maxConnectionsPerAddress,
+    maxRooms,
+    webDir,
+    logLevel,
+    allowedOrigins,
+    hostnames
+  } = parsed.options
   setLogLevel(logLevel)
   const webClientBuilt = existsSync(join(webDir, 'index.html'))
 
   const server = createSignalingServer({
     capacity,
     staticDir: webClientBuilt ? webDir : undefined,
+    allowedOrigins,
+    hostnames,
     limits: { connectionsPerAddress: maxConnectionsPerAddress, rooms: maxRooms }
   })
   let bound
@@ -169,6 +235,8 @@ async function main(): Promise<void> {
           .map((entry) => `${httpUrl(entry.address, bound.port)}  (${entry.interface})`)
       ]
     : [httpUrl(bound.host, bound.port)]
+  // Names the operator gave are how browsers are meant to reach this server; bracketed IPv6 is already URL form.
+  urls.push(...hostnames.map((name) => `http://${name}:${bound.port}/`))
   console.log(`Moim server running (rooms of up to ${capacity}). Join at:`)
   for (const url of urls) console.log(`  ${url}`)
   console.log('Press Ctrl-C to stop.')

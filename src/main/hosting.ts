@@ -61,9 +61,10 @@ export interface HostingOptions {
   /** The machine's interfaces (tests pass a fixed table). */
   interfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]>
   /**
-   * Web origins whose pages may connect (`Origin` header), besides pages the server serves itself and native
-   * clients (no Origin). The desktop app passes its own page's origin, so a website someone on the LAN happens to
-   * open cannot join the host's rooms from their browser. Default `'*'` (anyone), as `npm run host`.
+   * Web origins whose pages may connect (`Origin` header), besides pages the server serves itself, the desktop
+   * app and native clients (no Origin); see signaling/origin-policy.ts. The desktop app passes its own page's
+   * origin (which matters in dev, where it is the Vite server's). Default none, as `npm run host`, so a website
+   * someone on the LAN happens to open cannot join the host's rooms from their browser.
    */
   allowedOrigins?: readonly string[] | '*'
   /** How often to look for changed addresses while hosting (a laptop moving between networks); default 10 s. */
@@ -140,7 +141,7 @@ export class HostingService {
       const server = createSignalingServer({
         capacity,
         staticDir: this.options.staticDir,
-        allowedOrigins: this.options.allowedOrigins ?? '*',
+        allowedOrigins: this.options.allowedOrigins,
         // The server locks the hosted room from the first join, so a guest who arrives before the host's own
         // page cannot open it, and wrong guesses go through the server's one per-address limiter.
         roomPasswords: request.password === undefined ? undefined : { [request.room]: request.password }

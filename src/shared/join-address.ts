@@ -11,6 +11,8 @@
  * HOST is an IPv4 address, a host name, or an IPv6 address in brackets (`[::1]:47100`); a bare IPv6 address is
  * accepted when nothing follows it (`fe80::1` cannot be told apart from `fe80::1:PORT` otherwise). A missing port
  * means DEFAULT_PORT, except in an `http(s)://` link, where it means what it means in a browser (80 or 443).
+ * The host is checked as the URL parser reads it, so the host reported is the one connected to: spellings it would
+ * turn into another address (`0x7f.1`, `192.168.1`) and names ending in a number (`a.1`) are refused.
  */
 import { DEFAULT_PORT } from './protocol'
 import { roomNameSchema, validate } from './schemas'
@@ -31,8 +33,9 @@ export type JoinAddressResult = { ok: true; value: JoinAddress } | { ok: false; 
 const MAX_INPUT = 2_048
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i
-const IPV4_LIKE = /^[0-9.]+$/
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
+/** What the URL standard reads as a number in a host (decimal, 0x hex, leading-zero octal). */
+const NUMBER_LABEL = /^(?:0x[0-9a-f]*|\d+)$/
 
 /** Parses a join address or invite link; see the module comment for the forms. Never throws. */
 export function parseJoinAddress(input: string): JoinAddressResult {
@@ -141,24 +144,38 @@ function splitHostPort(
   return { ok: true, value: { host: host.value, literal: host.value, portText } }
 }
 
+/**
+ * Validates a host name or IPv4 address as the URL parser (which socket.io and fetch use) will read it, so the
+ * host shown and remembered is the one connected to. Spellings the parser would silently turn into another host
+ * (`0xc0.0xa8.1.0x14` or `192.168.1` into an IPv4 address, `%41` into `a`) are refused rather than rewritten.
+ */
 function checkHost(text: string): Parsed<string> {
-  const host = text.toLowerCase()
-  if (IPV4_LIKE.test(host)) {
-    const parts = host.split('.')
-    const valid =
-      parts.length === 4 && parts.every((part) => /^(?:0|[1-9]\d{0,2})$/.test(part) && Number(part) <= 255)
-    if (!valid)
-      return fail(`“${text}” is not a valid IPv4 address (four numbers from 0 to 255, like 192.168.1.20).`)
-    if (host === '0.0.0.0')
-      return fail('0.0.0.0 means “every address” and cannot be joined: use the host’s address.')
-    return { ok: true, value: host }
+  const typed = text.toLowerCase()
+  const name = typed.endsWith('.') ? typed.slice(0, -1) : typed
+  let hostname: string | undefined
+  try {
+    hostname = new URL(`http://${name}/`).hostname
+  } catch {
+    hostname = undefined
   }
-  const name = host.endsWith('.') ? host.slice(0, -1) : host
   const labels = name.split('.')
-  if (name.length > 253 || !labels.every((label) => HOST_LABEL.test(label))) {
+  // A host whose last label is a number is an IPv4 address to the URL parser, whatever the other labels are.
+  if (NUMBER_LABEL.test(labels[labels.length - 1])) {
+    if (!labels.every((label) => NUMBER_LABEL.test(label))) {
+      return fail(
+        `“${text}” is not a valid host name: its last part cannot be a number (or use an IP address like 192.168.1.20).`
+      )
+    }
+    if (hostname !== name)
+      return fail(`“${text}” is not a valid IPv4 address (four numbers from 0 to 255, like 192.168.1.20).`)
+    if (hostname === '0.0.0.0')
+      return fail('0.0.0.0 means “every address” and cannot be joined: use the host’s address.')
+    return { ok: true, value: hostname }
+  }
+  if (hostname !== name || name.length > 253 || !labels.every((label) => HOST_LABEL.test(label))) {
     return fail(`“${text}” is not a valid host name: use letters, digits, “-” and dots, or an IP address.`)
   }
-  return { ok: true, value: name }
+  return { ok: true, value: hostname }
 }
 
 /** Validates an IPv6 literal with the URL parser and returns its canonical form (`0:0::1` -> `::1`). */

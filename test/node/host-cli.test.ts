@@ -8,7 +8,7 @@ import { parseHostArgs } from '../../src/main/host-cli'
 import { DEFAULT_SERVER_LIMITS } from '../../src/main/signaling/server'
 import type { HostOptions } from '../../src/main/host-cli'
 import { DEFAULT_PORT, LIMITS } from '../../src/shared/protocol'
-import { closeAll, connect } from '../support/signaling'
+import { closeAll, connect, upgradeStatus } from '../support/signaling'
 
 const WEB = '/srv/web'
 
@@ -20,7 +20,9 @@ describe('parseHostArgs', () => {
     maxConnectionsPerAddress: DEFAULT_SERVER_LIMITS.connectionsPerAddress,
     maxRooms: DEFAULT_SERVER_LIMITS.rooms,
     webDir: WEB,
-    logLevel: 'info'
+    logLevel: 'info',
+    allowedOrigins: [],
+    hostnames: []
   }
 
   it.each<[string, string[], Partial<HostOptions>]>([
@@ -46,6 +48,28 @@ describe('parseHostArgs', () => {
       { maxConnectionsPerAddress: 200 }
     ],
     ['--max-rooms sets the room cap', ['--max-rooms=20'], { maxRooms: 20 }],
+    [
+      '--allow-origin, repeated, written as a browser sends Origin',
+      [
+        '--allow-origin',
+        'https://Moim.Example.org/',
+        '--allow-origin=http://10.0.0.5:80',
+        '--allow-origin',
+        'app://x'
+      ],
+      { allowedOrigins: ['https://moim.example.org', 'http://10.0.0.5', 'app://x'] }
+    ],
+    ['--allow-origin * allows any website', ['--allow-origin', '*'], { allowedOrigins: '*' }],
+    [
+      '--allow-origin * wins over listed origins',
+      ['--allow-origin', 'https://a.example', '--allow-origin', '*'],
+      { allowedOrigins: '*' }
+    ],
+    [
+      '--hostname, repeated, in canonical form',
+      ['--hostname', 'Moim.Example.org.', '--hostname', 'fd00:0::20', '--hostname', '203.0.113.5'],
+      { hostnames: ['moim.example.org', '[fd00::20]', '203.0.113.5'] }
+    ],
     [
       'all flags together',
       ['--port', '1', '--host', '0.0.0.0', '--capacity', '3'],
@@ -84,6 +108,18 @@ describe('parseHostArgs', () => {
       ['--log-level', 'loud'],
       /--log-level must be one of debug, info, warn, error, silent/
     ],
+    [
+      'an origin without a scheme',
+      ['--allow-origin', 'moim.example.org'],
+      /--allow-origin must be an origin .*"moim.example.org"/
+    ],
+    ['an origin with a path', ['--allow-origin', 'https://moim.example.org/app'], /--allow-origin .*no path/],
+    ['an origin with user info', ['--allow-origin', 'https://a@moim.example.org'], /--allow-origin/],
+    ['an empty origin', ['--allow-origin='], /--allow-origin/],
+    ['a host name ending in a number', ['--hostname', 'a.1'], /--hostname must be a host name .*"a.1"/],
+    ['a host name with a port', ['--hostname', 'moim.example.org:80'], /--hostname/],
+    ['a URL as host name', ['--hostname', 'http://moim.example.org'], /--hostname/],
+    ['an empty host name', ['--hostname='], /--hostname/],
     ['an unknown flag', ['--prot', '80'], /--prot/],
     ['a positional argument', ['8080'], /8080/],
     ['a flag without its value', ['--port'], /--port/]
@@ -195,6 +231,33 @@ describe('npm run host', () => {
     expect(lines).toEqual([expect.stringContaining(`port ${port} is already in use`)])
     expect(host.output.stderr).not.toMatch(/\bat \S+ \(|Error:/)
     expect(host.output.stdout).not.toContain('http://')
+  }, 30_000)
+
+  it('lets only its own pages, the desktop app and native clients connect by default', async () => {
+    const host = runHost(['--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'])
+    const [, url, port] = await until(() => host.output.stdout, /^ {2}(http:\/\/127\.0\.0\.1:(\d+))\/$/m)
+    const from = (origin: string): Promise<number> =>
+      upgradeStatus(Number(port), { Origin: origin, Host: `127.0.0.1:${port}` })
+    expect(await from('http://anywhere.example')).toBe(400)
+    expect(await from(url)).toBe(101)
+    expect(await from('app://moim')).toBe(101)
+    await expect(connect(url)).resolves.toMatchObject({ id: expect.any(String) })
+    const probe = await fetch(`${url}/moim.json`, { headers: { Origin: 'http://anywhere.example' } })
+    expect(probe.headers.get('access-control-allow-origin')).toBeNull()
+  }, 30_000)
+
+  it('lets --allow-origin pages and pages under a --hostname name connect', async () => {
+    const host = runHost([
+      ...['--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'],
+      ...['--allow-origin', 'https://app.example.org', '--hostname', 'moim.example.org']
+    ])
+    const [, port] = await until(() => host.output.stdout, /^ {2}http:\/\/127\.0\.0\.1:(\d+)\/$/m)
+    expect(host.output.stdout).toContain(`http://moim.example.org:${port}/`)
+    const upgrade = (origin: string, name: string): Promise<number> =>
+      upgradeStatus(Number(port), { Origin: origin, Host: `${name}:${port}` })
+    expect(await upgrade('https://app.example.org', '127.0.0.1')).toBe(101)
+    expect(await upgrade(`http://moim.example.org:${port}`, 'moim.example.org')).toBe(101)
+    expect(await upgrade(`http://other.example.org:${port}`, 'other.example.org')).toBe(400)
   }, 30_000)
 
   it('reports a bad flag in one line on stderr and exits 2', async () => {

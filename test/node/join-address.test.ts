@@ -58,10 +58,21 @@ describe('parseJoinAddress accepts', () => {
       'http://[::1]:47100/?room=%ED%8C%80',
       { host: '::1', port: 47_100, room: '팀', url: 'http://[::1]:47100' }
     ],
-    ['127.0.0.1:65535', { host: '127.0.0.1', port: 65_535, url: 'http://127.0.0.1:65535' }]
+    ['127.0.0.1:65535', { host: '127.0.0.1', port: 65_535, url: 'http://127.0.0.1:65535' }],
+    ['Laptop.Local.:47100', { host: 'laptop.local', port: 47_100, url: 'http://laptop.local:47100' }],
+    ['1.example', { host: '1.example', port: D, url: `http://1.example:${D}` }]
   ]
   it.each(good)('%s', (input, expected) => {
     expect(parseJoinAddress(input)).toEqual({ ok: true, value: expected })
+  })
+
+  // socket.io and fetch connect to whatever the URL parser makes of `url`: that must be the host reported.
+  it.each(good)('%s: the URL connected to names the reported host and port', (input) => {
+    const parsed = parseJoinAddress(input)
+    if (!parsed.ok) throw new Error(parsed.message)
+    const url = new URL(parsed.value.url)
+    expect(url.hostname.replace(/^\[|\]$/g, '')).toBe(parsed.value.host)
+    expect(Number(url.port || (url.protocol === 'https:' ? 443 : 80))).toBe(parsed.value.port)
   })
 })
 
@@ -80,6 +91,19 @@ describe('parseJoinAddress rejects, saying what is wrong', () => {
     ['192.168.1', /not a valid IPv4/i],
     ['192.168.01.1', /not a valid IPv4/i],
     ['0.0.0.0', /every address/i],
+    // The URL parser reads these as 192.168.1.20 and 127.0.0.1: refused rather than shown as another host.
+    ['moim://0xc0.0xa8.1.0x14', /not a valid IPv4/i],
+    ['0xc0.0xa8.1.0x14:47100', /not a valid IPv4/i],
+    ['0x7f.1', /not a valid IPv4/i],
+    ['0177.0.0.1', /not a valid IPv4/i],
+    ['4294967295', /not a valid IPv4/i],
+    // The URL parser refuses a name ending in a number, so these could never connect.
+    ['a.1', /last part cannot be a number/i],
+    ['moim://laptop.1:47100/team', /last part cannot be a number/i],
+    ['host.0x1f', /last part cannot be a number/i],
+    // The URL parser would rewrite these into other names.
+    ['b%C3%BCcher.example', /not a valid host name/i],
+    ['bücher.example', /not a valid host name/i],
     ['[::]:47100', /every address/i],
     ['ftp://192.168.1.20', /not supported/i],
     ['ws://192.168.1.20:47100', /not supported/i],

@@ -263,6 +263,24 @@ export async function rawConnect(port: number): Promise<RawClient> {
   return { ws, frames, id: sid, send: (frame) => ws.send(frame), waitForFrame, closed }
 }
 
+/**
+ * Attempts a raw WebSocket upgrade to `/socket.io/` on 127.0.0.1 with exactly these headers (a test may forge
+ * Origin and Host); resolves with 101 when accepted, else the refusal's status. `closeAll()` closes the socket.
+ */
+export function upgradeStatus(port: number, headers: Record<string, string>): Promise<number> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`, { headers })
+  rawSockets.add(ws)
+  // Aborting a refused handshake makes ws emit an error we expect and do not care about.
+  ws.on('error', () => undefined)
+  return new Promise((resolve) => {
+    ws.once('upgrade', (response) => resolve(response.statusCode ?? 0))
+    ws.once('unexpected-response', (_request, response) => {
+      response.resume()
+      resolve(response.statusCode ?? 0)
+    })
+  })
+}
+
 /** Disconnects every client and closes every server started through these helpers. */
 export async function closeAll(): Promise<void> {
   for (const ws of rawSockets) ws.terminate()

@@ -36,6 +36,8 @@ import { KeyedRateLimiter, TokenBucket } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
 import { RoomRegistry } from './rooms'
 import type { Room } from './rooms'
+import { canonicalHost, decideOrigin, originListed } from './origin-policy'
+import type { OriginPolicy } from './origin-policy'
 import { createStaticHandler } from './static-files'
 import { batchWebSocketWrites } from './write-batching'
 
@@ -101,10 +103,16 @@ export interface SignalingServerOptions {
   /** Maximum peers per room (default 6, at most 16: a mesh beyond that cannot carry video). */
   capacity?: number
   /**
-   * Origins allowed to connect (`Origin` header, e.g. `http://192.168.1.20:47100`), or `'*'` for any.
-   * Requests without an Origin (native clients) and the app's own page are always allowed. Default `'*'`.
+   * Further web origins allowed to connect and to read `/moim.json` (`Origin` header, exact, e.g.
+   * `https://moim.example.org`), or `'*'` for any page on any site. Always allowed: native clients (no Origin),
+   * the desktop app (DESKTOP_APP_ORIGIN) and pages this server served (see origin-policy.ts). Default none.
    */
   allowedOrigins?: readonly string[] | '*'
+  /**
+   * Names this server is reached by (`moim.example.org`), besides its IP addresses and localhost: a page served
+   * under one of them counts as this server's own. Throws a RangeError for a name that is not a host name.
+   */
+  hostnames?: readonly string[]
   /** Directory to serve over HTTP (the built web client). Nothing is served when absent. */
   staticDir?: string
   rateLimits?: Partial<RateLimits>
@@ -171,6 +179,17 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   const wrongPasswords = new KeyedRateLimiter(serverLimits.wrongPasswords)
   const joinsByAddress = new KeyedRateLimiter(serverLimits.joinsPerAddress)
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined
+  const allowedOrigins = options.allowedOrigins ?? []
+  const hostnames = (options.hostnames ?? []).map((name) => {
+    const canonical = canonicalHost(name)
+    if (canonical === undefined) throw new RangeError(`not a host name: ${JSON.stringify(name)}`)
+    return canonical
+  })
+  /** The policy for the port actually bound (known once listening, which is before any request arrives). */
+  function originPolicy(): OriginPolicy {
+    const bound = httpServer.address()
+    return { allowedOrigins, hostnames, port: typeof bound === 'object' && bound !== null ? bound.port : -1 }
+  }
 
   const httpServer: HttpServer = createServer((request, response) => {
     handleHttp(request, response).catch((error: unknown) => {
@@ -185,13 +204,28 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // Compare the path only: probes may add a cache-busting query string.
     if (request.url?.split('?')[0] === IDENTITY_PATH) {
-      response.writeHead(200, {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        response.writeHead(405, { Allow: 'GET, HEAD' }).end()
+        return
+      }
+      const origin = request.headers.origin
+      const headers: Record<string, string> = {
         'Content-Type': 'application/json; charset=utf-8',
-        // The desktop app's page (file://) and browser guests probe this before connecting.
-        'Access-Control-Allow-Origin': '*',
-        'Cache-Control': 'no-store'
-      })
-      response.end(JSON.stringify({ app: 'moim', protocol: PROTOCOL_VERSION, capacity }))
+        'Cache-Control': 'no-store',
+        // The answer depends on Origin, so a cache must not hand one origin's answer to another.
+        Vary: 'Origin'
+      }
+      // The desktop app's page (app://moim) probes this cross-origin before connecting; other websites must not
+      // learn that a Moim server is here. The server's own pages are same-origin and need no header.
+      if (origin !== undefined && originListed(origin, allowedOrigins)) {
+        headers['Access-Control-Allow-Origin'] = allowedOrigins === '*' ? '*' : origin
+      }
+      response.writeHead(200, headers)
+      response.end(
+        request.method === 'HEAD'
+          ? undefined
+          : JSON.stringify({ app: 'moim', protocol: PROTOCOL_VERSION, capacity })
+      )
       return
     }
     if (serveStatic) return serveStatic(request, response)
@@ -213,13 +247,18 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     connectTimeout: 10_000,
     httpCompression: false,
     perMessageDeflate: false,
-    cors: { origin: options.allowedOrigins === undefined ? '*' : [...options.allowedOrigins] },
+    // Cross-origin polling answers are readable only by the origins the handshake also accepts.
+    cors: {
+      origin: (origin, callback) =>
+        callback(null, origin !== undefined && originListed(origin, allowedOrigins))
+    },
     allowRequest: (request, callback) => {
       if (closing !== undefined) return callback('server closing', false)
-      const origin = request.headers.origin
-      const allowed = originAllowed(origin, request.headers.host, options.allowedOrigins ?? '*')
-      if (!allowed) log.warn('connection refused: origin not allowed', { origin })
-      callback(null, allowed)
+      const { origin, host } = request.headers
+      const decision = decideOrigin(origin, host, originPolicy())
+      if (!decision.allowed)
+        log.warn('connection refused: origin not allowed', { origin, host, reason: decision.reason })
+      callback(null, decision.allowed)
     }
   })
   batchWebSocketWrites(io)
@@ -517,15 +556,4 @@ function fail(code: ErrorCode, message: string = ERROR_MESSAGES[code], problem?:
 /** `rate-limited`, with how long to wait before the same request can succeed. */
 function rateLimited(retryAfterMs: number): Ack {
   return { ok: false, error: { code: 'rate-limited', message: ERROR_MESSAGES['rate-limited'], retryAfterMs } }
-}
-
-/** Native clients send no Origin; a page served by this server has its own host as origin. */
-function originAllowed(
-  origin: string | undefined,
-  host: string | undefined,
-  allowed: readonly string[] | '*'
-): boolean {
-  if (allowed === '*' || origin === undefined) return true
-  if (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`)) return true
-  return allowed.includes(origin)
 }

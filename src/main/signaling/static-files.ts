@@ -20,6 +20,16 @@ export const CONTENT_TYPES: Record<string, string> = {
 }
 
 /**
+ * Sent with every response of the web client: the page asks for the camera and microphone, so no other site may
+ * frame it (clickjacking a permission prompt). `frame-ancestors` only works as an HTTP header, not in the page's
+ * `<meta>` CSP, which stays as it is; this policy adds no other restriction. X-Frame-Options covers old browsers.
+ */
+export const FRAMING_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY'
+}
+
+/**
  * Serves the files under `root` (the built web client) for GET and HEAD. Paths are resolved inside `root` only;
  * `/` and unknown extension-less paths serve `index.html` so invite links like `/?room=x` open the app.
  */
@@ -28,6 +38,8 @@ export function createStaticHandler(
 ): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   const base = resolve(root)
   return async (request, response) => {
+    // Set before any status is chosen, so error pages (which a frame could show too) carry them as well.
+    for (const [name, value] of Object.entries(FRAMING_HEADERS)) response.setHeader(name, value)
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD' }).end()
       return

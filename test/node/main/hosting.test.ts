@@ -244,6 +244,16 @@ describe('HostingService', () => {
     await expect(withOrigin('http://127.0.0.1:1')).rejects.toThrow()
   })
 
+  it('refuses other websites when given no origins, and still takes the desktop app', async () => {
+    const hosting = service({ port: 0, listenHost: '127.0.0.1' })
+    expect((await hosting.start({ name: 'Ann', room: 'team' })).ok).toBe(true)
+    const { localUrl } = running(hosting.status())
+    const withOrigin = (origin: string) => connect(localUrl, { extraHeaders: { origin } })
+
+    await expect(withOrigin('http://evil.example')).rejects.toThrow()
+    await expect(withOrigin('app://moim')).resolves.toMatchObject({ id: expect.any(String) })
+  })
+
   it('keeps the host’s password on the hosted room even when a guest gets there first', async () => {
     const hosting = service({ port: 0, listenHost: '127.0.0.1' })
     expect((await hosting.start({ name: 'Ann', room: 'team', password: 'open sesame' })).ok).toBe(true)

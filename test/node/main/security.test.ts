@@ -13,7 +13,8 @@ vi.mock('electron', () => ({
 
 const { CONTENT_SECURITY_POLICY, guardWebContents, isExternalWebUrl, navigationAction, openExternally } =
   await import('../../../src/main/security')
-const { pageOrigin, resolveAppFile } = await import('../../../src/main/app-protocol')
+const { APP_PAGE_URL, pageOrigin, resolveAppFile } = await import('../../../src/main/app-protocol')
+const { DESKTOP_APP_ORIGIN } = await import('../../../src/main/signaling/origin-policy')
 const { InviteInbox, inviteFromArgv, isInviteLink } = await import('../../../src/main/protocol-links')
 
 const APP = 'app://moim/index.html'
@@ -89,6 +90,10 @@ describe('app page origin', () => {
     expect(new URL('app://moim/index.html').origin).toBe('null')
     expect(pageOrigin('app://moim/index.html')).toBe('app://moim')
     expect(pageOrigin('http://localhost:5173/')).toBe('http://localhost:5173')
+  })
+
+  it('is the origin every Moim server accepts as the desktop app', () => {
+    expect(pageOrigin(APP_PAGE_URL)).toBe(DESKTOP_APP_ORIGIN)
   })
 })
 

@@ -172,6 +172,25 @@ describe('docs/PROTOCOL.md', () => {
     expect(limits['one Socket.IO packet']).toBe(`${MAX_PACKET_BYTES} bytes (\`MAX_PACKET_BYTES\`)`)
   })
 
+  it('shows the identity probe exchange exactly as the server answers it', async () => {
+    const [requestText, responseText, body] = blockAfter('### Identity probe').trim().split('\n\n')
+    const [requestLine, ...requestHeaders] = requestText.split('\n')
+    const [statusLine, ...responseHeaders] = responseText.split('\n')
+    const header = (line: string): [string, string] => {
+      const at = line.indexOf(': ')
+      return [line.slice(0, at).toLowerCase(), line.slice(at + 2)]
+    }
+    expect(requestLine).toBe('GET /moim.json HTTP/1.1')
+    const { url } = await startServer()
+    const response = await fetch(`${url}/moim.json`, {
+      headers: Object.fromEntries(requestHeaders.map(header))
+    })
+    expect(`HTTP/1.1 ${response.status} ${response.statusText}`).toBe(statusLine)
+    for (const [name, value] of responseHeaders.map(header))
+      expect(response.headers.get(name), name).toBe(value)
+    expect(await response.json()).toEqual(JSON.parse(body))
+  })
+
   it('explains every error code, and no other', () => {
     const codes = tableAfter('## Error codes').map(([code]) => code.replaceAll('`', ''))
     expect([...codes].sort()).toEqual(Object.keys(ERROR_MESSAGES).sort())

@@ -1,5 +1,6 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
+import type { IncomingHttpHeaders } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -34,13 +35,27 @@ function get(
   path: string,
   method = 'GET'
 ): Promise<{ status: number; type: string; body: string }> {
+  return getWithHeaders(port, path, method).then(({ status, type, body }) => ({ status, type, body }))
+}
+
+/** `get`, also answering the response headers. */
+function getWithHeaders(
+  port: number,
+  path: string,
+  method = 'GET'
+): Promise<{ status: number; type: string; body: string; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     httpRequest({ host: '127.0.0.1', port, path, method }, (response) => {
       let body = ''
       response.setEncoding('utf8')
       response.on('data', (chunk: string) => (body += chunk))
       response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), body })
+        resolve({
+          status: response.statusCode ?? 0,
+          type: String(response.headers['content-type']),
+          body,
+          headers: response.headers
+        })
       )
     })
       .on('error', reject)
@@ -87,6 +102,20 @@ describe('static web client', () => {
     const { port } = await startServer({ staticDir: webDir })
     const response = await get(port, '/moim.json')
     expect(JSON.parse(response.body)).toMatchObject({ app: 'moim', protocol: 1 })
+  })
+
+  it.each([
+    ['the page', '/', 'GET'],
+    ['an invite link', '/?room=lounge', 'GET'],
+    ['a script', '/assets/app-1234.js', 'GET'],
+    ['a HEAD of the page', '/', 'HEAD'],
+    ['a missing file', '/assets/missing.js', 'GET'],
+    ['a refused method', '/', 'POST']
+  ])('forbids framing %s by any site, in HTTP headers', async (_label, path, method) => {
+    const { port } = await startServer({ staticDir: webDir })
+    const { headers } = await getWithHeaders(port, path, method)
+    expect(headers['content-security-policy']).toBe("frame-ancestors 'none'")
+    expect(headers['x-frame-options']).toBe('DENY')
   })
 
   it.each([
