@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DEFAULT_RATE_LIMITS } from '../../../src/main/signaling/server'
+import { DEFAULT_RATE_LIMITS, DEFAULT_SERVER_LIMITS } from '../../../src/main/signaling/server'
 import { DEFAULT_PORT, ERROR_MESSAGES, LIMITS, MAX_PACKET_BYTES } from '../../../src/shared/protocol'
 import type { Peer } from '../../../src/shared/protocol'
 import WebSocket from 'ws'
@@ -166,6 +166,8 @@ describe('docs/PROTOCOL.md', () => {
     expect(limits['`candidate.usernameFragment`']).toBe(`${LIMITS.usernameFragment}`)
     expect(limits['`signal` `to` (a peer id)']).toBe(`${LIMITS.peerId}`)
     expect(limits['chat history kept per room']).toBe(`${LIMITS.history} messages`)
+    expect(limits['chat history bytes per room']).toMatch(new RegExp(`^${LIMITS.historyBytes} `))
+    expect(limits['rooms in one list']).toBe(`${LIMITS.listedRooms}`)
     expect(limits['room capacity']).toBe(
       `${LIMITS.capacity} by default, configurable per server from 2 to ${LIMITS.maxCapacity}`
     )
@@ -194,6 +196,31 @@ describe('docs/PROTOCOL.md', () => {
   it('explains every error code, and no other', () => {
     const codes = tableAfter('## Error codes').map(([code]) => code.replaceAll('`', ''))
     expect([...codes].sort()).toEqual(Object.keys(ERROR_MESSAGES).sort())
+  })
+
+  it('lists the default server limits', () => {
+    const table = Object.fromEntries(tableAfter('## Server limits').map(([limit, value]) => [limit, value]))
+    const d = DEFAULT_SERVER_LIMITS
+    const perSecond = (rate: number): string =>
+      rate < 1 ? `1 per ${1 / rate} seconds` : `${rate} per second`
+    expect(table['connections per address']).toBe(`${d.connectionsPerAddress}`)
+    expect(table['TCP connections per address']).toBe(
+      `2 × connections + 8 = ${2 * d.connectionsPerAddress + 8}`
+    )
+    expect(table['rooms per server']).toBe(`${d.rooms}`)
+    expect(table['joins per address']).toBe(
+      `burst ${d.joinsPerAddress.burst}, then ${perSecond(d.joinsPerAddress.perSecond)}`
+    )
+    expect(table['wrong passwords per address, room']).toBe(
+      `burst ${d.wrongPasswords.burst}, then ${perSecond(d.wrongPasswords.perSecond)}`
+    )
+    expect(table['output held for one connection']).toBe(`${d.bufferedBytes} bytes`)
+    expect(table['bytes sent by one connection']).toBe(
+      `burst ${d.inboundBytes.burst}, then ${d.inboundBytes.perSecond}/s`
+    )
+    expect(table['`rate-limited` answers']).toBe(
+      `burst ${d.refusals.burst}, then ${perSecond(d.refusals.perSecond)}`
+    )
   })
 
   it('lists the default rate limits', () => {
