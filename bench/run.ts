@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
+import { slowReaders } from './attack'
 import { callSetup, meshLoad } from './browser'
 import { bundleSizes } from './bundle'
 import { DEFAULT_BASELINE, improvements } from './improve'
@@ -17,7 +18,7 @@ import type { RelayOptions, RelayRow, ServerConfig } from './relay'
 import { cpuPerMessage, renderReport } from './lib/report'
 import type { Results } from './lib/report'
 
-const SECTIONS = ['relay', 'join', 'memory', 'call', 'mesh', 'bundle', 'improve'] as const
+const SECTIONS = ['relay', 'join', 'memory', 'call', 'mesh', 'bundle', 'improve', 'attack'] as const
 type Section = (typeof SECTIONS)[number]
 
 function parseArgs(argv: string[]): {
@@ -214,6 +215,14 @@ async function main(): Promise<void> {
       baseline: args.baseline,
       rows: await improvements(args.baseline, options, quick ? 1 : 2, quick ? 1_000 : 5_000, log)
     }
+  }
+
+  if (only.has('attack')) {
+    const options = { sockets: 100, durationMs: quick ? 5_000 : 15_000 }
+    log(
+      `slow readers: ${options.sockets} connections for ${options.durationMs / 1000} s, and without the attack`
+    )
+    results.attack = await slowReaders(options)
   }
 
   results.finishedAt = new Date().toISOString()
