@@ -2,6 +2,7 @@
  * What each server change bought, measured in the same run: Moim as it was before the changes (lib/baseline.ts)
  * against Moim now, and `ws` with and without bufferutil.
  */
+import { joinStorm } from './join'
 import { memoryPerClient } from './memory'
 import { prepareBaseline } from './lib/baseline'
 import { cpuPerMessage } from './lib/report'
@@ -23,6 +24,7 @@ export async function improvements(
   log: (line: string) => void
 ): Promise<ImprovementRow[]> {
   const baseline = prepareBaseline(rev)
+  const changes = rev === DEFAULT_BASELINE ? SERVER_CHANGES : `server changes since ${rev}`
   const before: ServerConfig = {
     label: `Moim @ ${rev}`,
     kind: 'moim',
@@ -68,18 +70,38 @@ export async function improvements(
       { change, measure: `p99 at half load, ms (${size})`, before: x.p99, after: y.p99, lowerIsBetter: true }
     )
   }
-  relayRow(`${SERVER_CHANGES} (limits raised)`, 'candidate', before, after)
-  relayRow(`${SERVER_CHANGES} (limits raised)`, 'sdp', before, after)
+  relayRow(`${changes} (limits raised)`, 'candidate', before, after)
+  relayRow(`${changes} (limits raised)`, 'sdp', before, after)
   relayRow('bufferutil (limits raised)', 'sdp', noBufferUtil, after)
   log(`improvements: memory before/after, ${memoryClients} clients`)
   const memBefore = await memoryPerClient({ ...before, label: 'before' }, [memoryClients])
   const memAfter = await memoryPerClient({ ...after, label: 'after' }, [memoryClients])
   rows.push({
-    change: SERVER_CHANGES,
+    change: changes,
     measure: `heap per idle client, bytes (${memoryClients} clients)`,
     before: memBefore.steps[0].heapPerClient,
     after: memAfter.steps[0].heapPerClient,
     lowerIsBetter: true
   })
+  const [clients, rooms] = memoryClients >= 5_000 ? [1_000, 200] : [300, 60]
+  log(`improvements: join storm before/after, ${clients} clients in ${rooms} rooms`)
+  const joinBefore = await joinStorm({ ...before, label: 'before' }, clients, rooms)
+  const joinAfter = await joinStorm({ ...after, label: 'after' }, clients, rooms)
+  rows.push(
+    {
+      change: changes,
+      measure: `join storm: all ${clients} joined, ms`,
+      before: joinBefore.completeMs,
+      after: joinAfter.completeMs,
+      lowerIsBetter: true
+    },
+    {
+      change: changes,
+      measure: 'join storm: join ack p50, ms',
+      before: joinBefore.join.p50,
+      after: joinAfter.join.p50,
+      lowerIsBetter: true
+    }
+  )
   return rows
 }
