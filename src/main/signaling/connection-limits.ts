@@ -6,7 +6,6 @@ import type { Server as HttpServer } from 'node:http'
 import type { Socket as TcpSocket } from 'node:net'
 import type { Server } from 'socket.io'
 import type { Logger } from '../../shared/logger'
-import { TokenBucket } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
 
 /** The client's IP as one key: an IPv4-mapped IPv6 address (`::ffff:10.0.0.2`) is that IPv4 address. */
@@ -41,6 +40,11 @@ export class AddressCounter {
  */
 export function capTcpConnections(httpServer: HttpServer, max: number, log: Logger): void {
   const open = new AddressCounter()
+  // One listener for every connection, not a closure each (bench: heap per idle client). `remoteAddress` is
+  // read once at connection time, which makes Node keep it for the close.
+  function onClose(this: TcpSocket): void {
+    open.remove(clientAddress(this.remoteAddress))
+  }
   httpServer.on('connection', (tcp: TcpSocket) => {
     const address = clientAddress(tcp.remoteAddress)
     if (open.count(address) >= max) {
@@ -49,7 +53,8 @@ export function capTcpConnections(httpServer: HttpServer, max: number, log: Logg
       return
     }
     open.add(address)
-    tcp.once('close', () => open.remove(address))
+    // `on`, not `once`: a socket closes once, and `once` would wrap the listener in a closure per connection.
+    tcp.on('close', onClose)
   })
 }
 
@@ -65,72 +70,105 @@ interface EngineTransport {
 interface EngineConnection {
   transport: EngineTransport
   remoteAddress: string
+  /** Packets waiting for the transport; `packetCreate` is emitted before the new one is pushed. */
+  writeBuffer: unknown[]
   close(discard?: boolean): void
-  on(event: 'packetCreate', listener: (packet: EnginePacket) => void): void
-  on(event: 'flush', listener: () => void): void
-  prependListener(event: 'data', listener: (data: unknown) => void): void
+  on(event: 'packetCreate', listener: (this: Guarded, packet: EnginePacket) => void): void
+  prependListener(event: 'data', listener: (this: Guarded, data: unknown) => void): void
 }
 
-/**
- * Disconnects a client that sends more than `limit` bytes (burst, then per second) of packets. Each event has its
- * own rate limit, but a `signal` may be 40 KB: within its count a client could still make the server parse many
- * megabytes a second. A real client sends a few offers and candidates when a call starts, and little after.
- */
-export function boundInput(io: Server, limit: RateLimit, log: Logger): void {
-  io.engine.on('connection', (connection: EngineConnection) => {
-    const bytes = new TokenBucket(limit)
-    let dropped = false
-    connection.prependListener('data', (data) => {
-      if (dropped) return
-      const size = typeof data === 'string' ? data.length : ((data as { length?: number }).length ?? 0)
-      if (bytes.take(size)) return
-      dropped = true
-      log.warn('disconnected a client that sends more than it may', {
-        address: clientAddress(connection.remoteAddress),
-        burst: limit.burst,
-        perSecond: limit.perSecond
-      })
-      // After this packet's dispatch (at most one more packet of MAX_PACKET_BYTES), not inside engine.io's emit.
-      process.nextTick(() => connection.close(true))
-    })
-  })
+export interface ConnectionBounds {
+  /** Output the server may hold for one connection that does not read it. */
+  bufferedBytes: number
+  /** Bytes one connection may send (burst, then per second), all events together. */
+  inboundBytes: RateLimit
 }
 
+/** What a connection has cost so far; kept on the engine.io socket itself (no map, no closures). */
+interface Spent {
+  /** Characters in engine.io's write buffer. */
+  queued: number
+  /** Bytes it may still send now: a token bucket for `inboundBytes`, inline to save an object per client. */
+  inboundTokens: number
+  inboundRefilledAt: number
+  dropped: boolean
+}
+
+const SPENT = Symbol('moim.spent')
+type Guarded = EngineConnection & { [SPENT]: Spent }
+
 /**
- * Disconnects a client as soon as the server holds more than `maxBytes` of output for it: a client that sends
- * requests but does not read its socket would otherwise make the server queue answers without bound.
+ * Disconnects a connection as soon as it costs more than `bounds` allow:
+ * - **output**: a client that sends requests but does not read its socket would otherwise make the server queue
+ *   answers without bound. What is held for it is engine.io's write buffer (packets waiting for the transport: on
+ *   websocket while the previous batch is still unwritten, on long-polling until the next GET) plus, on
+ *   websocket, what the TCP socket has accepted but not yet handed to the kernel. Both are checked whenever a
+ *   packet is queued, so a client costs nothing while nothing is sent to it. Sizes are string lengths, the unit of
+ *   every Moim packet.
+ * - **input**: each event has its own rate limit, but a `signal` may be 40 KB, so within its count a client could
+ *   still make the server parse many megabytes a second. A real client sends a few offers and candidates when a
+ *   call starts, and little after.
  *
- * What is held for a client is engine.io's write buffer (packets waiting for the transport: on websocket while the
- * previous batch is still unwritten, on long-polling until the next GET) plus, on websocket, what the TCP socket
- * has accepted but not yet handed to the kernel. Both are checked whenever a packet is queued, so a client costs
- * nothing while nothing is sent to it. Sizes are counted in string length, the unit of every Moim packet.
+ * The listeners are shared by every connection and their state lives on the engine.io socket, because these
+ * bounds apply to every idle client (bench: heap per idle client).
  */
-export function boundOutput(io: Server, maxBytes: number, log: Logger): void {
-  io.engine.on('connection', (connection: EngineConnection) => {
-    let queued = 0
-    let dropped = false
-    connection.on('flush', () => {
-      // Everything queued goes to the transport now; what it has not written shows in writableLength.
-      queued = 0
-    })
-    connection.on('packetCreate', (packet) => {
-      if (dropped) return
-      queued += typeof packet.data === 'string' ? packet.data.length : 64
+export function boundConnections(io: Server, bounds: ConnectionBounds, log: Logger): void {
+  function drop(connection: Guarded, why: string, details: Record<string, unknown>): void {
+    connection[SPENT].dropped = true
+    log.warn(why, { address: clientAddress(connection.remoteAddress), ...details })
+    // After engine.io has finished what it is doing (queueing this packet, or emitting this one), so the close
+    // does not race its own flush. A websocket is terminated rather than closed: a graceful close would wait for
+    // the very buffer that does not drain.
+    process.nextTick(() => {
       const transport = connection.transport
-      const unwritten = transport.socket?._socket?.writableLength ?? 0
-      if (queued + unwritten <= maxBytes) return
-      dropped = true
-      log.warn('disconnected a client that does not read what it is sent', {
-        address: clientAddress(connection.remoteAddress),
-        transport: transport.name,
-        bufferedBytes: queued + unwritten
-      })
-      // After engine.io has finished queueing this packet, so the close does not race its own flush. Terminate
-      // rather than close: a graceful close would wait for the very buffer that does not drain.
-      process.nextTick(() => {
-        if (transport.name === 'websocket' && transport.socket) transport.socket.terminate()
-        else connection.close(true)
-      })
+      if (transport.name === 'websocket' && transport.socket) transport.socket.terminate()
+      else connection.close(true)
     })
+  }
+
+  function onPacketCreate(this: Guarded, packet: EnginePacket): void {
+    const spent = this[SPENT]
+    if (spent.dropped) return
+    // An empty write buffer was flushed to the transport, where what is not written yet shows in writableLength.
+    if (this.writeBuffer.length === 0) spent.queued = 0
+    spent.queued += typeof packet.data === 'string' ? packet.data.length : 64
+    const held = spent.queued + (this.transport.socket?._socket?.writableLength ?? 0)
+    if (held <= bounds.bufferedBytes) return
+    drop(this, 'disconnected a client that does not read what it is sent', {
+      transport: this.transport.name,
+      bufferedBytes: held
+    })
+  }
+
+  function onData(this: Guarded, data: unknown): void {
+    const spent = this[SPENT]
+    if (spent.dropped) return
+    const size = typeof data === 'string' ? data.length : ((data as { length?: number }).length ?? 0)
+    const now = performance.now()
+    const { burst, perSecond } = bounds.inboundBytes
+    spent.inboundTokens = Math.min(
+      burst,
+      spent.inboundTokens + ((now - spent.inboundRefilledAt) / 1000) * perSecond
+    )
+    spent.inboundRefilledAt = now
+    spent.inboundTokens -= size
+    if (spent.inboundTokens >= 0) return
+    // This packet is still dispatched (at most one more of MAX_PACKET_BYTES); the connection closes after it.
+    drop(this, 'disconnected a client that sends more than it may', {
+      burst: bounds.inboundBytes.burst,
+      perSecond: bounds.inboundBytes.perSecond
+    })
+  }
+
+  io.engine.on('connection', (connection: Guarded) => {
+    connection[SPENT] = {
+      queued: 0,
+      inboundTokens: bounds.inboundBytes.burst,
+      inboundRefilledAt: performance.now(),
+      dropped: false
+    }
+    connection.on('packetCreate', onPacketCreate)
+    // Before Socket.IO's own listener, so the budget is charged before the packet is decoded.
+    connection.prependListener('data', onData)
   })
 }

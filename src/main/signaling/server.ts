@@ -24,13 +24,7 @@ import {
   signalRequestSchema,
   validate
 } from '../../shared/schemas'
-import {
-  AddressCounter,
-  boundInput,
-  boundOutput,
-  capTcpConnections,
-  clientAddress
-} from './connection-limits'
+import { AddressCounter, boundConnections, capTcpConnections, clientAddress } from './connection-limits'
 import type { InputProblem } from '../../shared/schemas'
 import { KeyedRateLimiter, TokenBucket } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
@@ -262,10 +256,14 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     }
   })
   batchWebSocketWrites(io)
-  boundOutput(io, serverLimits.bufferedBytes, log)
-  boundInput(io, serverLimits.inboundBytes, log)
+  boundConnections(io, serverLimits, log)
 
-  /** Socket.IO connections per client address, for the cap that answers `too-many-connections`. */
+  /**
+   * Socket.IO connections per client address, for the cap that answers `too-many-connections`: counted on
+   * 'connection' and 'disconnect', which every connection has listeners for anyway (no allocation per connection;
+   * bench: heap per idle client). CONNECTs that arrive in the same tick may pass the check together: the TCP
+   * ceiling above is the hard bound.
+   */
   const socketsByAddress = new AddressCounter()
   io.use((socket, next) => {
     const address = clientAddress(socket.conn.remoteAddress)
@@ -283,8 +281,6 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       setImmediate(() => socket.conn.close())
       return
     }
-    socketsByAddress.add(address)
-    socket.conn.once('close', () => socketsByAddress.remove(address))
     next()
   })
 
@@ -314,7 +310,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     signal: TokenBucket
     chat: TokenBucket
     control: TokenBucket
-    refusals: TokenBucket
+    /** `rate-limited` answers given, created at the first one: most connections never get one. */
+    refusals: TokenBucket | undefined
   }
 
   /** How one client->server event is handled. Shared by every socket, so a connection holds no closures. */
@@ -433,6 +430,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     const reply = ack as (response: Ack) => void
     const bucket = connection[handler.bucket]
     if (!bucket.take()) {
+      connection.refusals ??= new TokenBucket(serverLimits.refusals)
       if (connection.refusals.take()) {
         return reply(rateLimited(bucket.waitMs()))
       }
@@ -483,20 +481,24 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   function onDisconnect(this: Socket, reason: string): void {
     log.debug('disconnected', { id: this.id, reason })
     const connection = connections.get(this)
-    if (connection !== undefined) leaveRoom(connection)
+    if (connection === undefined) return
+    socketsByAddress.remove(connection.address)
+    leaveRoom(connection)
   }
 
   io.on('connection', (socket: MoimSocket) => {
     log.debug('connected', { id: socket.id })
     void socket.join(LOBBY)
+    const address = clientAddress(socket.conn.remoteAddress)
+    socketsByAddress.add(address)
     connections.set(socket as Socket, {
       socket,
-      address: clientAddress(socket.conn.remoteAddress),
+      address,
       room: undefined,
       signal: new TokenBucket(limits.signal),
       chat: new TokenBucket(limits.chat),
       control: new TokenBucket(limits.control),
-      refusals: new TokenBucket(serverLimits.refusals)
+      refusals: undefined
     })
     for (const [event, listener] of listeners) (socket as Socket).on(event, listener)
     socket.on('disconnect', onDisconnect)
@@ -553,7 +555,15 @@ function fail(code: ErrorCode, message: string = ERROR_MESSAGES[code], problem?:
   return { ok: false, error: { code, message, ...problem } }
 }
 
-/** `rate-limited`, with how long to wait before the same request can succeed. */
+/** `rate-limited`, with how long to wait before the same request can succeed (at least 1 ms: the bucket may have
+ * refilled a token between the refusal and this question). */
 function rateLimited(retryAfterMs: number): Ack {
-  return { ok: false, error: { code: 'rate-limited', message: ERROR_MESSAGES['rate-limited'], retryAfterMs } }
+  return {
+    ok: false,
+    error: {
+      code: 'rate-limited',
+      message: ERROR_MESSAGES['rate-limited'],
+      retryAfterMs: Math.max(1, retryAfterMs)
+    }
+  }
 }
