@@ -206,6 +206,14 @@ export function renderReport(results: Results): string {
       '(the machine is shared: compare ratios, which are measured in the same run, rather than absolute figures).'
   )
   out.push('')
+  out.push(
+    'Every Moim server here runs with its per-address caps (connections, joins), its room cap and its ' +
+      'per-connection abuse limits (bytes sent, rate-limited answers) raised, because the load generators open ' +
+      'thousands of connections from one loopback address on purpose (`BENCH_LIMITS` in ' +
+      '`bench/servers/server-child.ts`); the per-socket rate limits stay at their defaults unless a row says ' +
+      '"limits raised". Section 8 measures the limits themselves and runs with the defaults.'
+  )
+  out.push('')
   const list = targets(results)
   if (list.length > 0) {
     out.push('## Targets')

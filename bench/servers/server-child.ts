@@ -40,7 +40,11 @@ type CreateServer = typeof createSignalingServer
 export const BENCH_LIMITS: Partial<ServerLimits> = {
   connectionsPerAddress: 1_000_000,
   rooms: 1_000_000,
-  joinsPerAddress: { burst: 1e9, perSecond: 1e9 }
+  joinsPerAddress: { burst: 1e9, perSecond: 1e9 },
+  // The relay generator sends megabytes a second per socket, and with the default per-socket rate limits it is
+  // answered rate-limited on purpose: neither may get it disconnected.
+  inboundBytes: { burst: 1e12, perSecond: 1e12 },
+  refusals: { burst: 1e12, perSecond: 1e12 }
 }
 
 let closeServer: (() => Promise<void>) | undefined
