@@ -216,4 +216,34 @@ describe('SignalingClient', () => {
     await expect.poll(() => seenByB, POLL).toEqual([`left ${oldId}`, 'joined Ann'])
     expect(server.rooms()).toEqual([{ name: 'den', count: 2, capacity: 6, locked: false }])
   })
+
+  it('tells a refused connection (too many from this address) from an unreachable server', async () => {
+    const server = createSignalingServer({ limits: { connectionsPerAddress: 1 } })
+    const { port } = await server.listen(0, '127.0.0.1')
+    cleanups.push(() => server.close())
+    const url = `http://127.0.0.1:${port}`
+    expect((await client().connect(url)).ok).toBe(true)
+    const refused = await client().connect(url)
+    expect(refused).toMatchObject({ ok: false, error: { code: 'too-many-connections' } })
+  })
+
+  it('says how long to wait when the server rate-limits password guesses', async () => {
+    const { url } = await moimServer()
+    const owner = client()
+    expect((await owner.connect(url)).ok).toBe(true)
+    expect((await owner.join({ room: 'vault', name: 'Ann', password: 'right' })).ok).toBe(true)
+    const guesser = client()
+    expect((await guesser.connect(url)).ok).toBe(true)
+    const codes: string[] = []
+    let last: CallError | null = null
+    for (let i = 0; i < 6; i++) {
+      const result = await guesser.join({ room: 'vault', name: 'Eve', password: `guess ${i}` })
+      if (!result.ok) {
+        codes.push(result.error.code)
+        last = result.error
+      }
+    }
+    expect(codes).toEqual([...Array(5).fill('wrong-password'), 'rate-limited'])
+    expect(last?.message).toMatch(/try again in \d+ s/)
+  })
 })
