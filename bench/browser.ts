@@ -161,6 +161,102 @@ async function loopbackInPage(): Promise<number> {
   return t1 - t0
 }
 
+interface FloorState {
+  joinAt: number | null
+  frames: { pc: number; at: number }[]
+}
+
+type FloorWindow = Window & { __floor: FloorState; __floorJoin: (room: string) => void }
+
+/**
+ * A mesh floor page: camera and microphone open, a WebSocket to the bench's raw `ws` relay, and nothing else. On
+ * `__floorJoin(room)` it joins; the joiner sends its offer to every peer the moment it learns of them, the others
+ * create their connection on `joined` and answer, candidates trickle through the relay as they come. The least
+ * work an N-person mesh needs, for the call-setup benchmark to compare Moim against.
+ */
+async function floorPage(relayUrl: string): Promise<void> {
+  const now = (): number => performance.timeOrigin + performance.now()
+  type Processor = new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<{ close(): void }> }
+  const TrackProcessor = (window as unknown as { MediaStreamTrackProcessor: Processor })
+    .MediaStreamTrackProcessor
+  const state: FloorState = { joinAt: null, frames: [] }
+  const floorWindow = window as unknown as FloorWindow
+  floorWindow.__floor = state
+  const stream = await navigator.mediaDevices.getUserMedia({
+    audio: true,
+    video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } }
+  })
+  const ws = new WebSocket(relayUrl)
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve
+    ws.onerror = reject
+  })
+  const send = (message: unknown): void => ws.send(JSON.stringify(message))
+  const pcs = new Map<string, RTCPeerConnection>()
+  // One queue per remote peer: its messages in order (no candidate before its description), peers in parallel.
+  const queues = new Map<string, Promise<void>>()
+  const enqueue = (id: string, work: () => Promise<void>): void => {
+    queues.set(id, (queues.get(id) ?? Promise.resolve()).then(work, work))
+  }
+  const connect = (id: string): RTCPeerConnection => {
+    const pc = new RTCPeerConnection()
+    const index = pcs.size
+    pcs.set(id, pc)
+    pc.onicecandidate = (event) =>
+      send({ type: 'signal', to: id, candidate: event.candidate?.toJSON() ?? null })
+    pc.ontrack = (event) => {
+      if (event.track.kind !== 'video') return
+      const reader = new TrackProcessor({ track: event.track }).readable.getReader()
+      void reader.read().then(({ value }) => {
+        state.frames.push({ pc: index, at: now() })
+        value?.close()
+        void reader.cancel()
+      })
+    }
+    for (const track of stream.getTracks()) pc.addTrack(track, stream)
+    return pc
+  }
+  ws.onmessage = (event: MessageEvent<string>) => {
+    const message = JSON.parse(event.data) as {
+      type: string
+      id?: string
+      peers?: string[]
+      from?: string
+      description?: RTCSessionDescriptionInit
+      candidate?: RTCIceCandidateInit | null
+    }
+    if (message.type === 'peers') {
+      for (const id of message.peers ?? []) {
+        const pc = connect(id)
+        enqueue(id, async () => {
+          await pc.setLocalDescription()
+          send({ type: 'signal', to: id, description: pc.localDescription })
+        })
+      }
+    } else if (message.type === 'joined' && message.id !== undefined) {
+      connect(message.id)
+    } else if (message.type === 'signal' && message.from !== undefined) {
+      const from = message.from
+      const pc = pcs.get(from) ?? connect(from)
+      enqueue(from, async () => {
+        if (message.description) {
+          await pc.setRemoteDescription(message.description)
+          if (message.description.type === 'offer') {
+            await pc.setLocalDescription()
+            send({ type: 'signal', to: from, description: pc.localDescription })
+          }
+        } else if (message.candidate) {
+          await pc.addIceCandidate(message.candidate)
+        }
+      })
+    }
+  }
+  floorWindow.__floorJoin = (room: string) => {
+    state.joinAt = now()
+    send({ type: 'join', room })
+  }
+}
+
 /**
  * tsx compiles this file with esbuild's keepNames, which wraps inner named functions in a `__name(fn, name)`
  * helper; functions sent to the page need that helper there too.
@@ -235,59 +331,125 @@ async function withServerAndBrowser<T>(work: (url: string, browser: Browser) => 
   }
 }
 
-/** Bench 4: call setup for each room size, `runs` times, interleaved with the loopback floor. */
+/**
+ * The mesh floor for `peers` pages: as `setupOnce`, with floor pages on the raw relay instead of the app: the
+ * others already meshed, ms from the last page's join until every page decoded a frame from every other page.
+ */
+async function floorOnce(
+  browser: Browser,
+  url: string,
+  relayUrl: string,
+  room: string,
+  peers: number
+): Promise<number> {
+  const pages: Opened[] = []
+  const read = (page: Page) => page.evaluate(() => (window as unknown as FloorWindow).__floor)
+  const meshed = async (remotes: number): Promise<FloorState[]> => {
+    const deadline = performance.now() + 20_000
+    for (;;) {
+      const states = await Promise.all(pages.map((p) => read(p.page)))
+      if (states.every((s) => new Set(s.frames.map((f) => f.pc)).size >= remotes)) return states
+      if (performance.now() > deadline) throw new Error(`floor mesh of ${pages.length} incomplete after 20 s`)
+      await sleep(50)
+    }
+  }
+  try {
+    for (let i = 0; i < peers; i++) {
+      const context = await newBenchContext(browser, false)
+      const page = await context.newPage()
+      pages.push({ context, page })
+      // A page of the Moim server's origin: a secure context (127.0.0.1) for getUserMedia, without the app.
+      await page.goto(`${url}/moim.json`)
+      await page.evaluate(floorPage, relayUrl)
+      await page.evaluate((name) => (window as unknown as FloorWindow).__floorJoin(name), room)
+      await meshed(i)
+    }
+    const states = await meshed(peers - 1)
+    const t0 = states.at(-1)!.joinAt!
+    return Math.max(...states.flatMap((s) => s.frames.map((f) => f.at))) - t0
+  } finally {
+    await Promise.all(pages.map((p) => p.context.close().catch(() => undefined)))
+  }
+}
+
+/** Bench 4: call setup for each room size, `runs` times, interleaved with the loopback and mesh floors. */
 export function callSetup(options: BrowserOptions): Promise<CallSetupResult> {
   return withServerAndBrowser(async (url, browser) => {
-    const loopback: number[] = []
-    const failures: string[] = []
-    const bySize = new Map<number, number[]>(options.peers.map((n) => [n, []]))
-    const phasesBySize = new Map<number, Record<string, number>[]>(options.peers.map((n) => [n, []]))
-    for (let run = 0; run < options.runs; run++) {
-      // The floor in a page of the same origin (a secure context for getUserMedia), without the app.
-      const context = await newBenchContext(browser, false)
+    const relay = await Child.start('mesh floor relay', SERVER_URL)
+    try {
+      const { port } = await relay.call<{ port: number }>('start', { kind: 'ws' })
+      return await measureCallSetup(options, browser, url, `ws://127.0.0.1:${port}`)
+    } finally {
+      await relay.stop()
+    }
+  })
+}
+
+async function measureCallSetup(
+  options: BrowserOptions,
+  browser: Browser,
+  url: string,
+  relayUrl: string
+): Promise<CallSetupResult> {
+  const loopback: number[] = []
+  const floorBySize = new Map<number, number[]>(options.peers.map((n) => [n, []]))
+  const failures: string[] = []
+  const bySize = new Map<number, number[]>(options.peers.map((n) => [n, []]))
+  const phasesBySize = new Map<number, Record<string, number>[]>(options.peers.map((n) => [n, []]))
+  for (let run = 0; run < options.runs; run++) {
+    // The floor in a page of the same origin (a secure context for getUserMedia), without the app.
+    const context = await newBenchContext(browser, false)
+    try {
+      const page = await context.newPage()
+      await page.goto(`${url}/moim.json`)
+      loopback.push(await page.evaluate(loopbackInPage))
+    } finally {
+      await context.close()
+    }
+    for (const peers of options.peers) {
       try {
-        const page = await context.newPage()
-        await page.goto(`${url}/moim.json`)
-        loopback.push(await page.evaluate(loopbackInPage))
-      } finally {
-        await context.close()
+        floorBySize.get(peers)!.push(await floorOnce(browser, url, relayUrl, `floor-${peers}-${run}`, peers))
+      } catch (error) {
+        failures.push(`mesh floor, ${peers} peers, run ${run + 1}: ${String(error)}`)
       }
-      for (const peers of options.peers) {
-        // A setup that never completes is retried (at most twice) and counted: the report shows failures.
-        for (let attempt = 0; attempt < 3; attempt++) {
-          try {
-            const result = await setupOnce(browser, url, `setup-${peers}-${run}-${attempt}`, peers)
-            bySize.get(peers)!.push(result.total)
-            phasesBySize.get(peers)!.push(result.phases)
-            break
-          } catch (error) {
-            const message = `${peers} peers, run ${run + 1}: ${error instanceof Error ? error.message : String(error)}`
-            console.error(`[bench] call setup failed: ${message}`)
-            failures.push(message)
-          }
+      // A setup that never completes is retried (at most twice) and counted: the report shows failures.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          const result = await setupOnce(browser, url, `setup-${peers}-${run}-${attempt}`, peers)
+          bySize.get(peers)!.push(result.total)
+          phasesBySize.get(peers)!.push(result.phases)
+          break
+        } catch (error) {
+          const message = `${peers} peers, run ${run + 1}: ${error instanceof Error ? error.message : String(error)}`
+          console.error(`[bench] call setup failed: ${message}`)
+          failures.push(message)
         }
       }
     }
-    const stat = (runs: number[]) =>
-      runs.length === 0
-        ? { runs, median: Number.NaN, max: Number.NaN }
-        : { runs, median: median(runs), max: Math.max(...runs) }
-    return {
-      definition:
-        "Moim: from the moment the last joiner's page sends `room:join` (its WebSocket frame; the others are " +
-        'already in a call, media open) until every page has decoded its first video frame from every other page ' +
-        '(MediaStreamTrackProcessor on a clone of each received track), i.e. the full mesh is up. Floor: two ' +
-        'RTCPeerConnections in one page with camera and microphone (opened beforehand), candidates passed directly, ' +
-        'from creating the connections to the first decoded frame at both ends. Same browser, same run, interleaved.',
-      loopback: stat(loopback),
-      rows: options.peers.map((peers) => ({
-        peers,
-        ...stat(bySize.get(peers)!),
-        phases: medianPhases(phasesBySize.get(peers)!)
-      })),
-      failures
-    }
-  })
+  }
+  const stat = (runs: number[]) =>
+    runs.length === 0
+      ? { runs, median: Number.NaN, max: Number.NaN }
+      : { runs, median: median(runs), max: Math.max(...runs) }
+  return {
+    definition:
+      "Moim: from the moment the last joiner's page sends `room:join` (its WebSocket frame; the others are " +
+      'already in a call, media open) until every page has decoded its first video frame from every other page ' +
+      '(MediaStreamTrackProcessor on a clone of each received track), i.e. the full mesh is up. Floor: two ' +
+      'RTCPeerConnections in one page with camera and microphone (opened beforehand), candidates passed directly, ' +
+      'from creating the connections to the first decoded frame at both ends. Mesh floor: the same N pages ' +
+      "(own contexts, camera and microphone open before the join) on the bench's raw `ws` relay with no app " +
+      'logic, the others already meshed; the joiner offers to every peer the moment the relay names them, ' +
+      'candidates trickle; measured like Moim, from the join to the full mesh. Same browser, same run, interleaved.',
+    loopback: stat(loopback),
+    rows: options.peers.map((peers) => ({
+      peers,
+      ...stat(bySize.get(peers)!),
+      floor: stat(floorBySize.get(peers)!),
+      phases: medianPhases(phasesBySize.get(peers)!)
+    })),
+    failures
+  }
 }
 
 /** Milestones reported for call setup, in the order they happen. */

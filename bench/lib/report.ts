@@ -10,6 +10,8 @@ export interface CallSetupRow {
   runs: number[]
   median: number
   max: number
+  /** The mesh floor for as many pages: the raw relay, no app logic (absent in results from before it existed). */
+  floor?: { runs: number[]; median: number; max: number }
   /** Median ms from `room:join` until every page that did so reached each milestone. */
   phases: Record<string, number>
 }
@@ -390,21 +392,37 @@ export function renderReport(results: Results): string {
     out.push('')
     out.push(
       table(
-        ['Setup', 'Runs', 'Median (ms)', 'Max (ms)', 'vs loopback'],
+        ['Setup', 'Runs', 'Median (ms)', 'Max (ms)', 'vs loopback', 'vs mesh floor'],
         [
           [
             'loopback floor (2 PCs, one page)',
             c.loopback.runs.map((v) => fmt(v, 0)).join(', '),
             fmt(c.loopback.median, 0),
             fmt(c.loopback.max, 0),
-            '1.00×'
+            '1.00×',
+            '—'
           ],
-          ...c.rows.map((r) => [
-            `${r.peers} peers through Moim`,
-            r.runs.map((v) => fmt(v, 0)).join(', '),
-            fmt(r.median, 0),
-            fmt(r.max, 0),
-            x(ratio(r.median, c.loopback.median))
+          ...c.rows.flatMap((r) => [
+            ...(r.floor
+              ? [
+                  [
+                    `${r.peers} pages, mesh floor (raw relay)`,
+                    r.floor.runs.map((v) => fmt(v, 0)).join(', '),
+                    fmt(r.floor.median, 0),
+                    fmt(r.floor.max, 0),
+                    x(ratio(r.floor.median, c.loopback.median)),
+                    '1.00×'
+                  ]
+                ]
+              : []),
+            [
+              `${r.peers} peers through Moim`,
+              r.runs.map((v) => fmt(v, 0)).join(', '),
+              fmt(r.median, 0),
+              fmt(r.max, 0),
+              x(ratio(r.median, c.loopback.median)),
+              r.floor ? x(ratio(r.median, r.floor.median)) : '—'
+            ]
           ])
         ]
       )
