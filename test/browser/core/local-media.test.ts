@@ -2,7 +2,7 @@ import { setLogLevel } from '../../../src/shared/logger'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LocalMedia, groupDevices } from '../../../src/renderer/src/core/local-media'
 import type { MediaDevicesLike } from '../../../src/renderer/src/core/local-media'
-import type { MediaKind } from '../../../src/renderer/src/core/peer-mesh'
+import type { MediaKind } from '../../../src/renderer/src/core/peer-connection'
 
 // Tests assert on behaviour, not on log lines.
 setLogLevel('silent')

@@ -5,7 +5,7 @@
  */
 import { createLogger } from '../../../shared/logger'
 import { Emitter } from './emitter'
-import type { MediaKind } from './peer-mesh'
+import type { MediaKind } from './peer-connection'
 import { loadPreferences, savePreferences } from './preferences'
 import type { Preferences } from './preferences'
 import type { CallError, DeviceInfo, DeviceKind, MediaState } from './types'
@@ -36,7 +36,7 @@ export interface LocalMediaOptions {
   persist?: boolean
 }
 
-/** Called with each new outgoing track; the Call installs one that calls PeerMesh.replaceTrack. */
+/** Called with each new outgoing track; the Call installs one that calls MediaTransport.replaceTrack. */
 export type TrackHook = (kind: MediaKind, track: MediaStreamTrack | null) => void | Promise<void>
 
 const INITIAL_STATE: MediaState = Object.freeze({
