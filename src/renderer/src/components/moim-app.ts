@@ -307,11 +307,7 @@ export class MoimApp extends LitElement {
   private _onSelectDevice(
     event: CustomEvent<{ kind: 'camera' | 'microphone' | 'speaker'; id: string }>
   ): void {
-    const { kind, id } = event.detail
-    const media = this._call.media
-    if (kind === 'camera') void media.selectCamera(id)
-    else if (kind === 'microphone') void media.selectMicrophone(id)
-    else media.selectSpeaker(id)
+    void this._call.media.selectDevice(event.detail.kind, event.detail.id)
   }
 
   private _onToggleMute(): void {
