@@ -45,10 +45,6 @@ class ScriptedClient extends SignalingClient {
     return this.connected
   }
 
-  override get serverUrl(): string | null {
-    return 'http://127.0.0.1:1'
-  }
-
   override on<E extends keyof SignalingClientEvents>(
     event: E,
     listener: SignalingClientEvents[E]
@@ -110,10 +106,12 @@ describe('Call', () => {
     const client = new ScriptedClient()
     call = new Call({
       signaling: client,
-      media: new LocalMedia({ video: { width: { ideal: 160 }, height: { ideal: 120 } }, persist: false }),
-      persist: false
+      media: new LocalMedia({ video: { width: { ideal: 160 }, height: { ideal: 120 } }, persist: false })
     })
-    expect(await call.connect('http://127.0.0.1:1')).toEqual({ ok: true, value: undefined })
+    expect(await call.connect({ host: '127.0.0.1', port: 1, url: 'http://127.0.0.1:1' })).toEqual({
+      ok: true,
+      value: undefined
+    })
     expect(call.state.rooms).toEqual([ROOM])
     expect(await call.join({ room: 'den', name: 'Ann' })).toEqual({ ok: true, value: undefined })
     return { call, client }

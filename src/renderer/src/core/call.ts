@@ -3,6 +3,7 @@
  * immutable CallState the UI renders. The UI calls the methods; everything that happens (peers joining, tracks
  * arriving, the host ending the room) arrives as a new state.
  */
+import type { JoinAddress } from '../../../shared/join-address'
 import { createLogger } from '../../../shared/logger'
 import type {
   ChatMessage,
@@ -16,13 +17,12 @@ import { Emitter } from './emitter'
 import { LocalMedia } from './local-media'
 import type { LocalMediaOptions } from './local-media'
 import { meshTransport } from './mesh-transport'
-import { rememberServer } from './preferences'
 import { err, ok } from './result'
 import type { Result } from './result'
 import { SignalingClient } from './signaling-client'
 import type { SignalingClientOptions } from './signaling-client'
 import type { MediaTransport, TransportFactory } from './transport'
-import type { CallError, CallState, ChatEntry, RemoteParticipant, ServerConnectionState } from './types'
+import type { CallError, CallState, ChatEntry, Participant, ServerConnectionState } from './types'
 
 const log = createLogger('call')
 
@@ -33,8 +33,6 @@ export interface CallOptions {
   media?: LocalMedia | LocalMediaOptions
   /** Makes the media transport of each room entered (default: the peer mesh, without STUN/TURN, for a LAN). */
   transport?: TransportFactory
-  /** Remember servers used in the preferences (default true). */
-  persist?: boolean
 }
 
 /** How many chat entries the state keeps; older ones scroll away. */
@@ -56,7 +54,6 @@ export class Call {
   private readonly client: SignalingClient
   private readonly emitter = new Emitter<{ change: (state: CallState) => void }>()
   private readonly makeTransport: TransportFactory
-  private readonly persist: boolean
   private current: CallState = INITIAL_STATE
   private transport: MediaTransport | null = null
   private systemCounter = 0
@@ -72,7 +69,6 @@ export class Call {
         : new SignalingClient(options.signaling)
     this.media = options.media instanceof LocalMedia ? options.media : new LocalMedia(options.media)
     this.makeTransport = options.transport ?? meshTransport()
-    this.persist = options.persist ?? true
     this.listen()
   }
 
@@ -90,15 +86,14 @@ export class Call {
   }
 
   /** Connects to a Moim server and lists its rooms (the lobby). */
-  async connect(serverUrl: string): Promise<Result<void>> {
+  async connect(server: JoinAddress): Promise<Result<void>> {
     this.closeTransport()
     this.update({ ...INITIAL_STATE, server: 'connecting', chat: [] })
-    const connected = await this.client.connect(serverUrl)
+    const connected = await this.client.connect(server)
     if (!connected.ok) {
       this.update({ server: 'closed', error: connected.error })
       return connected
     }
-    if (this.persist && this.client.serverUrl !== null) rememberServer(this.client.serverUrl)
     const rooms = await this.client.listRooms()
     this.update({ server: 'connected', rooms: rooms.ok ? rooms.value : [], error: null })
     return ok()
@@ -208,7 +203,7 @@ export class Call {
     this.transport = transport
     this.media.setTrackHook((kind, track) => transport.replaceTrack(kind, track))
     transport.subscribe(() => this.syncTransport())
-    const participants: RemoteParticipant[] = result.peers.map((peer) => ({
+    const participants: Participant[] = result.peers.map((peer) => ({
       peer,
       stream: null,
       connection: 'connecting'
