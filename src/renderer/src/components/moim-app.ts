@@ -130,13 +130,19 @@ export class MoimApp extends LitElement {
   @state() private _hosting: { localUrl: string } | null = null
 
   private _offHost: (() => void) | null = null
+  private _offPicker: (() => void) | null = null
 
   override connectedCallback(): void {
     super.connectedCallback()
     void this._session.start()
+    if (platform.isDesktopApp) {
+      // Every getDisplayMedia in the desktop app is answered by the in-app picker, a guest's in-call share as much
+      // as a host's: it comes with the app, not with host mode.
+      void import('./moim-screen-picker').then(({ installScreenPicker }) => {
+        if (this.isConnected && this._offPicker === null) this._offPicker = installScreenPicker()
+      })
+    }
     if (canHost()) {
-      // Host mode exists only in the desktop app: browsers joining from a host never download it.
-      void import('./moim-host-panel')
       this._offHost = platform.host.onChanged((status) => this._onHostStatus(status))
       void platform.host.status().then((status) => {
         if (status.ok) this._onHostStatus(status.value)
@@ -147,7 +153,15 @@ export class MoimApp extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     this._offHost?.()
+    this._offPicker?.()
+    this._offPicker = null
     this._session.dispose()
+  }
+
+  protected override willUpdate(): void {
+    // Host mode is loaded when it is first shown (the Host tab, or a room this app already hosts): guests and
+    // browsers never download it.
+    if (canHost() && (this._lobbyTab === 'host' || this._hosting !== null)) void import('./moim-host-panel')
   }
 
   protected override updated(): void {

@@ -10,9 +10,6 @@ import { fire } from './events'
 import { inputMessage } from './input-messages'
 import { hostPanelStyles } from './moim-host-panel.styles'
 import { sharedStyles } from './shared.styles'
-// The desktop app answers getDisplayMedia with the in-app picker; importing it here installs it wherever host mode
-// is available.
-import './moim-screen-picker'
 
 type Running = Extract<HostStatus, { running: true }>
 
