@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config'
 import { playwright } from '@vitest/browser-playwright'
+import { moimServerCommands } from './test/support/moim-server-commands'
 
 /** Debian's Chromium (never a downloaded browser) with fake camera/microphone devices. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -43,7 +44,9 @@ export default defineConfig({
             provider: playwright({
               launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }
             }),
-            instances: [{ browser: 'chromium' }]
+            instances: [{ browser: 'chromium' }],
+            // Real signaling servers for the call-core tests (test/browser/core/server.ts).
+            commands: moimServerCommands
           }
         }
       },

@@ -280,7 +280,24 @@ export const RECENT_HOSTS_MAX = 8
 
 /**
  * Adds (or moves to the front) the server behind `address`, keeping at most RECENT_HOSTS_MAX entries, newest first.
- * Used by main's store and by the browser's localStorage copy, so both keep the same list.
+ * Main's store parses what the renderer sent first (an IPC boundary); the browser's localStorage copy gets the
+ * address the lobby already parsed, so both keep the same list and neither parses twice.
+ */
+export function addRecentHost(
+  entries: readonly RememberedHost[],
+  address: Pick<JoinAddress, 'host' | 'port'>,
+  room: string | undefined,
+  now: number
+): RememberedHost[] {
+  const key = displayAddress(address.host, address.port)
+  const entry: RememberedHost =
+    room === undefined ? { address: key, lastJoined: now } : { address: key, room, lastJoined: now }
+  return [entry, ...entries.filter((old) => old.address !== key)].slice(0, RECENT_HOSTS_MAX)
+}
+
+/**
+ * Checks a recent host sent across a boundary (main's IPC handler): parses its address and its room, then adds it
+ * with addRecentHost.
  */
 export function rememberHost(
   entries: readonly RememberedHost[],
@@ -295,11 +312,5 @@ export function rememberHost(
     if (!checked.ok) return fail(`Bad room name “${input.room}”: ${checked.message}.`)
     room = checked.value
   }
-  const address = displayAddress(parsed.value.host, parsed.value.port)
-  const entry: RememberedHost =
-    room === undefined ? { address, lastJoined: now } : { address, room, lastJoined: now }
-  return {
-    ok: true,
-    value: [entry, ...entries.filter((old) => old.address !== address)].slice(0, RECENT_HOSTS_MAX)
-  }
+  return { ok: true, value: addRecentHost(entries, parsed.value, room, now) }
 }

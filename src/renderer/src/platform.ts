@@ -6,8 +6,10 @@
  * In a browser there is no host mode, screen picking is the browser's own, recent hosts live in localStorage and
  * the server is the page's own origin.
  */
-import type { IpcResult, MoimBridge, RecentHost, RecentHostInput } from '../../shared/ipc'
-import { rememberHost } from '../../shared/join-address'
+import type { IpcResult, MoimBridge, RecentHost } from '../../shared/ipc'
+import { addRecentHost, displayAddress, parseJoinAddress } from '../../shared/join-address'
+import type { JoinAddress } from '../../shared/join-address'
+import type { RecentHostsStore } from './core/session'
 
 function bridge(): MoimBridge | undefined {
   const candidate = (globalThis as { moim?: MoimBridge }).moim
@@ -31,17 +33,11 @@ export function canHost(): boolean {
   return isDesktopApp()
 }
 
-/** The server to connect to when served by one (`http://192.168.1.20:47100`), else null. */
-export function pageServerUrl(): string | null {
-  return isServedByMoim() ? globalThis.location.origin : null
-}
-
-/** The room named in the page's `?room=` (browser invite link), or null. */
-export function pageRoom(): string | null {
-  const search = globalThis.location?.search
-  if (!search) return null
-  const room = new URLSearchParams(search).get('room')?.trim()
-  return room ? room : null
+/** The server to connect to when served by one (the page's origin), else null. */
+export function pageServer(): JoinAddress | null {
+  if (!isServedByMoim()) return null
+  const parsed = parseJoinAddress(globalThis.location.origin)
+  return parsed.ok ? parsed.value : null
 }
 
 const RECENT_KEY = 'moim.recentHosts'
@@ -75,19 +71,15 @@ function writeRecent(entries: RecentHost[]): void {
   }
 }
 
-/** The same rules main applies (rememberHost), for the browser's localStorage copy. */
-function addRecent(entries: RecentHost[], input: RecentHostInput): IpcResult<RecentHost[]> {
-  const result = rememberHost(entries, input, Date.now())
-  return result.ok ? result : { ok: false, code: 'invalid', message: result.message }
-}
-
 const noop = (): void => {}
 
 /**
  * What the renderer may do on this platform: the preload bridge's methods (src/shared/ipc.ts, where each is
- * documented), with the shell's one method at the top level, and whether this is the desktop app.
+ * documented), with the shell's one method at the top level, recent hosts taking an address already parsed,
+ * and whether this is the desktop app.
  */
-export type Platform = Pick<MoimBridge, 'host' | 'recent' | 'screen' | 'invite'> & {
+export type Platform = Pick<MoimBridge, 'host' | 'screen' | 'invite'> & {
+  recent: RecentHostsStore
   /** True in the desktop app. */
   readonly isDesktopApp: boolean
   /** Opens an http(s) link in the system browser (desktop) or a new tab (browser). */
@@ -98,7 +90,11 @@ function desktopPlatform(moim: MoimBridge): Platform {
   return {
     isDesktopApp: true,
     host: moim.host,
-    recent: moim.recent,
+    recent: {
+      list: () => moim.recent.list(),
+      // Main parses the address again: it checks everything that crosses the IPC boundary.
+      add: (address, room) => moim.recent.add({ address: displayAddress(address.host, address.port), room })
+    },
     screen: moim.screen,
     invite: moim.invite,
     openExternal: (url) => moim.shell.openExternal(url)
@@ -116,15 +112,10 @@ function browserPlatform(): Platform {
     },
     recent: {
       list: async () => ({ ok: true, value: readRecent() }),
-      add: async (input) => {
-        const result = addRecent(readRecent(), input)
-        if (result.ok) writeRecent(result.value)
-        return result
-      },
-      remove: async (address) => {
-        const kept = readRecent().filter((entry) => entry.address !== address)
-        writeRecent(kept)
-        return { ok: true, value: kept }
+      add: async (address, room) => {
+        const entries = addRecentHost(readRecent(), address, room, Date.now())
+        writeRecent(entries)
+        return { ok: true, value: entries }
       }
     },
     screen: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { page } from 'vitest/browser'
-import { readUrlIntent } from '../../../src/renderer/src/components/moim-app'
+import { readUrlIntent } from '../../../src/renderer/src/core/session'
 import '../../../src/renderer/src/components/moim-app'
 import { mount } from './fixture'
 

@@ -41,7 +41,7 @@ describe('moim-lobby', () => {
     await page.getByLabelText('Room', { exact: true }).fill(' standup ')
     await page.getByLabelText('Password').fill('s3cret')
     await page.getByRole('button', { name: 'Join', exact: true }).click()
-    expect(joins).toEqual([{ name: 'Ann', room: 'standup', password: 's3cret', serverUrl: null }])
+    expect(joins).toEqual([{ name: 'Ann', room: 'standup', password: 's3cret', server: null }])
   })
 
   it('rejects a bad server address with the parser’s message', async () => {
@@ -60,7 +60,13 @@ describe('moim-lobby', () => {
     await page.getByLabelText('Your name').fill('Ann')
     await page.getByLabelText('Server address').fill('moim://192.168.1.20:47100/team')
     await page.getByRole('button', { name: 'Join', exact: true }).click()
-    expect(joins).toEqual([{ name: 'Ann', room: 'team', serverUrl: 'http://192.168.1.20:47100' }])
+    expect(joins).toEqual([
+      {
+        name: 'Ann',
+        room: 'team',
+        server: { host: '192.168.1.20', port: 47100, room: 'team', url: 'http://192.168.1.20:47100' }
+      }
+    ])
   })
 
   it.each([
@@ -94,7 +100,7 @@ describe('moim-lobby', () => {
     await page.getByLabelText('Your name').fill('Jose\u0301')
     await page.getByLabelText('Room', { exact: true }).fill('Cafe\u0301')
     await page.getByRole('button', { name: 'Join', exact: true }).click()
-    expect(joins).toEqual([{ name: 'José', room: 'Café', serverUrl: null }])
+    expect(joins).toEqual([{ name: 'José', room: 'Café', server: null }])
   })
 
   it('words a server refusal of a field itself, marks that field and focuses it', async () => {

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { page } from 'vitest/browser'
-import type { RemoteParticipant } from '../../../src/renderer/src/core/types'
+import type { Participant } from '../../../src/renderer/src/core/types'
 import type { SelfView } from '../../../src/renderer/src/components/moim-video-grid'
 import '../../../src/renderer/src/components/moim-video-grid'
 import { mount, peer, settle } from './fixture'
 
 const self: SelfView = { name: 'Ann', stream: null, muted: false, cameraOff: true, sharingScreen: false }
 
-function remotes(count: number): RemoteParticipant[] {
+function remotes(count: number): Participant[] {
   return Array.from({ length: count }, (_, i) => ({
     peer: peer(`p${i}`, `Guest ${i}`),
     stream: null,
@@ -70,7 +70,7 @@ describe('moim-video-grid', () => {
   })
 
   it('shows a muted, camera-off peer as such', async () => {
-    const participants: RemoteParticipant[] = [
+    const participants: Participant[] = [
       { peer: peer('p9', 'Cleo', { audio: false, video: false }), stream: null, connection: 'reconnecting' }
     ]
     const grid = await mount('moim-video-grid', { self, participants })

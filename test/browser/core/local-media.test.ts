@@ -1,8 +1,9 @@
 import { setLogLevel } from '../../../src/shared/logger'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { LocalMedia, groupDevices } from '../../../src/renderer/src/core/local-media'
-import type { MediaDevicesLike } from '../../../src/renderer/src/core/local-media'
-import type { MediaKind } from '../../../src/renderer/src/core/peer-mesh'
+import { groupDevices } from '../../../src/renderer/src/core/devices'
+import type { MediaDevicesLike } from '../../../src/renderer/src/core/devices'
+import { LocalMedia } from '../../../src/renderer/src/core/local-media'
+import type { MediaKind } from '../../../src/renderer/src/core/peer-connection'
 
 // Tests assert on behaviour, not on log lines.
 setLogLevel('silent')
@@ -92,7 +93,7 @@ describe('LocalMedia', () => {
     await media.start({})
     const before = media.videoTrack!
     const target = await idOf('fake_device_2')
-    await media.selectCamera(target)
+    await media.selectDevice('camera', target)
     const after = media.videoTrack!
     expect(after).not.toBe(before)
     expect(after.getSettings().deviceId).toBe(target)
@@ -110,8 +111,8 @@ describe('LocalMedia', () => {
     expect(media.audioTrack?.enabled).toBe(false)
     expect(media.videoTrack?.enabled).toBe(false)
     expect(media.state).toMatchObject({ muted: true, cameraOff: true })
-    await media.selectCamera(await idOf('fake_device_2'))
-    await media.selectMicrophone(media.state.microphones.at(-1)!.id)
+    await media.selectDevice('camera', await idOf('fake_device_2'))
+    await media.selectDevice('microphone', media.state.microphones.at(-1)!.id)
     expect(media.audioTrack?.enabled).toBe(false)
     expect(media.videoTrack?.enabled).toBe(false)
     media.setMuted(false)
@@ -192,8 +193,8 @@ describe('LocalMedia', () => {
   it('remembers the chosen devices in the preferences', async () => {
     media = new LocalMedia({ video: SMALL })
     await media.start()
-    await media.selectCamera(await idOf('fake_device_2'))
-    media.selectSpeaker(media.state.speakers[0]!.id)
+    await media.selectDevice('camera', await idOf('fake_device_2'))
+    await media.selectDevice('speaker', media.state.speakers[0]!.id)
     const stored = JSON.parse(localStorage.getItem('moim.preferences.v1') ?? '{}')
     expect(stored).toMatchObject({ cameraLabel: 'fake_device_2', speakerId: media.state.speakers[0]!.id })
   })
@@ -219,13 +220,29 @@ describe('LocalMedia', () => {
     expect(screen.readyState).toBe('ended')
   })
 
-  it('reports a microphone level between 0 and 1', async () => {
+  it('reports the fake microphone’s beeps as a level above 0, and 0 once stopped', async () => {
     media = new LocalMedia({ video: SMALL, persist: false })
     await media.start({})
-    const level = media.audioLevel()
-    expect(level).toBeGreaterThanOrEqual(0)
-    expect(level).toBeLessThanOrEqual(1)
+    // Chromium's fake microphone beeps about once a second: a dead analyser (or none) would stay at 0.
+    let loudest = 0
+    await expect
+      .poll(
+        () => {
+          loudest = Math.max(loudest, media!.audioLevel())
+          return loudest
+        },
+        { timeout: 5_000, interval: 20 }
+      )
+      .toBeGreaterThan(0.01)
+    expect(loudest).toBeLessThanOrEqual(1)
     media.stop()
     expect(media.audioLevel()).toBe(0)
+  })
+
+  it('follows a microphone switch with the level meter', async () => {
+    media = new LocalMedia({ video: SMALL, persist: false })
+    await media.start({})
+    await media.selectDevice('microphone', media.state.microphones.at(-1)!.id)
+    await expect.poll(() => media!.audioLevel(), { timeout: 5_000, interval: 20 }).toBeGreaterThan(0.01)
   })
 })

@@ -1,6 +1,6 @@
-/** Two or more PeerMeshes in one page, wired through an in-memory relay that tests can reorder or drop. */
-import { PeerMesh } from '../../../src/renderer/src/core/peer-mesh'
-import type { PeerMeshOptions } from '../../../src/renderer/src/core/peer-mesh'
+/** Two or more MeshTransports in one page, wired through an in-memory relay that tests can reorder or drop. */
+import { MeshTransport } from '../../../src/renderer/src/core/mesh-transport'
+import type { MeshTransportOptions } from '../../../src/renderer/src/core/mesh-transport'
 import type { SignalMessage, SignalRequest } from '../../../src/shared/protocol'
 
 export interface RelayedSignal {
@@ -14,13 +14,23 @@ export interface RelayedSignal {
 export type RelayRule = (signal: RelayedSignal) => 'deliver' | 'hold' | 'drop'
 
 export class Relay {
-  readonly meshes = new Map<string, PeerMesh>()
+  readonly meshes = new Map<string, MeshTransport>()
   readonly sent: RelayedSignal[] = []
   readonly held: RelayedSignal[] = []
   rule: RelayRule = () => 'deliver'
 
-  create(id: string, options: Partial<PeerMeshOptions> = {}): PeerMesh {
-    const mesh = new PeerMesh({ ...options, selfId: id, send: (request) => this.send(id, request) })
+  /** A mesh for peer `id`, sending `tracks` (none by default) from the start. */
+  create(
+    id: string,
+    options: Partial<MeshTransportOptions> = {},
+    tracks: { audio?: MediaStreamTrack; video?: MediaStreamTrack } = {}
+  ): MeshTransport {
+    const mesh = new MeshTransport({
+      ...options,
+      selfId: id,
+      send: (request) => this.send(id, request),
+      tracks: { audio: tracks.audio ?? null, video: tracks.video ?? null }
+    })
     this.meshes.set(id, mesh)
     return mesh
   }

@@ -1,10 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import {
   DEFAULT_PREFERENCES,
-  MAX_RECENT_SERVERS,
   PREFERENCES_KEY,
   loadPreferences,
-  rememberServer,
   savePreferences
 } from '../../../src/renderer/src/core/preferences'
 
@@ -34,8 +32,7 @@ describe('preferences', () => {
     expect(loadPreferences()).toEqual({
       ...DEFAULT_PREFERENCES,
       name: 'Ann',
-      speakerId: 'spk',
-      recentServers: ['a']
+      speakerId: 'spk'
     })
   })
 
@@ -53,14 +50,5 @@ describe('preferences', () => {
       microphoneId: 'mic-1',
       microphoneLabel: 'Fake Audio Input 1'
     })
-  })
-
-  it('keeps recent servers most-recent first, without duplicates, bounded', () => {
-    for (let i = 0; i < MAX_RECENT_SERVERS + 3; i++) rememberServer(`http://10.0.0.${i}:47100`)
-    rememberServer('http://10.0.0.5:47100')
-    const servers = loadPreferences().recentServers
-    expect(servers).toHaveLength(MAX_RECENT_SERVERS)
-    expect(servers[0]).toBe('http://10.0.0.5:47100')
-    expect(new Set(servers).size).toBe(servers.length)
   })
 })

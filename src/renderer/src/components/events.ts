@@ -2,6 +2,7 @@
  * The DOM events Moim components fire. All bubble and are composed, so the app shell hears them through shadow
  * roots; they are typed here by augmenting GlobalEventHandlersEventMap so `addEventListener` knows each detail.
  */
+import type { JoinAddress } from '../../../shared/join-address'
 import type { DeviceKind } from '../core/types'
 
 /** What the lobby asks for when the user presses Join (already trimmed and validated). */
@@ -9,8 +10,8 @@ export interface JoinRequestDetail {
   name: string
   room: string
   password?: string
-  /** Signaling server URL, or null to use the server the page came from. */
-  serverUrl: string | null
+  /** The server, parsed once where it was typed; null to use the server the page came from. */
+  server: JoinAddress | null
 }
 
 export interface SelectDeviceDetail {
@@ -35,7 +36,7 @@ export function fire<K extends keyof MoimEventMap>(
 export interface MoimEventMap {
   'moim-join': JoinRequestDetail
   /** The server address field changed to a valid address (desktop only): list that server's rooms. */
-  'moim-server-change': { serverUrl: string }
+  'moim-server-change': { server: JoinAddress }
   'moim-select-device': SelectDeviceDetail
   'moim-toggle-mute': undefined
   'moim-toggle-camera': undefined

@@ -2,17 +2,14 @@ import { LitElement, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import type { HostAddress, HostStatus } from '../../../shared/ipc'
 import { checkDisplayName, checkRoomName } from '../../../shared/input-rules'
+import { parseJoinAddress } from '../../../shared/join-address'
 import { LIMITS } from '../../../shared/protocol'
-import { loadPreferences } from '../core/preferences'
 import { platform } from '../platform'
 import type { Platform } from '../platform'
 import { fire } from './events'
 import { inputMessage } from './input-messages'
 import { hostPanelStyles } from './moim-host-panel.styles'
 import { sharedStyles } from './shared.styles'
-// The desktop app answers getDisplayMedia with the in-app picker; importing it here installs it wherever host mode
-// is available.
-import './moim-screen-picker'
 
 type Running = Extract<HostStatus, { running: true }>
 
@@ -29,8 +26,8 @@ type Running = Extract<HostStatus, { running: true }>
 export class MoimHostPanel extends LitElement {
   static override styles = [sharedStyles, hostPanelStyles]
 
-  /** Initial name (defaults to the name remembered in preferences). */
-  @property() name = loadPreferences().name
+  /** Initial name (the app shell passes the remembered one). */
+  @property() name = ''
 
   /**
    * Render nothing until hosting starts: for the call view, so the host keeps the addresses, QR code, people and
@@ -118,11 +115,16 @@ export class MoimHostPanel extends LitElement {
   private _joinOwnRoom(): void {
     const status = this._status
     if (!status.running) return
+    const server = parseJoinAddress(status.localUrl)
+    if (!server.ok) {
+      this._error = `The room’s own address does not work: ${server.message}`
+      return
+    }
     fire(this, 'moim-join', {
       name: status.name,
       room: status.room,
       ...(status.password === undefined ? {} : { password: status.password }),
-      serverUrl: status.localUrl
+      server: server.value
     })
   }
 

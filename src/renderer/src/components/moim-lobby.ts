@@ -5,6 +5,7 @@ import { checkDisplayName, checkPassword, checkRoomName } from '../../../shared/
 import { LIMITS } from '../../../shared/protocol'
 import type { InvalidField, RoomInfo } from '../../../shared/protocol'
 import { parseJoinAddress } from '../../../shared/join-address'
+import type { JoinAddress, JoinAddressResult } from '../../../shared/join-address'
 import type { CallError, MediaState, ServerConnectionState } from '../core/types'
 import { fire } from './events'
 import { errorMessage, inputMessage } from './input-messages'
@@ -87,6 +88,16 @@ export class MoimLobby extends LitElement {
 
   @query('#password') private _passwordInput!: HTMLInputElement
 
+  /** The server field's text and its parse, so a change and the submit that follows parse it once. */
+  private _parsed: { text: string; result: JoinAddressResult } | null = null
+
+  private _parseServer(): JoinAddressResult {
+    if (this._parsed?.text !== this._server) {
+      this._parsed = { text: this._server, result: parseJoinAddress(this._server) }
+    }
+    return this._parsed.result
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('name')) this._name = this.name
     if (changed.has('room')) this._room = this.room
@@ -121,10 +132,10 @@ export class MoimLobby extends LitElement {
   }
 
   private _onServerChange(): void {
-    const parsed = parseJoinAddress(this._server)
+    const parsed = this._parseServer()
     if (!parsed.ok) return
     if (parsed.value.room && !this._room.trim()) this._room = parsed.value.room
-    fire(this, 'moim-server-change', { serverUrl: parsed.value.url })
+    fire(this, 'moim-server-change', { server: parsed.value })
   }
 
   private _onRoomClick(room: RoomInfo): void {
@@ -144,11 +155,11 @@ export class MoimLobby extends LitElement {
     // The server's own rules, checked here so the sentence appears on the field at fault before anything is sent.
     const name = checkDisplayName(this._name)
     if (!name.ok) return this._invalidate('name', inputMessage('name', name.reason))
-    let serverUrl: string | null = null
+    let server: JoinAddress | null = null
     if (this.showServer) {
-      const parsed = parseJoinAddress(this._server)
+      const parsed = this._parseServer()
       if (!parsed.ok) return this._invalidate('server', parsed.message)
-      serverUrl = parsed.value.url
+      server = parsed.value
       if (!this._room.trim() && parsed.value.room) this._room = parsed.value.room
     }
     const room = checkRoomName(this._room)
@@ -169,7 +180,7 @@ export class MoimLobby extends LitElement {
       name: name.value,
       room: room.value,
       ...(password ? { password: password.value } : {}),
-      serverUrl
+      server
     })
   }
 

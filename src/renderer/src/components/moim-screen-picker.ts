@@ -11,7 +11,8 @@ import { sharedStyles } from './shared.styles'
  * thumbnails; the user picks one and presses Share, or cancels (Escape works). The answer goes back to main, which
  * grants that source to getDisplayMedia or denies it.
  *
- * `installScreenPicker()` (run when this module loads in the desktop app) shows one on every request.
+ * `installScreenPicker()` shows one on every request; the app shell installs it in the desktop app, whatever the
+ * user does there (host or guest).
  *
  * @fires moim-screen-choose - `{ requestId, sourceId }`, sourceId null when cancelled
  */
@@ -211,9 +212,6 @@ export function installScreenPicker(
     picker.remove()
   }
 }
-
-// Modules run once, so this installs exactly one picker per page in the desktop app.
-if (platform.isDesktopApp && typeof document !== 'undefined') installScreenPicker()
 
 declare global {
   interface HTMLElementTagNameMap {

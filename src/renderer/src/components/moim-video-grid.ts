@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
-import type { RemoteParticipant } from '../core/types'
+import type { Participant } from '../core/types'
 import { sharedStyles } from './shared.styles'
 import './moim-video-tile'
 
@@ -83,7 +83,7 @@ export class MoimVideoGrid extends LitElement {
   @property({ attribute: false }) self: SelfView | null = null
 
   /** Everyone else in the room. */
-  @property({ attribute: false }) participants: RemoteParticipant[] = []
+  @property({ attribute: false }) participants: Participant[] = []
 
   /** Audio output for remote tiles; null for the system default. */
   @property({ attribute: false }) speakerId: string | null = null

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import type { PropertyValues } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
-import { applySpeaker } from '../core/local-media'
+import { applySpeaker } from '../core/speaker-output'
 import type { PeerConnectionState } from '../core/types'
 import { sharedStyles } from './shared.styles'
 import { micOffIcon, screenIcon } from './icons'

@@ -1,8 +1,9 @@
 /**
- * One person's call: the signaling connection, the room, the peer mesh, local media and the chat, as one
+ * One person's call: the signaling connection, the room, the media transport, local media and the chat, as one
  * immutable CallState the UI renders. The UI calls the methods; everything that happens (peers joining, tracks
  * arriving, the host ending the room) arrives as a new state.
  */
+import type { JoinAddress } from '../../../shared/join-address'
 import { createLogger } from '../../../shared/logger'
 import type {
   ChatMessage,
@@ -15,13 +16,13 @@ import type {
 import { Emitter } from './emitter'
 import { LocalMedia } from './local-media'
 import type { LocalMediaOptions } from './local-media'
-import { PeerMesh } from './peer-mesh'
-import { rememberServer } from './preferences'
+import { meshTransport } from './mesh-transport'
 import { err, ok } from './result'
 import type { Result } from './result'
 import { SignalingClient } from './signaling-client'
 import type { SignalingClientOptions } from './signaling-client'
-import type { CallError, CallState, ChatEntry, RemoteParticipant, ServerConnectionState } from './types'
+import type { MediaTransport, TransportFactory } from './transport'
+import type { CallError, CallState, ChatEntry, Participant, ServerConnectionState } from './types'
 
 const log = createLogger('call')
 
@@ -30,10 +31,8 @@ export interface CallOptions {
   signaling?: SignalingClient | SignalingClientOptions
   /** Local media to use (tests), or options for the one the Call creates. */
   media?: LocalMedia | LocalMediaOptions
-  /** STUN/TURN servers for every peer connection; empty by default (LAN). */
-  iceServers?: RTCIceServer[]
-  /** Remember servers used in the preferences (default true). */
-  persist?: boolean
+  /** Makes the media transport of each room entered (default: the peer mesh, without STUN/TURN, for a LAN). */
+  transport?: TransportFactory
 }
 
 /** How many chat entries the state keeps; older ones scroll away. */
@@ -54,10 +53,9 @@ export class Call {
   readonly media: LocalMedia
   private readonly client: SignalingClient
   private readonly emitter = new Emitter<{ change: (state: CallState) => void }>()
-  private readonly iceServers: RTCIceServer[]
-  private readonly persist: boolean
+  private readonly makeTransport: TransportFactory
   private current: CallState = INITIAL_STATE
-  private mesh: PeerMesh | null = null
+  private transport: MediaTransport | null = null
   private systemCounter = 0
   /** The last media state sent with `peer:update`, and the request carrying it. */
   private announced: string | null = null
@@ -70,8 +68,7 @@ export class Call {
         ? options.signaling
         : new SignalingClient(options.signaling)
     this.media = options.media instanceof LocalMedia ? options.media : new LocalMedia(options.media)
-    this.iceServers = options.iceServers ?? []
-    this.persist = options.persist ?? true
+    this.makeTransport = options.transport ?? meshTransport()
     this.listen()
   }
 
@@ -79,9 +76,9 @@ export class Call {
     return this.current
   }
 
-  /** The mesh's RTCPeerConnection to a participant, for diagnostics (stats); undefined when not connected. */
+  /** The RTCPeerConnection carrying a participant's media, for diagnostics (stats); undefined when none. */
   connectionTo(peerId: string): RTCPeerConnection | undefined {
-    return this.mesh?.connection(peerId)
+    return this.transport?.connection(peerId)
   }
 
   subscribe(listener: (state: CallState) => void): () => void {
@@ -89,15 +86,14 @@ export class Call {
   }
 
   /** Connects to a Moim server and lists its rooms (the lobby). */
-  async connect(serverUrl: string): Promise<Result<void>> {
-    this.closeMesh()
+  async connect(server: JoinAddress): Promise<Result<void>> {
+    this.closeTransport()
     this.update({ ...INITIAL_STATE, server: 'connecting', chat: [] })
-    const connected = await this.client.connect(serverUrl)
+    const connected = await this.client.connect(server)
     if (!connected.ok) {
       this.update({ server: 'closed', error: connected.error })
       return connected
     }
-    if (this.persist && this.client.serverUrl !== null) rememberServer(this.client.serverUrl)
     const rooms = await this.client.listRooms()
     this.update({ server: 'connected', rooms: rooms.ok ? rooms.value : [], error: null })
     return ok()
@@ -127,7 +123,7 @@ export class Call {
   /** Leaves the room and goes back to the lobby of the same server. */
   async leave(): Promise<void> {
     if (this.current.phase !== 'in-call' && this.current.phase !== 'joining') return
-    this.closeMesh()
+    this.closeTransport()
     this.update({ phase: 'lobby', self: null, room: null, participants: [], chat: [], error: null })
     if (this.client.state === 'connected') {
       await this.client.leave()
@@ -173,7 +169,7 @@ export class Call {
 
   /** Leaves everything: connections closed, devices released, listeners dropped. */
   dispose(): void {
-    this.closeMesh()
+    this.closeTransport()
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe()
     this.media.setTrackHook(null)
     this.media.stop()
@@ -198,17 +194,16 @@ export class Call {
   }
 
   private enterRoom(result: JoinResult, first: boolean): void {
-    this.closeMesh()
-    const mesh = new PeerMesh({
+    this.closeTransport()
+    const transport = this.makeTransport({
       selfId: result.self.id,
-      iceServers: this.iceServers,
-      send: (request) => this.client.signal(request)
+      send: (request) => this.client.signal(request),
+      tracks: { audio: this.media.audioTrack, video: this.media.videoTrack }
     })
-    this.mesh = mesh
-    void mesh.setLocalTracks({ audio: this.media.audioTrack, video: this.media.videoTrack })
-    this.media.setTrackHook((kind, track) => mesh.replaceTrack(kind, track))
-    mesh.subscribe(() => this.syncMesh())
-    const participants: RemoteParticipant[] = result.peers.map((peer) => ({
+    this.transport = transport
+    this.media.setTrackHook((kind, track) => transport.replaceTrack(kind, track))
+    transport.subscribe(() => this.syncTransport())
+    const participants: Participant[] = result.peers.map((peer) => ({
       peer,
       stream: null,
       connection: 'connecting'
@@ -225,14 +220,14 @@ export class Call {
       error: null
     })
     this.addSystem(first ? `You joined ${result.room.name}.` : 'Reconnected to the room.')
-    for (const peer of result.peers) mesh.addPeer(peer.id)
+    for (const peer of result.peers) transport.addPeer(peer.id)
   }
 
   private onServerState(state: ServerConnectionState, error: CallError | null): void {
     if (state === 'closed' && error !== null) {
       // The host ended the room, or the connection could not be restored: the call is over.
       const inRoom = this.current.phase === 'in-call' || this.current.phase === 'joining'
-      this.closeMesh()
+      this.closeTransport()
       this.update({
         server: 'closed',
         phase: inRoom || error.code === 'host-ended' ? 'ended' : this.current.phase,
@@ -250,30 +245,30 @@ export class Call {
   private onRejoined(result: Result<JoinResult>): void {
     if (this.current.phase !== 'in-call') return
     if (!result.ok) {
-      this.closeMesh()
+      this.closeTransport()
       this.update({ phase: 'ended', participants: [], error: result.error })
       return
     }
-    // A new socket id: the others dropped our old connections, so the mesh starts over.
+    // A new socket id: the others dropped our old connections, so the transport starts over.
     this.enterRoom(result.value, false)
     void this.announce(true)
   }
 
   private onPeerJoined(peer: Peer): void {
-    if (this.current.phase !== 'in-call' || this.mesh === null) return
+    if (this.current.phase !== 'in-call' || this.transport === null) return
     if (this.current.participants.some((p) => p.peer.id === peer.id)) return
     this.update({
       participants: [...this.current.participants, { peer, stream: null, connection: 'connecting' }]
     })
     this.addSystem(`${peer.name} joined.`)
-    // The newcomer calls everyone already here and its offer creates our connection (PeerMesh.handleSignal). One
+    // The newcomer calls everyone already here and its offer creates our connection (MediaTransport.handleSignal). One
     // offer per pair keeps joins quick and avoids a Chromium race where a rolled-back offer stalls ICE gathering.
   }
 
   private onPeerLeft(id: string): void {
     const leaving = this.current.participants.find((p) => p.peer.id === id)
     if (leaving === undefined) return
-    this.mesh?.removePeer(id)
+    this.transport?.removePeer(id)
     this.update({ participants: this.current.participants.filter((p) => p.peer.id !== id) })
     this.addSystem(`${leaving.peer.name} left.`)
   }
@@ -287,8 +282,8 @@ export class Call {
 
   private onSignal(message: SignalMessage): void {
     // Signals only from peers of our room that we know; a late signal from someone who left is dropped.
-    if (this.mesh === null || !this.current.participants.some((p) => p.peer.id === message.from)) return
-    void this.mesh.handleSignal(message)
+    if (this.transport === null || !this.current.participants.some((p) => p.peer.id === message.from)) return
+    void this.transport.handleSignal(message)
   }
 
   private onChat(message: ChatMessage): void {
@@ -296,10 +291,10 @@ export class Call {
     this.addChat({ kind: 'message', message, self: message.from === this.current.self?.id })
   }
 
-  private syncMesh(): void {
-    const mesh = this.mesh
-    if (mesh === null) return
-    const byId = new Map(mesh.snapshot().map((p) => [p.id, p]))
+  private syncTransport(): void {
+    const transport = this.transport
+    if (transport === null) return
+    const byId = new Map(transport.snapshot().map((m) => [m.peerId, m]))
     let changed = false
     const participants = this.current.participants.map((p) => {
       const m = byId.get(p.peer.id)
@@ -346,10 +341,10 @@ export class Call {
     this.update({ chat: [...this.current.chat, entry].slice(-MAX_CHAT_ENTRIES) })
   }
 
-  private closeMesh(): void {
+  private closeTransport(): void {
     this.media.setTrackHook(null)
-    this.mesh?.close()
-    this.mesh = null
+    this.transport?.close()
+    this.transport = null
   }
 
   private fail(code: CallError['code'], message: string): Result<void> {

@@ -1,29 +1,22 @@
 /**
- * The local camera, microphone and speaker: which devices exist, which are in use, mute/camera-off, screen
- * sharing and the microphone level. Device switches produce a new track that the Call hands to every peer through
- * `replaceTrack` (installed with `setTrackHook`), so a switch never renegotiates.
+ * Our side of the call's media: the camera and microphone tracks we send (opened from the device catalogue,
+ * switched, and replaced when a device goes away), mute and camera-off, screen sharing instead of the camera, the
+ * speaker choice and the microphone level. Camera and microphone go through one code path, told apart only by
+ * their kind. Every new outgoing track is handed to the transport through the track hook (`replaceTrack`), so a
+ * switch never renegotiates.
  */
 import { createLogger } from '../../../shared/logger'
+import { DEVICE_KEYS, INPUT_KINDS, groupDevices, preferenceFor, preferredDevice } from './devices'
+import type { DevicePreferences, InputKind, MediaDevicesLike } from './devices'
 import { Emitter } from './emitter'
-import type { MediaKind } from './peer-mesh'
+import { LevelMeter } from './level-meter'
+import { describeMediaError, errorName } from './media-errors'
+import type { MediaKind } from './peer-connection'
 import { loadPreferences, savePreferences } from './preferences'
-import type { Preferences } from './preferences'
+import { captureScreen } from './screen-share'
 import type { CallError, DeviceInfo, DeviceKind, MediaState } from './types'
 
 const log = createLogger('local-media')
-
-/** The parts of `navigator.mediaDevices` LocalMedia uses; tests pass a stand-in to simulate missing devices. */
-export type MediaDevicesLike = Pick<
-  MediaDevices,
-  'getUserMedia' | 'enumerateDevices' | 'getDisplayMedia' | 'addEventListener' | 'removeEventListener'
->
-
-export type DevicePreferences = Partial<
-  Pick<
-    Preferences,
-    'cameraId' | 'cameraLabel' | 'microphoneId' | 'microphoneLabel' | 'speakerId' | 'speakerLabel'
-  >
->
 
 export interface LocalMediaOptions {
   /** Defaults to `navigator.mediaDevices`. */
@@ -36,8 +29,14 @@ export interface LocalMediaOptions {
   persist?: boolean
 }
 
-/** Called with each new outgoing track; the Call installs one that calls PeerMesh.replaceTrack. */
+/** Called with each new outgoing track; the Call installs one that calls MediaTransport.replaceTrack. */
 export type TrackHook = (kind: MediaKind, track: MediaStreamTrack | null) => void | Promise<void>
+
+/** The track kind each input sends, and how it is named to the user. */
+const INPUT = {
+  camera: { media: 'video', what: 'camera' },
+  microphone: { media: 'audio', what: 'microphone' }
+} as const satisfies Record<InputKind, { media: MediaKind; what: string }>
 
 const INITIAL_STATE: MediaState = Object.freeze({
   cameras: [],
@@ -54,107 +53,20 @@ const INITIAL_STATE: MediaState = Object.freeze({
   error: null
 })
 
-const KIND_OF: Record<MediaDeviceKind, DeviceKind> = {
-  videoinput: 'camera',
-  audioinput: 'microphone',
-  audiooutput: 'speaker'
-}
-
-const FALLBACK_LABEL: Record<DeviceKind, string> = {
-  camera: 'Camera',
-  microphone: 'Microphone',
-  speaker: 'Speaker'
-}
-
-/**
- * Groups `enumerateDevices()` output by kind, without duplicates. The "default" entry stays (it follows the
- * system's choice, and a track opened without a device id reports it as its deviceId); Windows' "communications"
- * alias goes when real entries exist. Unlabelled devices (before permission) get "Camera 1" etc.
- */
-export function groupDevices(devices: readonly MediaDeviceInfo[]): Record<DeviceKind, DeviceInfo[]> {
-  const groups: Record<DeviceKind, DeviceInfo[]> = { camera: [], microphone: [], speaker: [] }
-  for (const kind of ['camera', 'microphone', 'speaker'] as const) {
-    const ofKind = devices.filter((d) => KIND_OF[d.kind] === kind && d.deviceId !== '')
-    const real = ofKind.filter((d) => d.deviceId !== 'communications')
-    const chosen = real.length > 0 ? real : ofKind
-    const seen = new Set<string>()
-    for (const device of chosen) {
-      if (seen.has(device.deviceId)) continue
-      seen.add(device.deviceId)
-      groups[kind].push({
-        id: device.deviceId,
-        kind,
-        label: device.label || `${FALLBACK_LABEL[kind]} ${groups[kind].length + 1}`
-      })
-    }
-  }
-  return groups
-}
-
-/** Plays a media element through the chosen speaker, where the browser supports choosing one. */
-export async function applySpeaker(element: HTMLMediaElement, id: string | null): Promise<void> {
-  const withSink = element as HTMLMediaElement & {
-    setSinkId?: (id: string) => Promise<void>
-    sinkId?: string
-  }
-  if (typeof withSink.setSinkId !== 'function') return
-  const sink = id ?? ''
-  if (withSink.sinkId === sink) return
-  try {
-    await withSink.setSinkId(sink)
-  } catch (error) {
-    log.warn('could not select speaker', { id, error: String(error) })
-  }
-}
-
-function errorName(error: unknown): string {
-  return error instanceof DOMException || error instanceof Error ? error.name : ''
-}
-
-/** A user-facing explanation of a getUserMedia/getDisplayMedia failure. */
-export function describeMediaError(error: unknown, what: string): CallError {
-  switch (errorName(error)) {
-    case 'NotAllowedError':
-    case 'SecurityError':
-      return {
-        code: 'media-denied',
-        message: `Permission to use the ${what} was denied. Allow it in the browser or system settings, then try again; until then others cannot see or hear you.`
-      }
-    case 'NotReadableError':
-    case 'AbortError':
-      return {
-        code: 'media-unavailable',
-        message: `The ${what} could not be started: another application may be using it.`
-      }
-    case 'NotFoundError':
-    case 'OverconstrainedError':
-      return {
-        code: 'media-unavailable',
-        message: `The selected ${what} was not found. It may have been unplugged.`
-      }
-    default:
-      return { code: 'media-unavailable', message: `The ${what} could not be started (${String(error)}).` }
-  }
-}
-
 export class LocalMedia {
   private current: MediaState = INITIAL_STATE
   private readonly emitter = new Emitter<{ change: (state: MediaState) => void }>()
   private readonly devices: MediaDevicesLike | undefined
-  private readonly videoConstraints: MediaTrackConstraints
-  private readonly audioConstraints: MediaTrackConstraints
+  private readonly constraints: Record<InputKind, MediaTrackConstraints>
   private readonly persist: boolean
-  private cameraTrack: MediaStreamTrack | null = null
-  private microphoneTrack: MediaStreamTrack | null = null
+  /** The open camera and microphone tracks (the camera's even while the screen is shared). */
+  private readonly inputs: Record<InputKind, MediaStreamTrack | null> = { camera: null, microphone: null }
   private screenTrack: MediaStreamTrack | null = null
   private trackHook: TrackHook | null = null
   /** What the user chose (by id and label); taken back when that device returns after being unplugged. */
   private preferred: DevicePreferences = {}
   private started = false
-  private audioContext: AudioContext | null = null
-  private analyser: AnalyserNode | null = null
-  private analyserSource: MediaStreamAudioSourceNode | null = null
-  private levelBuffer: Float32Array<ArrayBuffer> | null = null
+  private readonly meter = new LevelMeter()
   /** Serialises device operations: a devicechange during a switch must not interleave with it. */
   private queue: Promise<unknown> = Promise.resolve()
   private readonly onDeviceChange = (): void => {
@@ -163,15 +75,9 @@ export class LocalMedia {
 
   constructor(options: LocalMediaOptions = {}) {
     this.devices = options.devices ?? globalThis.navigator?.mediaDevices
-    this.videoConstraints = options.video ?? {
-      width: { ideal: 640 },
-      height: { ideal: 360 },
-      frameRate: { ideal: 24 }
-    }
-    this.audioConstraints = options.audio ?? {
-      echoCancellation: true,
-      noiseSuppression: true,
-      autoGainControl: true
+    this.constraints = {
+      camera: options.video ?? { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } },
+      microphone: options.audio ?? { echoCancellation: true, noiseSuppression: true, autoGainControl: true }
     }
     this.persist = options.persist ?? true
   }
@@ -182,12 +88,12 @@ export class LocalMedia {
 
   /** The microphone track being sent, or null. */
   get audioTrack(): MediaStreamTrack | null {
-    return this.microphoneTrack
+    return this.inputs.microphone
   }
 
   /** The video track being sent: the screen while sharing, else the camera; null without either. */
   get videoTrack(): MediaStreamTrack | null {
-    return this.screenTrack ?? this.cameraTrack
+    return this.screenTrack ?? this.inputs.camera
   }
 
   subscribe(listener: (state: MediaState) => void): () => void {
@@ -215,43 +121,31 @@ export class LocalMedia {
     })
   }
 
-  /** Switches to another camera: a new track replaces the old one on every peer, then the old one stops. */
-  selectCamera(id: string): Promise<void> {
+  /**
+   * Switches to another device of `kind` and remembers the choice. A camera or microphone opens a new track that
+   * replaces the old one on every peer, then the old one stops; a speaker is applied by the components' media
+   * elements (`applySpeaker`).
+   */
+  selectDevice(kind: DeviceKind, id: string): Promise<void> {
     return this.serial(async () => {
-      const device = this.current.cameras.find((d) => d.id === id)
-      this.preferred = { ...this.preferred, cameraId: id, cameraLabel: device?.label ?? null }
-      this.remember({ cameraId: id, cameraLabel: device?.label ?? null })
-      await this.openCamera(id)
+      const device = (this.current[DEVICE_KEYS[kind].list] as DeviceInfo[]).find((d) => d.id === id)
+      const choice = preferenceFor(kind, id, device)
+      this.preferred = { ...this.preferred, ...choice }
+      if (this.persist) savePreferences(choice)
+      if (kind === 'speaker') this.update({ speakerId: id })
+      else await this.openInput(kind, id)
     })
-  }
-
-  /** Switches to another microphone, like selectCamera. */
-  selectMicrophone(id: string): Promise<void> {
-    return this.serial(async () => {
-      const device = this.current.microphones.find((d) => d.id === id)
-      this.preferred = { ...this.preferred, microphoneId: id, microphoneLabel: device?.label ?? null }
-      this.remember({ microphoneId: id, microphoneLabel: device?.label ?? null })
-      await this.openMicrophone(id)
-    })
-  }
-
-  /** Remembers the speaker; components apply it to their media elements with `applySpeaker`. */
-  selectSpeaker(id: string): void {
-    const device = this.current.speakers.find((d) => d.id === id)
-    this.preferred = { ...this.preferred, speakerId: id, speakerLabel: device?.label ?? null }
-    this.remember({ speakerId: id, speakerLabel: device?.label ?? null })
-    this.update({ speakerId: id })
   }
 
   /** Mutes by disabling the track: peers receive silence, nothing is renegotiated. */
   setMuted(muted: boolean): void {
-    if (this.microphoneTrack !== null) this.microphoneTrack.enabled = !muted
+    if (this.inputs.microphone !== null) this.inputs.microphone.enabled = !muted
     this.update({ muted })
   }
 
   /** Turns the camera off by disabling its track (peers receive black frames), keeping the device open. */
   setCameraOff(off: boolean): void {
-    if (this.cameraTrack !== null) this.cameraTrack.enabled = !off
+    if (this.inputs.camera !== null) this.inputs.camera.enabled = !off
     this.update({ cameraOff: off })
   }
 
@@ -259,25 +153,12 @@ export class LocalMedia {
   startScreenShare(): Promise<boolean> {
     return this.serial(async () => {
       if (this.screenTrack !== null) return true
-      if (this.devices === undefined || typeof this.devices.getDisplayMedia !== 'function') {
-        this.update({
-          error: { code: 'media-unavailable', message: 'Screen sharing is not available here.' }
-        })
+      const capture = await captureScreen(this.devices)
+      if (!capture.ok) {
+        if (capture.error !== null) this.update({ error: capture.error })
         return false
       }
-      let stream: MediaStream
-      try {
-        stream = await this.devices.getDisplayMedia({ video: { frameRate: { ideal: 15 } }, audio: false })
-      } catch (error) {
-        // Cancelling the picker is a NotAllowedError too: not worth an error banner.
-        if (errorName(error) !== 'NotAllowedError')
-          this.update({ error: describeMediaError(error, 'screen') })
-        return false
-      }
-      const track = stream.getVideoTracks()[0]
-      if (track === undefined) return false
-      // Text on a shared screen must stay sharp: encoders keep resolution and drop frame rate instead.
-      track.contentHint = 'detail'
+      const { track } = capture
       track.addEventListener('ended', () => void this.stopScreenShare())
       this.screenTrack = track
       await this.hand('video', track)
@@ -292,7 +173,7 @@ export class LocalMedia {
       const track = this.screenTrack
       if (track === null) return
       this.screenTrack = null
-      await this.hand('video', this.cameraTrack)
+      await this.hand('video', this.inputs.camera)
       track.stop()
       this.update({ sharingScreen: false, localStream: this.buildStream() })
     })
@@ -300,30 +181,18 @@ export class LocalMedia {
 
   /** Microphone level, 0..1, for the level meter; 0 without a microphone. */
   audioLevel(): number {
-    if (this.microphoneTrack === null || this.microphoneTrack.readyState !== 'live') return 0
-    if (this.analyser === null) this.connectAnalyser()
-    const analyser = this.analyser
-    const buffer = this.levelBuffer
-    if (analyser === null || buffer === null) return 0
-    analyser.getFloatTimeDomainData(buffer)
-    let sum = 0
-    for (const sample of buffer) sum += sample * sample
-    const rms = Math.sqrt(sum / buffer.length)
-    // Speech sits around 0.05-0.3 RMS; scale so normal speech fills most of the meter.
-    return Math.min(1, rms * 4)
+    return this.meter.level(this.inputs.microphone)
   }
 
   /** Stops every track and stops watching devices. */
   stop(): void {
     this.devices?.removeEventListener('devicechange', this.onDeviceChange)
     this.started = false
-    for (const track of [this.cameraTrack, this.microphoneTrack, this.screenTrack]) track?.stop()
-    this.cameraTrack = null
-    this.microphoneTrack = null
+    for (const track of [this.inputs.camera, this.inputs.microphone, this.screenTrack]) track?.stop()
+    this.inputs.camera = null
+    this.inputs.microphone = null
     this.screenTrack = null
-    this.disconnectAnalyser()
-    void this.audioContext?.close().catch(() => undefined)
-    this.audioContext = null
+    this.meter.close()
     this.update({ localStream: null, sharingScreen: false, cameraId: null, microphoneId: null })
   }
 
@@ -343,26 +212,32 @@ export class LocalMedia {
     // Before permission is granted, browsers list each kind once with an empty id (not selectable, so not in
     // `listed`): that entry still means a device exists and getUserMedia must be asked, which prompts the user.
     const present = await this.kindsPresent()
-    const wantVideo = listed.camera.length > 0 || present.has('videoinput')
-    const wantAudio = listed.microphone.length > 0 || present.has('audioinput')
+    const wanted = INPUT_KINDS.filter(
+      (kind) => listed[kind].length > 0 || present.has(kind === 'camera' ? 'videoinput' : 'audioinput')
+    )
     const errors: CallError[] = []
 
-    if (wantAudio || wantVideo) {
+    if (wanted.length > 0) {
+      const constraints: MediaStreamConstraints = { audio: false, video: false }
+      for (const kind of wanted) {
+        const id = preferences[DEVICE_KEYS[kind].preferId] ?? null
+        constraints[INPUT[kind].media] = this.constraintsFor(kind, id, 'ideal')
+      }
       try {
-        const stream = await this.devices.getUserMedia({
-          audio: wantAudio ? this.audioFor(preferences.microphoneId ?? null, 'ideal') : false,
-          video: wantVideo ? this.videoFor(preferences.cameraId ?? null, 'ideal') : false
-        })
-        this.adoptTrack('audio', stream.getAudioTracks()[0] ?? null)
-        this.adoptTrack('video', stream.getVideoTracks()[0] ?? null)
+        // One prompt for both, and one permission decision.
+        const stream = await this.devices.getUserMedia(constraints)
+        this.adoptTrack('microphone', stream.getAudioTracks()[0] ?? null)
+        this.adoptTrack('camera', stream.getVideoTracks()[0] ?? null)
       } catch (error) {
         log.warn('getUserMedia failed for camera and microphone together', { error: String(error) })
         if (errorName(error) === 'NotAllowedError' || errorName(error) === 'SecurityError') {
           errors.push(describeMediaError(error, 'camera and microphone'))
         } else {
           // One broken device must not cost the other: try each on its own.
-          if (wantAudio) await this.openMicrophone(preferences.microphoneId ?? null, errors)
-          if (wantVideo) await this.openCamera(preferences.cameraId ?? null, errors)
+          for (const kind of ['microphone', 'camera'] as const) {
+            if (!wanted.includes(kind)) continue
+            await this.openInput(kind, preferences[DEVICE_KEYS[kind].preferId] ?? null, errors)
+          }
         }
       }
       // Labels and stable ids are only visible once permission is granted.
@@ -376,8 +251,8 @@ export class LocalMedia {
   }
 
   private noticeFor(): string | null {
-    const camera = this.cameraTrack !== null
-    const microphone = this.microphoneTrack !== null
+    const camera = this.inputs.camera !== null
+    const microphone = this.inputs.microphone !== null
     if (camera && microphone) return null
     if (!camera && !microphone) {
       return 'No camera or microphone is available: you can watch and listen, but others will not see or hear you.'
@@ -388,54 +263,37 @@ export class LocalMedia {
 
   /** Preferred ids are per-origin and may change; the label identifies the same device again. */
   private async takeBackPreferred(listed: Record<DeviceKind, DeviceInfo[]>): Promise<void> {
-    const camera = pick(listed.camera, this.preferred.cameraId, this.preferred.cameraLabel)
-    if (camera !== null && this.cameraTrack !== null && camera.id !== this.current.cameraId) {
-      await this.openCamera(camera.id)
+    for (const kind of INPUT_KINDS) {
+      const device = preferredDevice(listed[kind], kind, this.preferred)
+      const inUse = this.current[DEVICE_KEYS[kind].selected]
+      if (device !== null && this.inputs[kind] !== null && device.id !== inUse) {
+        await this.openInput(kind, device.id)
+      }
     }
-    const microphone = pick(listed.microphone, this.preferred.microphoneId, this.preferred.microphoneLabel)
-    if (microphone !== null && this.microphoneTrack !== null && microphone.id !== this.current.microphoneId) {
-      await this.openMicrophone(microphone.id)
-    }
-    const speaker = pick(listed.speaker, this.preferred.speakerId, this.preferred.speakerLabel)
-    this.update({ speakerId: speaker?.id ?? null })
+    this.update({ speakerId: preferredDevice(listed.speaker, 'speaker', this.preferred)?.id ?? null })
   }
 
   private async handleDeviceChange(): Promise<void> {
     if (!this.started) return
     const listed = await this.readDevices()
-    // A device in use that disappeared: fall back to another one of the same kind (or none).
-    if (this.current.cameraId !== null && !listed.camera.some((d) => d.id === this.current.cameraId)) {
-      log.info('camera removed, falling back', { id: this.current.cameraId })
-      await this.openCamera(listed.camera[0]?.id ?? null)
-    }
-    if (
-      this.current.microphoneId !== null &&
-      !listed.microphone.some((d) => d.id === this.current.microphoneId)
-    ) {
-      log.info('microphone removed, falling back', { id: this.current.microphoneId })
-      await this.openMicrophone(listed.microphone[0]?.id ?? null)
-    }
-    // A camera plugged in while we had none, or the preferred device coming back.
-    const camera =
-      pick(listed.camera, this.preferred.cameraId, this.preferred.cameraLabel) ?? listed.camera[0]
-    if (
-      camera !== undefined &&
-      (this.cameraTrack === null ||
-        (matches(camera, this.preferred.cameraId, this.preferred.cameraLabel) &&
-          camera.id !== this.current.cameraId))
-    ) {
-      await this.openCamera(camera.id)
-    }
-    const microphone =
-      pick(listed.microphone, this.preferred.microphoneId, this.preferred.microphoneLabel) ??
-      listed.microphone[0]
-    if (
-      microphone !== undefined &&
-      (this.microphoneTrack === null ||
-        (matches(microphone, this.preferred.microphoneId, this.preferred.microphoneLabel) &&
-          microphone.id !== this.current.microphoneId))
-    ) {
-      await this.openMicrophone(microphone.id)
+    for (const kind of INPUT_KINDS) {
+      const devices = listed[kind]
+      const inUse = this.current[DEVICE_KEYS[kind].selected]
+      // A device in use that disappeared: fall back to another one of the same kind (or none).
+      if (inUse !== null && !devices.some((d) => d.id === inUse)) {
+        log.info(`${kind} removed, falling back`, { id: inUse })
+        await this.openInput(kind, devices[0]?.id ?? null)
+      }
+      // A device plugged in while we had none, or the preferred device coming back.
+      const preferred = preferredDevice(devices, kind, this.preferred)
+      const candidate = preferred ?? devices[0]
+      if (
+        candidate !== undefined &&
+        (this.inputs[kind] === null ||
+          (preferred !== null && preferred.id !== this.current[DEVICE_KEYS[kind].selected]))
+      ) {
+        await this.openInput(kind, candidate.id)
+      }
     }
     this.update({ notice: this.noticeFor() })
   }
@@ -462,65 +320,47 @@ export class LocalMedia {
     return grouped
   }
 
-  /** Opens camera `id` (null: the default one) and makes it the outgoing camera track. */
-  private async openCamera(id: string | null, errors?: CallError[]): Promise<void> {
+  /**
+   * Opens input `id` of `kind` (null: the default one) and makes it the outgoing track of its kind. A failure
+   * goes to `errors` when given (start collects them), else into the state.
+   */
+  private async openInput(kind: InputKind, id: string | null, errors?: CallError[]): Promise<void> {
     if (this.devices === undefined) return
+    const media = INPUT[kind].media
     try {
-      const stream = await this.devices.getUserMedia({ video: this.videoFor(id, 'exact') })
-      const track = stream.getVideoTracks()[0] ?? null
-      await this.replaceLocal('video', track)
+      const stream = await this.devices.getUserMedia({ [media]: this.constraintsFor(kind, id, 'exact') })
+      const track = (media === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks())[0] ?? null
+      await this.replaceInput(kind, track)
       this.update({ error: null })
     } catch (error) {
-      const described = describeMediaError(error, 'camera')
-      log.warn('could not open camera', { id, error: String(error) })
-      if (errors !== undefined) errors.push(described)
-      else this.update({ error: described })
-    }
-  }
-
-  private async openMicrophone(id: string | null, errors?: CallError[]): Promise<void> {
-    if (this.devices === undefined) return
-    try {
-      const stream = await this.devices.getUserMedia({ audio: this.audioFor(id, 'exact') })
-      const track = stream.getAudioTracks()[0] ?? null
-      await this.replaceLocal('audio', track)
-      this.update({ error: null })
-    } catch (error) {
-      const described = describeMediaError(error, 'microphone')
-      log.warn('could not open microphone', { id, error: String(error) })
+      const described = describeMediaError(error, INPUT[kind].what)
+      log.warn(`could not open ${kind}`, { id, error: String(error) })
       if (errors !== undefined) errors.push(described)
       else this.update({ error: described })
     }
   }
 
   /** Swaps in a new camera or microphone track: peers first, then the old track stops (no gap, no leak). */
-  private async replaceLocal(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
-    const old = kind === 'audio' ? this.microphoneTrack : this.cameraTrack
+  private async replaceInput(kind: InputKind, track: MediaStreamTrack | null): Promise<void> {
+    const old = this.inputs[kind]
     this.adoptTrack(kind, track)
     // While sharing the screen the camera is not what peers see; it takes over again on stopScreenShare.
-    if (!(kind === 'video' && this.screenTrack !== null)) await this.hand(kind, track)
+    if (!(kind === 'camera' && this.screenTrack !== null)) await this.hand(INPUT[kind].media, track)
     if (old !== null && old !== track) old.stop()
-    if (kind === 'audio') this.disconnectAnalyser()
     this.update({ localStream: this.buildStream() })
   }
 
-  private adoptTrack(kind: MediaKind, track: MediaStreamTrack | null): void {
+  private adoptTrack(kind: InputKind, track: MediaStreamTrack | null): void {
     if (track !== null) {
       // Mute and camera-off survive a device switch.
-      track.enabled = kind === 'audio' ? !this.current.muted : !this.current.cameraOff
+      track.enabled = kind === 'microphone' ? !this.current.muted : !this.current.cameraOff
       // A device unplugged mid-call ends its track; treat it like a devicechange.
       track.addEventListener('ended', () => {
-        if ((kind === 'audio' ? this.microphoneTrack : this.cameraTrack) === track) this.onDeviceChange()
+        if (this.inputs[kind] === track) this.onDeviceChange()
       })
     }
-    const id = track?.getSettings().deviceId ?? null
-    if (kind === 'audio') {
-      this.microphoneTrack = track
-      this.update({ microphoneId: id })
-    } else {
-      this.cameraTrack = track
-      this.update({ cameraId: id })
-    }
+    this.inputs[kind] = track
+    this.update({ [DEVICE_KEYS[kind].selected]: track?.getSettings().deviceId ?? null })
   }
 
   private async hand(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
@@ -531,56 +371,16 @@ export class LocalMedia {
     }
   }
 
-  private videoFor(id: string | null, mode: 'ideal' | 'exact'): MediaTrackConstraints {
-    return id === null ? { ...this.videoConstraints } : { ...this.videoConstraints, deviceId: { [mode]: id } }
-  }
-
-  private audioFor(id: string | null, mode: 'ideal' | 'exact'): MediaTrackConstraints {
-    return id === null ? { ...this.audioConstraints } : { ...this.audioConstraints, deviceId: { [mode]: id } }
+  private constraintsFor(kind: InputKind, id: string | null, mode: 'ideal' | 'exact'): MediaTrackConstraints {
+    const base = this.constraints[kind]
+    return id === null ? { ...base } : { ...base, deviceId: { [mode]: id } }
   }
 
   private buildStream(): MediaStream | null {
-    const tracks = [this.microphoneTrack, this.screenTrack ?? this.cameraTrack].filter(
+    const tracks = [this.inputs.microphone, this.screenTrack ?? this.inputs.camera].filter(
       (t): t is MediaStreamTrack => t !== null
     )
     return tracks.length === 0 ? null : new MediaStream(tracks)
-  }
-
-  private connectAnalyser(): void {
-    if (this.microphoneTrack === null) return
-    try {
-      if (this.audioContext === null) {
-        const context = new AudioContext()
-        this.audioContext = context
-        if (context.state === 'suspended') {
-          // Autoplay policy: a context created before any user gesture stays suspended (a flat meter) until one.
-          const resume = (): void => void context.resume().catch(() => undefined)
-          resume()
-          for (const type of ['pointerdown', 'keydown'] as const) {
-            globalThis.addEventListener?.(type, resume, { once: true, capture: true })
-          }
-        }
-      }
-      this.analyserSource = this.audioContext.createMediaStreamSource(new MediaStream([this.microphoneTrack]))
-      this.analyser = this.audioContext.createAnalyser()
-      this.analyser.fftSize = 1024
-      this.levelBuffer = new Float32Array(this.analyser.fftSize)
-      this.analyserSource.connect(this.analyser)
-    } catch (error) {
-      log.warn('level meter unavailable', { error: String(error) })
-      this.disconnectAnalyser()
-    }
-  }
-
-  private disconnectAnalyser(): void {
-    this.analyserSource?.disconnect()
-    this.analyserSource = null
-    this.analyser = null
-    this.levelBuffer = null
-  }
-
-  private remember(changes: DevicePreferences): void {
-    if (this.persist) savePreferences(changes)
   }
 
   private serial<T>(operation: () => Promise<T>): Promise<T> {
@@ -596,25 +396,4 @@ export class LocalMedia {
     this.current = Object.freeze(next)
     this.emitter.emit('change', this.current)
   }
-}
-
-function matches(
-  device: DeviceInfo,
-  id: string | null | undefined,
-  label: string | null | undefined
-): boolean {
-  return (id != null && device.id === id) || (label != null && device.label === label)
-}
-
-/** The preferred device: by id first, then by label; null when neither is present. */
-function pick(
-  devices: DeviceInfo[],
-  id: string | null | undefined,
-  label: string | null | undefined
-): DeviceInfo | null {
-  return (
-    devices.find((d) => id != null && d.id === id) ??
-    devices.find((d) => label != null && d.label === label) ??
-    null
-  )
 }

@@ -1,5 +1,5 @@
 /**
- * What the user picked last time (name, devices, servers), kept in localStorage. Stored JSON is treated as
+ * What the user picked last time (name, devices), kept in localStorage. Stored JSON is treated as
  * untrusted: a corrupt or hand-edited value never breaks start-up, it just falls back to defaults field by field.
  */
 import { LIMITS } from '../../../shared/protocol'
@@ -12,13 +12,9 @@ export interface Preferences {
   microphoneLabel: string | null
   speakerId: string | null
   speakerLabel: string | null
-  /** Server addresses used recently, most recent first. */
-  recentServers: string[]
 }
 
 export const PREFERENCES_KEY = 'moim.preferences.v1'
-/** How many recent servers are remembered. */
-export const MAX_RECENT_SERVERS = 8
 
 export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({
   name: '',
@@ -27,8 +23,7 @@ export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({
   microphoneId: null,
   microphoneLabel: null,
   speakerId: null,
-  speakerLabel: null,
-  recentServers: []
+  speakerLabel: null
 })
 
 function stringOrNull(value: unknown, max = 512): string | null {
@@ -39,7 +34,6 @@ function stringOrNull(value: unknown, max = 512): string | null {
 export function parsePreferences(raw: unknown): Preferences {
   const source =
     typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {}
-  const servers = Array.isArray(source.recentServers) ? source.recentServers : []
   return {
     name: stringOrNull(source.name, LIMITS.name) ?? '',
     cameraId: stringOrNull(source.cameraId),
@@ -47,10 +41,7 @@ export function parsePreferences(raw: unknown): Preferences {
     microphoneId: stringOrNull(source.microphoneId),
     microphoneLabel: stringOrNull(source.microphoneLabel),
     speakerId: stringOrNull(source.speakerId),
-    speakerLabel: stringOrNull(source.speakerLabel),
-    recentServers: [
-      ...new Set(servers.filter((s): s is string => typeof s === 'string' && s.length > 0 && s.length <= 512))
-    ].slice(0, MAX_RECENT_SERVERS)
+    speakerLabel: stringOrNull(source.speakerLabel)
   }
 }
 
@@ -83,10 +74,4 @@ export function savePreferences(changes: Partial<Preferences>): Preferences {
     // Quota exceeded or storage disabled: keep working with the in-memory value.
   }
   return next
-}
-
-/** Puts `server` first in the recent-servers list (deduplicated, bounded). */
-export function rememberServer(server: string): Preferences {
-  const current = loadPreferences()
-  return savePreferences({ recentServers: [server, ...current.recentServers.filter((s) => s !== server)] })
 }

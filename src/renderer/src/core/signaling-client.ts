@@ -5,6 +5,7 @@
  */
 import { io } from 'socket.io-client'
 import type { Socket } from 'socket.io-client'
+import type { JoinAddress } from '../../../shared/join-address'
 import { createLogger } from '../../../shared/logger'
 import { ERROR_MESSAGES, PROTOCOL_VERSION } from '../../../shared/protocol'
 import type {
@@ -58,23 +59,6 @@ const SERVER_EVENTS = [
   'server:closing'
 ] as const satisfies readonly (keyof ServerToClientEvents)[]
 
-/**
- * Turns what a user typed ("192.168.1.20:47100", "http://host:port/?room=x") into the server's origin URL, or null
- * when it is not a usable http(s) address.
- */
-export function normalizeServerUrl(input: string): string | null {
-  const trimmed = input.trim()
-  if (trimmed === '') return null
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`
-  try {
-    const url = new URL(withScheme)
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null
-    return url.origin
-  } catch {
-    return null
-  }
-}
-
 function isTimeout(error: unknown): boolean {
   return error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')
 }
@@ -90,7 +74,6 @@ export class SignalingClient {
   private joined: JoinRequest | null = null
   /** Set when the server announced `server:closing`, so the disconnect that follows is read as the host ending. */
   private hostEnded = false
-  private url: string | null = null
 
   constructor(options: SignalingClientOptions = {}) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 8_000
@@ -107,11 +90,6 @@ export class SignalingClient {
     return this.socket?.id
   }
 
-  /** The origin of the server this client connects to, once `connect` has been called with a valid address. */
-  get serverUrl(): string | null {
-    return this.url
-  }
-
   on<E extends keyof SignalingClientEvents>(event: E, listener: SignalingClientEvents[E]): () => void {
     return this.emitter.on(event, listener)
   }
@@ -119,14 +97,11 @@ export class SignalingClient {
   /**
    * Probes `GET <server>/moim.json`, then opens the socket. Tells apart an address where nothing listens
    * ('unreachable'), one that does not answer in time ('timeout') and a web server that is not Moim ('not-moim').
+   * The address comes parsed (parseJoinAddress), so its `url` is an http(s) origin already.
    */
-  async connect(serverUrl: string): Promise<Result<void>> {
-    const base = normalizeServerUrl(serverUrl)
-    if (base === null) {
-      return err('invalid', `"${serverUrl}" is not a server address. Use an address like 192.168.1.20:47100.`)
-    }
+  async connect(server: JoinAddress): Promise<Result<void>> {
+    const base = server.url
     this.disconnect()
-    this.url = base
     this.hostEnded = false
     this.setState('connecting', null)
 

@@ -36,7 +36,8 @@ export interface CallError {
 /** Per remote peer: how the RTCPeerConnection is doing. */
 export type PeerConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed'
 
-export interface RemoteParticipant {
+/** Another person in the call, as the core and the UI know them (`Peer` is the wire's name, kept in `peer`). */
+export interface Participant {
   peer: Peer
   /** The remote tracks as one stream, for a <video> element's srcObject; null until the first track arrives. */
   stream: MediaStream | null
@@ -55,7 +56,7 @@ export interface CallState {
   server: ServerConnectionState
   self: Peer | null
   room: RoomInfo | null
-  participants: RemoteParticipant[]
+  participants: Participant[]
   chat: ChatEntry[]
   /** Rooms open on the server, kept current from `rooms:changed` while in the lobby. */
   rooms: RoomInfo[]

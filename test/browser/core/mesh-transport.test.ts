@@ -1,6 +1,7 @@
 import { setLogLevel } from '../../../src/shared/logger'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { isPolite, videoLadder } from '../../../src/renderer/src/core/peer-mesh'
+import { videoLadder } from '../../../src/renderer/src/core/mesh-transport'
+import { isPolite } from '../../../src/renderer/src/core/peer-connection'
 import { Relay, camera, inboundVideo } from './mesh-helpers'
 
 // Tests assert on behaviour, not on log lines.
@@ -14,7 +15,7 @@ function aspect(stats: RTCInboundRtpStreamStats | undefined): number {
   return stats?.frameWidth && stats.frameHeight ? stats.frameWidth / stats.frameHeight : 0
 }
 
-describe('PeerMesh', () => {
+describe('MeshTransport', () => {
   let relay: Relay
   const streams: MediaStream[] = []
 
@@ -31,8 +32,11 @@ describe('PeerMesh', () => {
   async function meshWithMedia(id: string, width = 320, height = 240) {
     const stream = await camera(width, height)
     streams.push(stream)
-    const mesh = relay.create(id)
-    await mesh.setLocalTracks({ audio: stream.getAudioTracks()[0], video: stream.getVideoTracks()[0] })
+    const mesh = relay.create(
+      id,
+      {},
+      { audio: stream.getAudioTracks()[0], video: stream.getVideoTracks()[0] }
+    )
     return { mesh, stream }
   }
 
@@ -153,9 +157,12 @@ describe('PeerMesh', () => {
     }
     const stream = await camera(320, 240)
     streams.push(stream)
-    const a = relay.create('a', { connectTimeoutMs: 1_500 })
+    const a = relay.create(
+      'a',
+      { connectTimeoutMs: 1_500 },
+      { audio: stream.getAudioTracks()[0], video: stream.getVideoTracks()[0] }
+    )
     const b = relay.create('b', { connectTimeoutMs: 1_500 })
-    await a.setLocalTracks({ audio: stream.getAudioTracks()[0], video: stream.getVideoTracks()[0] })
     a.addPeer('b')
     await new Promise((resolve) => setTimeout(resolve, 1_000))
     expect(a.snapshot()[0]?.connection).toBe('connecting')

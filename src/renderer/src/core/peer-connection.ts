@@ -1,0 +1,359 @@
+/**
+ * One connection to one remote peer, owning everything about it: its RTCPeerConnection, the "perfect negotiation"
+ * exactly as webrtc/samples `perfect-negotiation/js/peer.js` does it (`makingOffer`, `ignoreOffer`, politeness by
+ * comparing ids, `setLocalDescription()` without arguments), the queue of candidates that arrive before any
+ * remote description, the ICE watchdog and restarts, and the encoding limits of its video sender. A transport
+ * (the mesh) only creates, feeds and closes these; nothing outside mutates their state.
+ */
+import { createLogger } from '../../../shared/logger'
+import type { IceCandidate, SessionDescription, SignalMessage, SignalRequest } from '../../../shared/protocol'
+import type { PeerConnectionState } from './types'
+
+const log = createLogger('peer-connection')
+
+export type MediaKind = 'audio' | 'video'
+
+/** Encoding limits for one video sender. */
+export interface VideoLadderStep {
+  maxBitrate: number
+  scaleResolutionDownBy: number
+}
+
+/** Politeness must be decided the same way on both sides and differ between them. */
+export function isPolite(selfId: string, remoteId: string): boolean {
+  return selfId < remoteId
+}
+
+/** Timings of the ICE watchdog; see PeerConnectionOptions. */
+export interface IceWatchdogOptions {
+  /** How long a connection may stay 'disconnected' before an ICE restart is tried (default 4 s). */
+  disconnectedGraceMs?: number
+  /** ICE restarts tried after a failure before the connection is reported 'failed' (default 3). */
+  maxIceRestarts?: number
+  /**
+   * A connection not up this long after it was created (or after an ICE restart) gets an ICE restart (default
+   * 8 s on the impolite side, twice that on the polite side so both do not restart at once). Chromium can leave
+   * ICE gathering stuck when an offer is rolled back mid-gathering; a restart gathers afresh.
+   */
+  connectTimeoutMs?: number
+}
+
+export interface PeerConnectionOptions extends IceWatchdogOptions {
+  selfId: string
+  remoteId: string
+  /** Delivers a signal to the remote peer; failures are logged, negotiation goes on. */
+  send: (request: SignalRequest) => unknown
+  iceServers: RTCIceServer[]
+  /** The tracks we send now (null: none of that kind yet), all in `stream` so the remote side sees one stream. */
+  tracks: Record<MediaKind, MediaStreamTrack | null>
+  stream: MediaStream
+  /** We start the negotiation: without a track of some kind we still offer to receive it. */
+  initiator: boolean
+  /** The video encoding limits to apply once the sender has encodings. */
+  ladder: VideoLadderStep
+  /** Called after the connection state changed or the remote stream got a track. */
+  onChange: () => void
+}
+
+export class PeerConnection {
+  readonly remoteId: string
+  readonly pc: RTCPeerConnection
+  readonly polite: boolean
+  private remoteStream: MediaStream | null = null
+  private currentState: PeerConnectionState = 'connecting'
+  // Perfect negotiation state, named as in the webrtc/samples peer.js.
+  private makingOffer = false
+  private ignoreOffer = false
+  private isSettingRemoteAnswerPending = false
+  /** Candidates that arrived before any remote description: addIceCandidate would reject them. */
+  private pendingCandidates: RTCIceCandidateInit[] = []
+  private everConnected = false
+  private iceRestarts = 0
+  private disconnectedTimer: ReturnType<typeof setTimeout> | undefined
+  private connectTimer: ReturnType<typeof setTimeout> | undefined
+  private closed = false
+  private ladder: VideoLadderStep
+  private readonly send: PeerConnectionOptions['send']
+  private readonly onChange: () => void
+  private readonly disconnectedGraceMs: number
+  private readonly maxIceRestarts: number
+  private readonly connectTimeoutMs: number
+
+  constructor(options: PeerConnectionOptions) {
+    this.remoteId = options.remoteId
+    this.polite = isPolite(options.selfId, options.remoteId)
+    this.send = options.send
+    this.onChange = options.onChange
+    this.ladder = options.ladder
+    this.disconnectedGraceMs = options.disconnectedGraceMs ?? 4_000
+    this.maxIceRestarts = options.maxIceRestarts ?? 3
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 8_000
+    const pc = new RTCPeerConnection({ iceServers: options.iceServers })
+    this.pc = pc
+
+    pc.onnegotiationneeded = async () => {
+      try {
+        this.makingOffer = true
+        await pc.setLocalDescription()
+        this.sendDescription()
+      } catch (error) {
+        log.error('could not make an offer', { peer: this.remoteId, error: String(error) })
+      } finally {
+        this.makingOffer = false
+      }
+    }
+    pc.onicecandidate = ({ candidate }) => {
+      void this.signal({ to: this.remoteId, candidate: candidate === null ? null : toCandidate(candidate) })
+    }
+    pc.ontrack = ({ track }) => {
+      this.remoteStream ??= new MediaStream()
+      if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track)
+      this.onChange()
+    }
+    pc.onconnectionstatechange = () => this.onConnectionState()
+    pc.onsignalingstatechange = () => {
+      // Encodings exist only once a negotiation has completed.
+      if (pc.signalingState === 'stable') void this.applyLadder()
+    }
+
+    // Our tracks go in now, so negotiationneeded fires and the first offer carries them. addTrack (rather than
+    // addTransceiver) lets a remote offer that crosses ours reuse these transceivers instead of adding more.
+    for (const kind of ['audio', 'video'] as const) {
+      const track = options.tracks[kind]
+      if (track !== null) pc.addTrack(track, options.stream)
+      else if (options.initiator) {
+        // Without a camera or microphone the caller still offers to receive that kind, and keeps a sender ready
+        // so a device plugged in later goes out through replaceTrack.
+        pc.addTransceiver(kind, { direction: 'sendrecv', streams: [options.stream] })
+      }
+    }
+    this.armConnectTimer()
+  }
+
+  /** How the connection is doing, as the UI shows it. */
+  get state(): PeerConnectionState {
+    return this.currentState
+  }
+
+  /** The remote tracks as one stream; null until the first track arrives. */
+  get stream(): MediaStream | null {
+    return this.remoteStream
+  }
+
+  /** Handles an offer, answer or candidate from the remote peer (perfect negotiation, as peer.js). */
+  async handleSignal(message: SignalMessage): Promise<void> {
+    if (this.closed) return
+    const { pc } = this
+    const { description, candidate } = message
+    try {
+      if (description !== undefined) {
+        const readyForOffer =
+          !this.makingOffer && (pc.signalingState === 'stable' || this.isSettingRemoteAnswerPending)
+        const offerCollision = description.type === 'offer' && !readyForOffer
+        this.ignoreOffer = !this.polite && offerCollision
+        if (this.ignoreOffer) {
+          log.debug('ignored a colliding offer (impolite side)', { peer: this.remoteId })
+          return
+        }
+        this.isSettingRemoteAnswerPending = description.type === 'answer'
+        await pc.setRemoteDescription(description as RTCSessionDescriptionInit) // SRD rolls back as needed
+        this.isSettingRemoteAnswerPending = false
+        await this.flushCandidates()
+        if (description.type === 'offer') {
+          await pc.setLocalDescription()
+          this.sendDescription()
+        }
+      } else if (candidate !== undefined && candidate !== null) {
+        if (pc.remoteDescription === null) {
+          this.pendingCandidates.push(candidate)
+          return
+        }
+        try {
+          await pc.addIceCandidate(candidate)
+        } catch (error) {
+          if (!this.ignoreOffer) throw error
+        }
+      }
+    } catch (error) {
+      if (!this.closed) log.error('signal handling failed', { peer: this.remoteId, error: String(error) })
+    }
+  }
+
+  /**
+   * Sends `track` as our track of its kind through `RTCRtpSender.replaceTrack` (no renegotiation). Only when there
+   * is no sender of that kind at all (we had no camera when this connection was made) is the track added, which
+   * does renegotiate.
+   */
+  async setTrack(kind: MediaKind, track: MediaStreamTrack | null, stream: MediaStream): Promise<void> {
+    if (this.closed) return
+    const sender = senderFor(this.pc, kind)
+    try {
+      if (sender !== undefined) await sender.replaceTrack(track)
+      else if (track !== null) this.pc.addTrack(track, stream)
+    } catch (error) {
+      log.error('replaceTrack failed', { peer: this.remoteId, kind, error: String(error) })
+    }
+  }
+
+  /** Applies new video encoding limits now (and again after every negotiation). */
+  setLadder(step: VideoLadderStep): Promise<void> {
+    this.ladder = step
+    return this.applyLadder()
+  }
+
+  /** Closes the connection; the remote tracks end. It cannot be used again. */
+  close(): void {
+    this.closed = true
+    clearTimeout(this.disconnectedTimer)
+    clearTimeout(this.connectTimer)
+    const { pc } = this
+    pc.onnegotiationneeded = null
+    pc.onicecandidate = null
+    pc.ontrack = null
+    pc.onconnectionstatechange = null
+    pc.onsignalingstatechange = null
+    pc.close()
+    for (const track of this.remoteStream?.getTracks() ?? []) track.stop()
+  }
+
+  private setState(state: PeerConnectionState): void {
+    this.currentState = state
+    this.onChange()
+  }
+
+  private onConnectionState(): void {
+    const { pc } = this
+    clearTimeout(this.disconnectedTimer)
+    switch (pc.connectionState) {
+      case 'new':
+      case 'connecting':
+        this.setState(this.everConnected ? 'reconnecting' : 'connecting')
+        break
+      case 'connected':
+        clearTimeout(this.connectTimer)
+        this.everConnected = true
+        this.iceRestarts = 0
+        this.setState('connected')
+        void this.applyLadder()
+        break
+      case 'disconnected':
+        // Often transient (a Wi-Fi hiccup); restart ICE only if it does not come back by itself.
+        this.disconnectedTimer = setTimeout(() => {
+          if (!this.closed && pc.connectionState === 'disconnected') this.restartIce()
+        }, this.disconnectedGraceMs)
+        this.setState('reconnecting')
+        break
+      case 'failed':
+        this.restartIce()
+        break
+      case 'closed':
+        break
+    }
+  }
+
+  private restartIce(): void {
+    if (this.iceRestarts >= this.maxIceRestarts) {
+      log.warn('connection failed, giving up', { peer: this.remoteId })
+      this.setState('failed')
+      return
+    }
+    this.iceRestarts += 1
+    log.info('restarting ICE', { peer: this.remoteId, attempt: this.iceRestarts })
+    this.pc.restartIce()
+    this.armConnectTimer()
+    this.setState(this.everConnected ? 'reconnecting' : 'connecting')
+  }
+
+  /** Restarts ICE if the connection is not up in time (see `connectTimeoutMs`). */
+  private armConnectTimer(): void {
+    clearTimeout(this.connectTimer)
+    const wait = this.polite ? this.connectTimeoutMs * 2 : this.connectTimeoutMs
+    this.connectTimer = setTimeout(() => {
+      if (this.closed || this.pc.connectionState === 'connected') return
+      log.warn('connection not up in time, restarting ICE', {
+        peer: this.remoteId,
+        ice: this.pc.iceConnectionState,
+        gathering: this.pc.iceGatheringState
+      })
+      this.restartIce()
+    }, wait)
+  }
+
+  private async flushCandidates(): Promise<void> {
+    const queued = this.pendingCandidates
+    this.pendingCandidates = []
+    for (const candidate of queued) {
+      try {
+        await this.pc.addIceCandidate(candidate)
+      } catch (error) {
+        // A candidate of an offer we ignored, or of an older ICE generation.
+        log.debug('dropped a queued candidate', { peer: this.remoteId, error: String(error) })
+      }
+    }
+  }
+
+  private sendDescription(): void {
+    const local = this.pc.localDescription
+    if (local === null) return
+    const description: SessionDescription = { type: local.type, sdp: local.sdp }
+    void this.signal({ to: this.remoteId, description })
+  }
+
+  private async signal(request: SignalRequest): Promise<void> {
+    try {
+      await this.send(request)
+    } catch (error) {
+      log.warn('could not send a signal', { to: request.to, error: String(error) })
+    }
+  }
+
+  private async applyLadder(): Promise<void> {
+    if (this.closed) return
+    const sender = senderFor(this.pc, 'video')
+    if (sender === undefined) return
+    const step = this.ladder
+    const parameters = sender.getParameters()
+    const encoding = parameters.encodings?.[0]
+    if (encoding === undefined) return
+    // Screen content keeps its full resolution: text must stay readable, a lower frame rate is the better trade.
+    const scale =
+      sender.track?.contentHint === 'detail' || sender.track?.contentHint === 'text'
+        ? 1
+        : step.scaleResolutionDownBy
+    if (encoding.maxBitrate === step.maxBitrate && (encoding.scaleResolutionDownBy ?? 1) === scale) return
+    encoding.maxBitrate = step.maxBitrate
+    encoding.scaleResolutionDownBy = scale
+    try {
+      await sender.setParameters(parameters)
+    } catch (error) {
+      // A negotiation in flight can invalidate the parameters; the next stable state applies them again.
+      log.debug('setParameters failed', { peer: this.remoteId, error: String(error) })
+    }
+  }
+}
+
+/** The sender that carries (or can carry) our track of `kind` on this connection. */
+function senderFor(pc: RTCPeerConnection, kind: MediaKind): RTCRtpSender | undefined {
+  for (const transceiver of pc.getTransceivers()) {
+    if (transceiver.currentDirection === 'stopped') continue
+    const { sender } = transceiver
+    if (sender.track?.kind === kind) return sender
+    if (
+      sender.track === null &&
+      transceiver.receiver.track.kind === kind &&
+      transceiver.direction.includes('send')
+    ) {
+      return sender
+    }
+  }
+  return undefined
+}
+
+function toCandidate(candidate: RTCIceCandidate): IceCandidate {
+  return {
+    candidate: candidate.candidate,
+    sdpMid: candidate.sdpMid,
+    sdpMLineIndex: candidate.sdpMLineIndex,
+    usernameFragment: candidate.usernameFragment
+  }
+}
