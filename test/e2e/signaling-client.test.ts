@@ -220,18 +220,18 @@ describe('SignalingClient', () => {
     const { port } = await server.listen(0, '127.0.0.1')
     cleanups.push(() => server.close())
     const url = `http://127.0.0.1:${port}`
-    expect((await client().connect(url)).ok).toBe(true)
-    const refused = await client().connect(url)
+    expect((await client().connect(at(url))).ok).toBe(true)
+    const refused = await client().connect(at(url))
     expect(refused).toMatchObject({ ok: false, error: { code: 'too-many-connections' } })
   })
 
   it('says how long to wait when the server rate-limits password guesses', async () => {
     const { url } = await moimServer()
     const owner = client()
-    expect((await owner.connect(url)).ok).toBe(true)
+    expect((await owner.connect(at(url))).ok).toBe(true)
     expect((await owner.join({ room: 'vault', name: 'Ann', password: 'right' })).ok).toBe(true)
     const guesser = client()
-    expect((await guesser.connect(url)).ok).toBe(true)
+    expect((await guesser.connect(at(url))).ok).toBe(true)
     const codes: string[] = []
     let last: CallError | null = null
     for (let i = 0; i < 6; i++) {
