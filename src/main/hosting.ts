@@ -17,8 +17,8 @@ import type { ClosingReason, Peer, RoomInfo } from '../shared/protocol'
 import { displayNameSchema, roomNameSchema, validate } from '../shared/schemas'
 import { usefulNetworkAddresses } from './network-addresses'
 import type { NetworkAddress } from './network-addresses'
-import { createSignalingServer } from './signaling/server'
-import type { SignalingServer } from './signaling/server'
+import { createSignalingServer } from '../server/server'
+import type { SignalingServer } from '../server/server'
 
 const log = createLogger('hosting')
 
@@ -62,7 +62,7 @@ export interface HostingOptions {
   interfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]>
   /**
    * Web origins whose pages may connect (`Origin` header), besides pages the server serves itself, the desktop
-   * app and native clients (no Origin); see signaling/origin-policy.ts. The desktop app passes its own page's
+   * app and native clients (no Origin); see server/origin-policy.ts. The desktop app passes its own page's
    * origin (which matters in dev, where it is the Vite server's). Default none, as `npm run host`, so a website
    * someone on the LAN happens to open cannot join the host's rooms from their browser.
    */

@@ -5,7 +5,7 @@
 import type { Server as HttpServer } from 'node:http'
 import type { Socket as TcpSocket } from 'node:net'
 import type { Server } from 'socket.io'
-import type { Logger } from '../../shared/logger'
+import type { Logger } from '../shared/logger'
 import { TokenBucket } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
 

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
 import type { Socket } from 'socket.io'
 import type * as v from 'valibot'
-import { createLogger } from '../../shared/logger'
-import type { Logger } from '../../shared/logger'
-import { ERROR_MESSAGES, LIMITS, MAX_PACKET_BYTES, PROTOCOL_VERSION } from '../../shared/protocol'
+import { createLogger } from '../shared/logger'
+import type { Logger } from '../shared/logger'
+import { ERROR_MESSAGES, LIMITS, MAX_PACKET_BYTES, PROTOCOL_VERSION } from '../shared/protocol'
 import type {
   Ack,
   ClientToServerEvents,
@@ -16,14 +16,14 @@ import type {
   RoomInfo,
   ServerToClientEvents,
   SignalMessage
-} from '../../shared/protocol'
+} from '../shared/protocol'
 import {
   chatSendRequestSchema,
   joinRequestSchema,
   peerUpdateSchema,
   signalRequestSchema,
   validate
-} from '../../shared/schemas'
+} from '../shared/schemas'
 import {
   AddressCounter,
   boundInput,
@@ -31,7 +31,7 @@ import {
   capTcpConnections,
   clientAddress
 } from './connection-limits'
-import type { InputProblem } from '../../shared/schemas'
+import type { InputProblem } from '../shared/schemas'
 import { KeyedRateLimiter, TokenBucket } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
 import { RoomRegistry } from './rooms'

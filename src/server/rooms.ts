@@ -1,7 +1,7 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto'
-import { nameKey, withSuffix } from '../../shared/input-rules'
-import { LIMITS } from '../../shared/protocol'
-import type { ChatMessage, ErrorCode, Peer, PeerUpdate, RoomInfo } from '../../shared/protocol'
+import { nameKey, withSuffix } from '../shared/input-rules'
+import { LIMITS } from '../shared/protocol'
+import type { ChatMessage, ErrorCode, Peer, PeerUpdate, RoomInfo } from '../shared/protocol'
 
 /**
  * Room state for one server: who is in which room, passwords, recent chat. Pure data, no sockets, so the rules

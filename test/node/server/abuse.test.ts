@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { DEFAULT_RATE_LIMITS } from '../../../src/main/signaling/server'
+import { DEFAULT_RATE_LIMITS } from '../../../src/server/server'
 import { LIMITS, MAX_PACKET_BYTES } from '../../../src/shared/protocol'
 import {
   closeAll,
