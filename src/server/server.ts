@@ -3,16 +3,14 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node
 import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
 import type { Socket } from 'socket.io'
-import type * as v from 'valibot'
 import { createLogger } from '../shared/logger'
 import type { Logger } from '../shared/logger'
 import { ERROR_MESSAGES, LIMITS, MAX_PACKET_BYTES, PROTOCOL_VERSION } from '../shared/protocol'
+import { CLIENT_EVENTS } from '../shared/protocol'
 import type {
-  Ack,
   ClientToServerEvents,
   ClosingReason,
   ConnectRefusal,
-  ErrorCode,
   RoomInfo,
   ServerToClientEvents,
   SignalMessage
@@ -21,8 +19,7 @@ import {
   chatSendRequestSchema,
   joinRequestSchema,
   peerUpdateSchema,
-  signalRequestSchema,
-  validate
+  signalRequestSchema
 } from '../shared/schemas'
 import {
   AddressCounter,
@@ -31,13 +28,14 @@ import {
   capTcpConnections,
   clientAddress
 } from './connection-limits'
-import type { InputProblem } from '../shared/schemas'
 import { KeyedRateLimiter, TokenBucket } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
 import { RoomRegistry } from './rooms'
 import type { Room } from './rooms'
 import { canonicalHost, decideOrigin, originListed } from './origin-policy'
 import type { OriginPolicy } from './origin-policy'
+import { fail, parseRequest, rateLimited } from './routes'
+import type { AnswerOf, ClientEvent, Refusal, Route, RouteTable } from './routes'
 import { createStaticHandler } from './static-files'
 import { batchWebSocketWrites } from './write-batching'
 
@@ -317,22 +315,6 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     refusals: TokenBucket
   }
 
-  /** How one client->server event is handled. Shared by every socket, so a connection holds no closures. */
-  interface Route {
-    bucket: keyof RateLimits
-    /** Null when the event takes no payload. */
-    schema: v.GenericSchema<unknown, unknown> | null
-    handle: (connection: Connection, payload: unknown) => Ack
-  }
-
-  function route<T>(
-    bucket: keyof RateLimits,
-    schema: v.GenericSchema<unknown, T> | null,
-    handle: (connection: Connection, payload: T) => Ack
-  ): Route {
-    return { bucket, schema, handle: handle as Route['handle'] }
-  }
-
   function leaveRoom(connection: Connection): void {
     const { socket, room: left } = connection
     if (left === undefined) return
@@ -344,10 +326,15 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     scheduleRoomsChanged()
   }
 
-  const routes = new Map<string, Route>([
-    [
-      'room:join',
-      route('control', joinRequestSchema, (connection, { room: name, name: displayName, password }) => {
+  /**
+   * One route per client->server event, typed by the protocol's event map: each handler takes that event's
+   * request and must answer that event's ack shape. Shared by every socket, so a connection holds no closures.
+   */
+  const routes: RouteTable<Connection, keyof RateLimits> = {
+    'room:join': {
+      bucket: 'control',
+      schema: joinRequestSchema,
+      handle(connection, { room: name, name: displayName, password }) {
         const { socket } = connection
         if (connection.room !== undefined) return fail('already-in-room')
         // Wrong passwords count per address and room, so opening new connections does not buy new guesses.
@@ -375,21 +362,27 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         scheduleRoomsChanged()
         const peers = [...room.members.values()].filter((peer) => peer.id !== socket.id)
         return { ok: true, self: outcome.self, peers, room: room.info(), history: [...room.history] }
-      })
-    ],
-    [
-      'room:leave',
-      route('control', null, (connection) => {
+      }
+    },
+    'room:leave': {
+      bucket: 'control',
+      schema: null,
+      handle(connection) {
         if (connection.room === undefined) return fail('not-in-room')
         leaveRoom(connection)
         void connection.socket.join(LOBBY)
         return { ok: true }
-      })
-    ],
-    ['rooms:list', route('control', null, () => ({ ok: true, ...registry.list() }))],
-    [
-      'signal',
-      route('signal', signalRequestSchema, ({ socket, room }, { to, description, candidate }) => {
+      }
+    },
+    'rooms:list': {
+      bucket: 'control',
+      schema: null,
+      handle: () => ({ ok: true, ...registry.list() })
+    },
+    signal: {
+      bucket: 'signal',
+      schema: signalRequestSchema,
+      handle({ socket, room }, { to, description, candidate }) {
         if (room === undefined) return fail('not-in-room')
         const target = room.members.has(to) && to !== socket.id ? io.sockets.sockets.get(to) : undefined
         if (target === undefined) return fail('not-found')
@@ -398,44 +391,45 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         if (candidate !== undefined) message.candidate = candidate
         target.emit('signal', message)
         return { ok: true }
-      })
-    ],
-    [
-      'chat:send',
-      route('chat', chatSendRequestSchema, ({ socket, room }, { text }) => {
+      }
+    },
+    'chat:send': {
+      bucket: 'chat',
+      schema: chatSendRequestSchema,
+      handle({ socket, room }, { text }) {
         const sender = room?.members.get(socket.id)
         if (room === undefined || sender === undefined) return fail('not-in-room')
         const message = registry.addChat(room, sender, text, Date.now())
         socket.to(roomKey(room.name)).emit('chat:message', message)
         return { ok: true, message }
-      })
-    ],
-    [
-      'peer:update',
-      route('control', peerUpdateSchema, ({ socket, room }, update) => {
+      }
+    },
+    'peer:update': {
+      bucket: 'control',
+      schema: peerUpdateSchema,
+      handle({ socket, room }, update) {
         if (room === undefined) return fail('not-in-room')
         const self = registry.update(room, socket.id, update)
         if (self === undefined) return fail('not-in-room')
         socket.to(roomKey(room.name)).emit('peer:updated', self)
         return { ok: true, self }
-      })
-    ]
-  ])
+      }
+    }
+  }
 
   /**
    * Runs a client->server event: requires an ack callback (without one nothing happens), applies the rate limit,
-   * validates the payload and never lets a handler's exception escape. Unknown events are ignored.
+   * validates the payload and never lets a handler's exception escape.
    */
-  function dispatch(connection: Connection, event: string, args: unknown[]): void {
-    const handler = routes.get(event)
+  function dispatch<E extends ClientEvent>(connection: Connection, event: E, args: unknown[]): void {
     const ack = args.at(-1)
-    if (handler === undefined || typeof ack !== 'function') return
-    const reply = ack as (response: Ack) => void
-    const bucket = connection[handler.bucket]
+    if (typeof ack !== 'function') return
+    // Every answer type includes Refusal; spelled out because TypeScript cannot see it for a generic E.
+    const reply = ack as (answer: AnswerOf<E> | Refusal) => void
+    const route: Route<E, Connection, keyof RateLimits> = routes[event]
+    const bucket = connection[route.bucket]
     if (!bucket.take()) {
-      if (connection.refusals.take()) {
-        return reply(rateLimited(bucket.waitMs()))
-      }
+      if (connection.refusals.take()) return reply(rateLimited(bucket.waitMs()))
       log.warn('disconnected a client that keeps sending past its rate limits', {
         id: connection.socket.id,
         address: connection.address
@@ -443,18 +437,10 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       connection.socket.disconnect(true)
       return
     }
-    const payloads = args.length - 1
-    let payload: unknown
-    if (handler.schema === null) {
-      if (payloads !== 0) return reply(fail('invalid', `${event} takes no payload`))
-    } else {
-      if (payloads !== 1) return reply(fail('invalid', `${event} takes one payload object`))
-      const result = validate(handler.schema, args[0])
-      if (!result.ok) return reply(fail('invalid', result.message, result.problem))
-      payload = result.value
-    }
+    const parsed = parseRequest(event, route.schema, args.slice(0, -1))
+    if (!parsed.ok) return reply(parsed)
     try {
-      reply(handler.handle(connection, payload))
+      reply(route.handle(connection, parsed.request))
     } catch (error) {
       log.error(`${event} handler failed`, { id: connection.socket.id, error: String(error) })
       reply(fail('invalid', 'The server could not process this request.'))
@@ -469,16 +455,13 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
    * ~1.3 KB less heap per idle client). Registered with `socket.on` so Socket.IO middleware (`socket.use`, which
    * the hosting service relies on) still runs before them.
    */
-  const listeners = [...routes.keys()].map(
-    (event) =>
-      [
-        event,
-        function (this: Socket, ...args: unknown[]): void {
-          const connection = connections.get(this)
-          if (connection !== undefined) dispatch(connection, event, args)
-        }
-      ] as const
-  )
+  function listenerFor<E extends ClientEvent>(event: E) {
+    return function (this: Socket, ...args: unknown[]): void {
+      const connection = connections.get(this)
+      if (connection !== undefined) dispatch(connection, event, args)
+    }
+  }
+  const listeners = CLIENT_EVENTS.map((event) => [event, listenerFor(event)] as const)
 
   function onDisconnect(this: Socket, reason: string): void {
     log.debug('disconnected', { id: this.id, reason })
@@ -546,14 +529,4 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       return closing
     }
   }
-}
-
-/** A refusal; `problem` says which typed field broke which rule, so clients can word it themselves. */
-function fail(code: ErrorCode, message: string = ERROR_MESSAGES[code], problem?: InputProblem): Ack {
-  return { ok: false, error: { code, message, ...problem } }
-}
-
-/** `rate-limited`, with how long to wait before the same request can succeed. */
-function rateLimited(retryAfterMs: number): Ack {
-  return { ok: false, error: { code: 'rate-limited', message: ERROR_MESSAGES['rate-limited'], retryAfterMs } }
 }

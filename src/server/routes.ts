@@ -1,0 +1,88 @@
+/**
+ * The shape of the server's route table, derived from the protocol's event map (`ClientToServerEvents`): each
+ * client->server event has exactly one route, whose payload and answer types are that event's, so a handler that
+ * answers the wrong shape (a `rooms:list` without `rooms`, a `room:join` without `history`) does not compile.
+ */
+import type * as v from 'valibot'
+import { ERROR_MESSAGES } from '../shared/protocol'
+import type { CLIENT_EVENTS } from '../shared/protocol'
+import type { Ack, ClientToServerEvents, ErrorCode } from '../shared/protocol'
+import { validate } from '../shared/schemas'
+import type { InputProblem } from '../shared/schemas'
+
+/** A client->server event name. */
+export type ClientEvent = keyof ClientToServerEvents
+
+/** The payload of event `E`, or `undefined` for an event that takes none (`room:leave`, `rooms:list`). */
+export type RequestOf<E extends ClientEvent> =
+  Parameters<ClientToServerEvents[E]> extends [infer Request, unknown] ? Request : undefined
+
+/** What the ack callback of event `E` is called with: its success shape or a refusal. */
+export type AnswerOf<E extends ClientEvent> =
+  Parameters<ClientToServerEvents[E]> extends [...unknown[], (answer: infer A) => void] ? A : never
+
+/** A refusal, which is a valid answer to every event. */
+export type Refusal = Extract<Ack, { ok: false }>
+
+/** The validation schema of event `E`: null exactly when the event takes no payload. */
+export type SchemaOf<E extends ClientEvent> = [RequestOf<E>] extends [undefined]
+  ? null
+  : v.GenericSchema<unknown, RequestOf<E>>
+
+/**
+ * How one event is handled. `Context` is the per-connection state the server passes in; `Bucket` names the
+ * rate-limit bucket the event draws from.
+ */
+export interface Route<E extends ClientEvent, Context, Bucket extends string> {
+  bucket: Bucket
+  schema: SchemaOf<E>
+  handle(context: Context, request: RequestOf<E>): AnswerOf<E>
+}
+
+/** One route per client->server event, no more and no fewer. */
+export type RouteTable<Context, Bucket extends string> = {
+  readonly [E in ClientEvent]: Route<E, Context, Bucket>
+}
+
+// The server registers one listener per CLIENT_EVENTS entry: an event of the map missing there would have a
+// route but never be heard.
+const everyEventListed: [Exclude<ClientEvent, (typeof CLIENT_EVENTS)[number]>] extends [never]
+  ? true
+  : false = true
+void everyEventListed
+
+/**
+ * The request of event `E` from the arguments Socket.IO received (the ack callback already removed): exactly one
+ * payload that passes the route's schema, or none for an event without a schema; otherwise an `invalid` refusal.
+ */
+export function parseRequest<E extends ClientEvent>(
+  event: E,
+  schema: SchemaOf<E>,
+  payloads: readonly unknown[]
+): { ok: true; request: RequestOf<E> } | Refusal {
+  // SchemaOf<E> is a conditional type TypeScript cannot narrow for a generic E; widen it once, here.
+  const checked = schema as v.GenericSchema<unknown, RequestOf<E>> | null
+  if (checked === null) {
+    if (payloads.length !== 0) return fail('invalid', `${event} takes no payload`)
+    // An event without a schema is one whose RequestOf is undefined.
+    return { ok: true, request: undefined as RequestOf<E> }
+  }
+  if (payloads.length !== 1) return fail('invalid', `${event} takes one payload object`)
+  const result = validate(checked, payloads[0])
+  if (!result.ok) return fail('invalid', result.message, result.problem)
+  return { ok: true, request: result.value }
+}
+
+/** A refusal; `problem` says which typed field broke which rule, so clients can word it themselves. */
+export function fail(
+  code: ErrorCode,
+  message: string = ERROR_MESSAGES[code],
+  problem?: InputProblem
+): Refusal {
+  return { ok: false, error: { code, message, ...problem } }
+}
+
+/** `rate-limited`, with how long to wait before the same request can succeed. */
+export function rateLimited(retryAfterMs: number): Refusal {
+  return { ok: false, error: { code: 'rate-limited', message: ERROR_MESSAGES['rate-limited'], retryAfterMs } }
+}
