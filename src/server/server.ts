@@ -34,6 +34,7 @@ import { RoomRegistry } from './rooms'
 import type { Room } from './rooms'
 import { canonicalHost, decideOrigin, originListed } from './origin-policy'
 import type { OriginPolicy } from './origin-policy'
+import { MembershipEvents } from './membership-events'
 import { fail, parseRequest, rateLimited } from './routes'
 import type { AnswerOf, ClientEvent, Refusal, Route, RouteTable } from './routes'
 import { createStaticHandler } from './static-files'
@@ -140,6 +141,11 @@ export interface SignalingServer {
   rooms(): RoomInfo[]
   /** Tells every client `server:closing`, disconnects them all and frees the port. Safe to call twice. */
   close(reason?: ClosingReason): Promise<void>
+  /**
+   * Who joins, leaves and renames in which room, and rooms appearing, changing and going, as the server handles
+   * it (see MembershipEventMap): what hosting shows and tests wait for.
+   */
+  readonly events: Pick<MembershipEvents, 'on' | 'off'>
   /** The underlying Socket.IO server, for tests and embedding. */
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>
 }
@@ -174,6 +180,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     maxRooms: serverLimits.rooms,
     roomPasswords: options.roomPasswords
   })
+  const events = new MembershipEvents(log)
   const wrongPasswords = new KeyedRateLimiter(serverLimits.wrongPasswords)
   const joinsByAddress = new KeyedRateLimiter(serverLimits.joinsPerAddress)
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined
@@ -319,10 +326,13 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     const { socket, room: left } = connection
     if (left === undefined) return
     connection.room = undefined
+    const peer = left.members.get(socket.id)
     registry.leave(socket.id, left.name)
     void socket.leave(roomKey(left.name))
     socket.to(roomKey(left.name)).emit('peer:left', { id: socket.id })
     log.info('left room', { id: socket.id, room: left.name, remaining: left.members.size })
+    if (peer !== undefined) events.emit('peer-left', { room: left.name, peer })
+    events.emit(left.members.size === 0 ? 'room-removed' : 'room-changed', left.info())
     scheduleRoomsChanged()
   }
 
@@ -359,6 +369,10 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         void socket.join(roomKey(room.name))
         socket.to(roomKey(room.name)).emit('peer:joined', outcome.self)
         log.info('joined room', { id: socket.id, room: room.name, count: room.members.size })
+        const created = room.members.size === 1
+        if (created) events.emit('room-created', room.info())
+        events.emit('peer-joined', { room: room.name, peer: outcome.self })
+        if (!created) events.emit('room-changed', room.info())
         scheduleRoomsChanged()
         const peers = [...room.members.values()].filter((peer) => peer.id !== socket.id)
         return { ok: true, self: outcome.self, peers, room: room.info(), history: [...room.history] }
@@ -412,6 +426,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         const self = registry.update(room, socket.id, update)
         if (self === undefined) return fail('not-in-room')
         socket.to(roomKey(room.name)).emit('peer:updated', self)
+        events.emit('peer-updated', { room: room.name, peer: self })
         return { ok: true, self }
       }
     }
@@ -452,8 +467,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
 
   /**
    * One listener function per event, shared by every socket, rather than closures per event per socket (bench:
-   * ~1.3 KB less heap per idle client). Registered with `socket.on` so Socket.IO middleware (`socket.use`, which
-   * the hosting service relies on) still runs before them.
+   * ~1.3 KB less heap per idle client). The embedder learns about membership from `events`, not by watching
+   * packets.
    */
   function listenerFor<E extends ClientEvent>(event: E) {
     return function (this: Socket, ...args: unknown[]): void {
@@ -487,6 +502,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
 
   return {
     io,
+    events,
     listen(port, host) {
       return new Promise<ListenAddress>((resolve, reject) => {
         const onError = (error: Error): void => reject(error)
