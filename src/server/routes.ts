@@ -31,12 +31,13 @@ export type SchemaOf<E extends ClientEvent> = [RequestOf<E>] extends [undefined]
 
 /**
  * How one event is handled. `Context` is the per-connection state the server passes in; `Bucket` names the
- * rate-limit bucket the event draws from.
+ * rate-limit bucket the event draws from. A handler answers at once (`signal`, the hot path, allocates no promise)
+ * or after a room store round trip.
  */
 export interface Route<E extends ClientEvent, Context, Bucket extends string> {
   bucket: Bucket
   schema: SchemaOf<E>
-  handle(context: Context, request: RequestOf<E>): AnswerOf<E>
+  handle(context: Context, request: RequestOf<E>): AnswerOf<E> | Promise<AnswerOf<E>>
 }
 
 /** One route per client->server event, no more and no fewer. */
@@ -52,23 +53,25 @@ const everyEventListed: [Exclude<ClientEvent, (typeof CLIENT_EVENTS)[number]>] e
 void everyEventListed
 
 /**
- * The request of event `E` from the arguments Socket.IO received (the ack callback already removed): exactly one
- * payload that passes the route's schema, or none for an event without a schema; otherwise an `invalid` refusal.
+ * The request of event `E` from the arguments Socket.IO received, the ack callback last (not copied off: this
+ * runs for every relayed signal): exactly one payload that passes the route's schema, or none for an event
+ * without a schema; otherwise an `invalid` refusal.
  */
 export function parseRequest<E extends ClientEvent>(
   event: E,
   schema: SchemaOf<E>,
-  payloads: readonly unknown[]
+  args: readonly unknown[]
 ): { ok: true; request: RequestOf<E> } | Refusal {
+  const payloads = args.length - 1
   // SchemaOf<E> is a conditional type TypeScript cannot narrow for a generic E; widen it once, here.
   const checked = schema as v.GenericSchema<unknown, RequestOf<E>> | null
   if (checked === null) {
-    if (payloads.length !== 0) return fail('invalid', `${event} takes no payload`)
+    if (payloads !== 0) return fail('invalid', `${event} takes no payload`)
     // An event without a schema is one whose RequestOf is undefined.
     return { ok: true, request: undefined as RequestOf<E> }
   }
-  if (payloads.length !== 1) return fail('invalid', `${event} takes one payload object`)
-  const result = validate(checked, payloads[0])
+  if (payloads !== 1) return fail('invalid', `${event} takes one payload object`)
+  const result = validate(checked, args[0])
   if (!result.ok) return fail('invalid', result.message, result.problem)
   return { ok: true, request: result.value }
 }

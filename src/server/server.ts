@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -8,6 +9,7 @@ import type { Logger } from '../shared/logger'
 import { ERROR_MESSAGES, LIMITS, MAX_PACKET_BYTES, PROTOCOL_VERSION } from '../shared/protocol'
 import { CLIENT_EVENTS } from '../shared/protocol'
 import type {
+  ChatMessage,
   ClientToServerEvents,
   ClosingReason,
   ConnectRefusal,
@@ -30,13 +32,14 @@ import {
 } from './connection-limits'
 import { KeyedRateLimiter, TokenBucket } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
-import { RoomRegistry } from './rooms'
-import type { Room } from './rooms'
+import { MemoryRoomStore } from './memory-room-store'
+import { nameChoices, passwordDigest } from './room-store'
+import type { PeerChange, RoomStore, RoomStoreOptions } from './room-store'
 import { canonicalHost, decideOrigin, originListed } from './origin-policy'
 import type { OriginPolicy } from './origin-policy'
 import { MembershipEvents } from './membership-events'
 import { fail, parseRequest, rateLimited } from './routes'
-import type { AnswerOf, ClientEvent, Refusal, Route, RouteTable } from './routes'
+import type { AnswerOf, ClientEvent, Refusal, RequestOf, Route, RouteTable } from './routes'
 import { createStaticHandler } from './static-files'
 import { batchWebSocketWrites } from './write-batching'
 
@@ -122,6 +125,8 @@ export interface SignalingServerOptions {
    * host's own room, so a guest who arrives before the host's page cannot open it without the password).
    */
   roomPasswords?: Readonly<Record<string, string>>
+  /** Makes the room store, the one owner of room state (default: a MemoryRoomStore in this process). */
+  roomStore?: (options: RoomStoreOptions) => RoomStore
   logger?: Logger
 }
 
@@ -137,8 +142,8 @@ export interface SignalingServer {
   listen(port: number, host?: string): Promise<ListenAddress>
   /** The bound address, or null before `listen` and after `close`. */
   address(): ListenAddress | null
-  /** A snapshot of every room (`rooms:list` gives a lobby the fullest LIMITS.listedRooms of them). */
-  rooms(): RoomInfo[]
+  /** Every room, as the store has them (`rooms:list` gives a lobby the fullest LIMITS.listedRooms of them). */
+  rooms(): Promise<RoomInfo[]>
   /** Tells every client `server:closing`, disconnects them all and frees the port. Safe to call twice. */
   close(reason?: ClosingReason): Promise<void>
   /**
@@ -175,10 +180,13 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     if (value !== undefined) Object.assign(serverLimits, { [key]: value })
   }
   const log = options.logger ?? createLogger('signaling')
-  const registry = new RoomRegistry({
+  const presetPasswords = Object.fromEntries(
+    Object.entries(options.roomPasswords ?? {}).map(([room, password]) => [room, passwordDigest(password)])
+  )
+  const store = (options.roomStore ?? ((storeOptions) => new MemoryRoomStore(storeOptions)))({
     capacity,
     maxRooms: serverLimits.rooms,
-    roomPasswords: options.roomPasswords
+    presetPasswords
   })
   const events = new MembershipEvents(log)
   const wrongPasswords = new KeyedRateLimiter(serverLimits.wrongPasswords)
@@ -305,35 +313,52 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     roomListTimer = setTimeout(() => {
       roomListTimer = undefined
       lastRoomList = performance.now()
-      io.to(LOBBY).emit('rooms:changed', registry.list().rooms)
+      store.list().then(
+        (list) => {
+          if (closing === undefined) io.to(LOBBY).emit('rooms:changed', list.rooms)
+        },
+        (error: unknown) => log.error('could not list rooms for lobbies', { error: String(error) })
+      )
     }, wait)
   }
 
-  /** What one connection costs beyond Socket.IO's own objects: its room and its rate-limit buckets. */
+  /** What one connection costs beyond Socket.IO's own objects: its room cache, its queue and its buckets. */
   interface Connection {
     socket: MoimSocket
     /** The client's IP address, the key of the limits that hold across its connections. */
     address: string
-    /** The room this socket is in; one at a time. */
-    room: Room | undefined
+    /**
+     * The room the store last said this socket's peer is in: a cache of the store's join and leave answers, not a
+     * second owner. Written only from those answers, inside this connection's queue, so it is never ahead of or
+     * behind the store for this socket's own requests; it lets `signal` check "same room" without a store round
+     * trip, and names the Socket.IO room that delivers to the room.
+     */
+    room: string | undefined
+    /**
+     * The tail of this socket's requests still waiting for the store, or undefined when none is: a request that
+     * arrives while one is pending runs after it, so a `room:join` followed at once by `chat:send` sees the join.
+     */
+    queue: Promise<void> | undefined
     signal: TokenBucket
     chat: TokenBucket
     control: TokenBucket
     refusals: TokenBucket
   }
 
-  function leaveRoom(connection: Connection): void {
-    const { socket, room: left } = connection
-    if (left === undefined) return
+  /** Takes the connection's peer out of its room, and tells the room, the lobbies and the events. */
+  async function leaveRoom(connection: Connection): Promise<boolean> {
+    const { socket } = connection
+    const left = await store.leave(socket.id)
+    const room = connection.room
     connection.room = undefined
-    const peer = left.members.get(socket.id)
-    registry.leave(socket.id, left.name)
-    void socket.leave(roomKey(left.name))
-    socket.to(roomKey(left.name)).emit('peer:left', { id: socket.id })
-    log.info('left room', { id: socket.id, room: left.name, remaining: left.members.size })
-    if (peer !== undefined) events.emit('peer-left', { room: left.name, peer })
-    events.emit(left.members.size === 0 ? 'room-removed' : 'room-changed', left.info())
+    if (room !== undefined) void socket.leave(roomKey(room))
+    if (left === undefined) return false
+    socket.to(roomKey(left.room.name)).emit('peer:left', { id: socket.id })
+    log.info('left room', { id: socket.id, room: left.room.name, remaining: left.room.count })
+    events.emit('peer-left', { room: left.room.name, peer: left.peer })
+    events.emit(left.removed ? 'room-removed' : 'room-changed', left.room)
     scheduleRoomsChanged()
+    return true
   }
 
   /**
@@ -344,8 +369,9 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     'room:join': {
       bucket: 'control',
       schema: joinRequestSchema,
-      handle(connection, { room: name, name: displayName, password }) {
+      async handle(connection, { room: name, name: displayName, password }) {
         const { socket } = connection
+        // The store refuses this too; the cache answers it before the join costs a per-address token.
         if (connection.room !== undefined) return fail('already-in-room')
         // Wrong passwords count per address and room, so opening new connections does not buy new guesses.
         const guessKey = `${connection.address} ${name}`
@@ -358,32 +384,35 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
           return rateLimited(retryAfterMs)
         }
         joinsByAddress.record(connection.address)
-        const outcome = registry.join(socket.id, name, displayName, password)
+        const outcome = await store.join({
+          room: name,
+          peer: { id: socket.id, audio: true, video: true, screen: false },
+          names: nameChoices(displayName, capacity),
+          passwordDigest: password === undefined ? undefined : passwordDigest(password)
+        })
         if (!outcome.ok) {
           if (outcome.code === 'wrong-password') wrongPasswords.record(guessKey)
           log.info('join refused', { id: socket.id, room: name, code: outcome.code })
           return fail(outcome.code)
         }
-        const room = (connection.room = outcome.room)
+        const { self, peers, room, history, created } = outcome
+        connection.room = room.name
         void socket.leave(LOBBY)
         void socket.join(roomKey(room.name))
-        socket.to(roomKey(room.name)).emit('peer:joined', outcome.self)
-        log.info('joined room', { id: socket.id, room: room.name, count: room.members.size })
-        const created = room.members.size === 1
-        if (created) events.emit('room-created', room.info())
-        events.emit('peer-joined', { room: room.name, peer: outcome.self })
-        if (!created) events.emit('room-changed', room.info())
+        socket.to(roomKey(room.name)).emit('peer:joined', self)
+        log.info('joined room', { id: socket.id, room: room.name, count: room.count })
+        if (created) events.emit('room-created', room)
+        events.emit('peer-joined', { room: room.name, peer: self })
+        if (!created) events.emit('room-changed', room)
         scheduleRoomsChanged()
-        const peers = [...room.members.values()].filter((peer) => peer.id !== socket.id)
-        return { ok: true, self: outcome.self, peers, room: room.info(), history: [...room.history] }
+        return { ok: true, self, peers, room, history }
       }
     },
     'room:leave': {
       bucket: 'control',
       schema: null,
-      handle(connection) {
-        if (connection.room === undefined) return fail('not-in-room')
-        leaveRoom(connection)
+      async handle(connection) {
+        if (!(await leaveRoom(connection))) return fail('not-in-room')
         void connection.socket.join(LOBBY)
         return { ok: true }
       }
@@ -391,50 +420,63 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     'rooms:list': {
       bucket: 'control',
       schema: null,
-      handle: () => ({ ok: true, ...registry.list() })
+      handle: async () => ({ ok: true, ...(await store.list()) })
     },
     signal: {
       bucket: 'signal',
       schema: signalRequestSchema,
+      // Synchronous on purpose: the relay is the hot path, and both rooms come from the connections' caches of
+      // the store's answers (one Map lookup, no store round trip, no promise per message). A target on another
+      // server (a shared store) is a later issue's.
       handle({ socket, room }, { to, description, candidate }) {
         if (room === undefined) return fail('not-in-room')
-        const target = room.members.has(to) && to !== socket.id ? io.sockets.sockets.get(to) : undefined
-        if (target === undefined) return fail('not-found')
+        const target = to === socket.id ? undefined : connections.get(to)
+        if (target === undefined || target.room !== room) return fail('not-found')
         const message: SignalMessage = { from: socket.id }
         if (description !== undefined) message.description = description
         if (candidate !== undefined) message.candidate = candidate
-        target.emit('signal', message)
+        target.socket.emit('signal', message)
         return { ok: true }
       }
     },
     'chat:send': {
       bucket: 'chat',
       schema: chatSendRequestSchema,
-      handle({ socket, room }, { text }) {
-        const sender = room?.members.get(socket.id)
-        if (room === undefined || sender === undefined) return fail('not-in-room')
-        const message = registry.addChat(room, sender, text, Date.now())
-        socket.to(roomKey(room.name)).emit('chat:message', message)
+      async handle({ socket, room }, { text }) {
+        const sender = room === undefined ? undefined : await store.peer(socket.id)
+        if (sender === undefined) return fail('not-in-room')
+        const message: ChatMessage = {
+          id: randomUUID(),
+          from: socket.id,
+          name: sender.peer.name,
+          text,
+          ts: Date.now()
+        }
+        if (!(await store.appendHistory(sender.room, message))) return fail('not-in-room')
+        socket.to(roomKey(sender.room)).emit('chat:message', message)
         return { ok: true, message }
       }
     },
     'peer:update': {
       bucket: 'control',
       schema: peerUpdateSchema,
-      handle({ socket, room }, update) {
+      async handle({ socket, room }, { name, ...flags }) {
         if (room === undefined) return fail('not-in-room')
-        const self = registry.update(room, socket.id, update)
-        if (self === undefined) return fail('not-in-room')
-        socket.to(roomKey(room.name)).emit('peer:updated', self)
-        events.emit('peer-updated', { room: room.name, peer: self })
-        return { ok: true, self }
+        const change: PeerChange =
+          name === undefined ? flags : { ...flags, names: nameChoices(name, capacity) }
+        const updated = await store.updatePeer(socket.id, change)
+        if (updated === undefined) return fail('not-in-room')
+        socket.to(roomKey(updated.room)).emit('peer:updated', updated.peer)
+        events.emit('peer-updated', updated)
+        return { ok: true, self: updated.peer }
       }
     }
   }
 
   /**
    * Runs a client->server event: requires an ack callback (without one nothing happens), applies the rate limit,
-   * validates the payload and never lets a handler's exception escape.
+   * validates the payload and never lets a handler's exception escape. Limits and validation apply on arrival,
+   * so a flood is refused without queueing; answers go out in arrival order (see `answer`).
    */
   function dispatch<E extends ClientEvent>(connection: Connection, event: E, args: unknown[]): void {
     const ack = args.at(-1)
@@ -444,7 +486,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     const route: Route<E, Connection, keyof RateLimits> = routes[event]
     const bucket = connection[route.bucket]
     if (!bucket.take()) {
-      if (connection.refusals.take()) return reply(rateLimited(bucket.waitMs()))
+      if (connection.refusals.take()) return answer(connection, rateLimited(bucket.waitMs()), reply)
       log.warn('disconnected a client that keeps sending past its rate limits', {
         id: connection.socket.id,
         address: connection.address
@@ -452,18 +494,67 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       connection.socket.disconnect(true)
       return
     }
-    const parsed = parseRequest(event, route.schema, args.slice(0, -1))
-    if (!parsed.ok) return reply(parsed)
-    try {
-      reply(route.handle(connection, parsed.request))
-    } catch (error) {
-      log.error(`${event} handler failed`, { id: connection.socket.id, error: String(error) })
-      reply(fail('invalid', 'The server could not process this request.'))
+    const parsed = parseRequest(event, route.schema, args)
+    if (!parsed.ok) return answer(connection, parsed, reply)
+    if (connection.queue === undefined) {
+      // Nothing pending: run now. A synchronous handler (signal) is answered without any promise.
+      const now = handle(connection, event, route, parsed.request)
+      if (now instanceof Promise) enqueue(connection, now.then(reply))
+      else reply(now)
+    } else {
+      const { request } = parsed
+      enqueue(connection, connection.queue.then(() => handle(connection, event, route, request)).then(reply))
     }
   }
 
-  /** Each socket's state, found from the socket Socket.IO calls the shared listeners with (as `this`). */
-  const connections = new WeakMap<Socket, Connection>()
+  /** Sends a ready answer now, or after the answers still pending for this socket, so none overtakes another. */
+  function answer<A>(connection: Connection, ready: A, reply: (answer: A) => void): void {
+    if (connection.queue === undefined) reply(ready)
+    else
+      enqueue(
+        connection,
+        connection.queue.then(() => reply(ready))
+      )
+  }
+
+  /** Runs a route's handler; an exception (thrown or rejected) becomes a typed refusal and a log line. */
+  function handle<E extends ClientEvent>(
+    connection: Connection,
+    event: E,
+    route: Route<E, Connection, keyof RateLimits>,
+    request: RequestOf<E>
+  ): AnswerOf<E> | Refusal | Promise<AnswerOf<E> | Refusal> {
+    const failed = (error: unknown): Refusal => {
+      log.error(`${event} handler failed`, { id: connection.socket.id, error: String(error) })
+      return fail('invalid', 'The server could not process this request.')
+    }
+    try {
+      const result = route.handle(connection, request)
+      return result instanceof Promise ? result.catch(failed) : result
+    } catch (error) {
+      return failed(error)
+    }
+  }
+
+  /** Every connection's queue tail still running, so `close()` lets them finish before closing the store. */
+  const pendingWork = new Set<Promise<void>>()
+
+  /** Makes `work` the connection's queue tail; the queue empties (undefined) once the last work is done. */
+  function enqueue(connection: Connection, work: Promise<void>): void {
+    const tail: Promise<void> = work
+      .catch((error: unknown) =>
+        log.error('request failed', { id: connection.socket.id, error: String(error) })
+      )
+      .then(() => {
+        pendingWork.delete(tail)
+        if (connection.queue === tail) connection.queue = undefined
+      })
+    pendingWork.add(tail)
+    connection.queue = tail
+  }
+
+  /** Each socket's state by socket id (= peer id): the shared listeners' `this` and a signal's target. */
+  const connections = new Map<string, Connection>()
 
   /**
    * One listener function per event, shared by every socket, rather than closures per event per socket (bench:
@@ -472,7 +563,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
    */
   function listenerFor<E extends ClientEvent>(event: E) {
     return function (this: Socket, ...args: unknown[]): void {
-      const connection = connections.get(this)
+      const connection = connections.get(this.id)
       if (connection !== undefined) dispatch(connection, event, args)
     }
   }
@@ -480,17 +571,22 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
 
   function onDisconnect(this: Socket, reason: string): void {
     log.debug('disconnected', { id: this.id, reason })
-    const connection = connections.get(this)
-    if (connection !== undefined) leaveRoom(connection)
+    const connection = connections.get(this.id)
+    if (connection === undefined) return
+    // Gone at once for signals; the leave waits for this socket's pending requests (a join in flight included).
+    connections.delete(this.id)
+    const leave = (): Promise<void> => leaveRoom(connection).then(() => undefined)
+    enqueue(connection, connection.queue === undefined ? leave() : connection.queue.then(leave))
   }
 
   io.on('connection', (socket: MoimSocket) => {
     log.debug('connected', { id: socket.id })
     void socket.join(LOBBY)
-    connections.set(socket as Socket, {
+    connections.set(socket.id, {
       socket,
       address: clientAddress(socket.conn.remoteAddress),
       room: undefined,
+      queue: undefined,
       signal: new TokenBucket(limits.signal),
       chat: new TokenBucket(limits.chat),
       control: new TokenBucket(limits.control),
@@ -521,7 +617,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       if (bound === null || typeof bound === 'string') return null
       return { host: bound.address, port: bound.port, family: bound.family }
     },
-    rooms: () => registry.all(),
+    rooms: () => store.rooms(),
     close(reason = 'shutdown') {
       closing ??= (async () => {
         clearTimeout(roomListTimer)
@@ -540,6 +636,9 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
           void io.close(() => resolve())
           httpServer.closeAllConnections()
         })
+        // Disconnects queued leaves; let them reach the store before it closes.
+        while (pendingWork.size > 0) await Promise.all(pendingWork)
+        await store.close()
         log.info('closed', { reason })
       })()
       return closing

@@ -214,6 +214,6 @@ describe('SignalingClient', () => {
     expect(a.state).toBe('connected')
     expect(states.map((s) => s.state)).toContain('reconnecting')
     await expect.poll(() => seenByB, POLL).toEqual([`left ${oldId}`, 'joined Ann'])
-    expect(server.rooms()).toEqual([{ name: 'den', count: 2, capacity: 6, locked: false }])
+    expect(await server.rooms()).toEqual([{ name: 'den', count: 2, capacity: 6, locked: false }])
   })
 })

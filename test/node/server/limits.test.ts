@@ -117,7 +117,7 @@ describe('rooms per server', () => {
       error: { code: 'server-full' }
     })
     expect(await request(eve.socket, 'room:join', { room: 'one', name: 'Eve' })).toMatchObject({ ok: true })
-    expect(server.rooms().map((room) => room.name)).toEqual(['one', 'two'])
+    expect((await server.rooms()).map((room) => room.name)).toEqual(['one', 'two'])
   })
 })
 

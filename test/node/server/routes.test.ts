@@ -46,26 +46,30 @@ describe('route types', () => {
 
 describe('parseRequest', () => {
   const schema = v.strictObject({ text: v.string() })
+  const ack = (): void => undefined
 
   it('takes exactly one payload that passes the schema', () => {
-    expect(parseRequest('chat:send', schema, [{ text: 'hi' }])).toEqual({ ok: true, request: { text: 'hi' } })
-    expect(parseRequest('chat:send', schema, [])).toMatchObject({
+    expect(parseRequest('chat:send', schema, [{ text: 'hi' }, ack])).toEqual({
+      ok: true,
+      request: { text: 'hi' }
+    })
+    expect(parseRequest('chat:send', schema, [ack])).toMatchObject({
       ok: false,
       error: { code: 'invalid', message: 'chat:send takes one payload object' }
     })
-    expect(parseRequest('chat:send', schema, [{ text: 'hi' }, 1])).toMatchObject({
+    expect(parseRequest('chat:send', schema, [{ text: 'hi' }, 1, ack])).toMatchObject({
       ok: false,
       error: { code: 'invalid' }
     })
-    expect(parseRequest('chat:send', schema, [{ text: 1 }])).toMatchObject({
+    expect(parseRequest('chat:send', schema, [{ text: 1 }, ack])).toMatchObject({
       ok: false,
       error: { code: 'invalid', message: expect.stringMatching(/^text: /) }
     })
   })
 
   it('takes no payload for an event without a schema', () => {
-    expect(parseRequest('rooms:list', null, [])).toEqual({ ok: true, request: undefined })
-    expect(parseRequest('rooms:list', null, [{}])).toMatchObject({
+    expect(parseRequest('rooms:list', null, [ack])).toEqual({ ok: true, request: undefined })
+    expect(parseRequest('rooms:list', null, [{}, ack])).toMatchObject({
       ok: false,
       error: { code: 'invalid', message: 'rooms:list takes no payload' }
     })
