@@ -61,19 +61,19 @@ export function parseRequest<E extends ClientEvent>(
   event: E,
   schema: SchemaOf<E>,
   args: readonly unknown[]
-): { ok: true; request: RequestOf<E> } | Refusal {
+): { ok: true; value: RequestOf<E> } | Refusal {
   const payloads = args.length - 1
   // SchemaOf<E> is a conditional type TypeScript cannot narrow for a generic E; widen it once, here.
   const checked = schema as v.GenericSchema<unknown, RequestOf<E>> | null
   if (checked === null) {
     if (payloads !== 0) return fail('invalid', `${event} takes no payload`)
     // An event without a schema is one whose RequestOf is undefined.
-    return { ok: true, request: undefined as RequestOf<E> }
+    return { ok: true, value: undefined as RequestOf<E> }
   }
   if (payloads !== 1) return fail('invalid', `${event} takes one payload object`)
   const result = validate(checked, args[0])
-  if (!result.ok) return fail('invalid', result.message, result.problem)
-  return { ok: true, request: result.value }
+  // validate's own success object, not a copy: this runs for every relayed signal.
+  return result.ok ? result : fail('invalid', result.message, result.problem)
 }
 
 /** A refusal; `problem` says which typed field broke which rule, so clients can word it themselves. */

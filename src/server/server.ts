@@ -498,11 +498,11 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     if (!parsed.ok) return answer(connection, parsed, reply)
     if (connection.queue === undefined) {
       // Nothing pending: run now. A synchronous handler (signal) is answered without any promise.
-      const now = handle(connection, event, route, parsed.request)
+      const now = handle(connection, event, route, parsed.value)
       if (now instanceof Promise) enqueue(connection, now.then(reply))
       else reply(now)
     } else {
-      const { request } = parsed
+      const request = parsed.value
       enqueue(connection, connection.queue.then(() => handle(connection, event, route, request)).then(reply))
     }
   }
@@ -524,16 +524,20 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     route: Route<E, Connection, keyof RateLimits>,
     request: RequestOf<E>
   ): AnswerOf<E> | Refusal | Promise<AnswerOf<E> | Refusal> {
-    const failed = (error: unknown): Refusal => {
-      log.error(`${event} handler failed`, { id: connection.socket.id, error: String(error) })
-      return fail('invalid', 'The server could not process this request.')
-    }
     try {
       const result = route.handle(connection, request)
-      return result instanceof Promise ? result.catch(failed) : result
+      // The closure is made only for an asynchronous answer: a relayed signal allocates nothing here.
+      return result instanceof Promise
+        ? result.catch((error: unknown) => handlerFailed(connection, event, error))
+        : result
     } catch (error) {
-      return failed(error)
+      return handlerFailed(connection, event, error)
     }
+  }
+
+  function handlerFailed(connection: Connection, event: ClientEvent, error: unknown): Refusal {
+    log.error(`${event} handler failed`, { id: connection.socket.id, error: String(error) })
+    return fail('invalid', 'The server could not process this request.')
   }
 
   /** Every connection's queue tail still running, so `close()` lets them finish before closing the store. */

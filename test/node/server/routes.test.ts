@@ -51,7 +51,7 @@ describe('parseRequest', () => {
   it('takes exactly one payload that passes the schema', () => {
     expect(parseRequest('chat:send', schema, [{ text: 'hi' }, ack])).toEqual({
       ok: true,
-      request: { text: 'hi' }
+      value: { text: 'hi' }
     })
     expect(parseRequest('chat:send', schema, [ack])).toMatchObject({
       ok: false,
@@ -68,7 +68,7 @@ describe('parseRequest', () => {
   })
 
   it('takes no payload for an event without a schema', () => {
-    expect(parseRequest('rooms:list', null, [ack])).toEqual({ ok: true, request: undefined })
+    expect(parseRequest('rooms:list', null, [ack])).toEqual({ ok: true, value: undefined })
     expect(parseRequest('rooms:list', null, [{}, ack])).toMatchObject({
       ok: false,
       error: { code: 'invalid', message: 'rooms:list takes no payload' }
