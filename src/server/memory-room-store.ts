@@ -4,8 +4,10 @@
  * with respect to every other call.
  */
 import { timingSafeEqual } from 'node:crypto'
+import { withSuffix } from '../shared/input-rules'
 import { LIMITS } from '../shared/protocol'
 import type { ChatMessage, Peer, RoomInfo, RoomList } from '../shared/protocol'
+import { nameChoice } from './room-store'
 import type {
   JoinInput,
   JoinOutcome,
@@ -43,7 +45,7 @@ export class MemoryRoomStore implements RoomStore {
 
   constructor(private readonly options: RoomStoreOptions) {}
 
-  async join({ room: name, peer, names, passwordDigest }: JoinInput): Promise<JoinOutcome> {
+  async join({ room: name, peer, name: asked, passwordDigest }: JoinInput): Promise<JoinOutcome> {
     if (this.roomOf.has(peer.id)) return { ok: false, code: 'already-in-room' }
     let room = this.byName.get(name)
     const created = room === undefined
@@ -70,7 +72,7 @@ export class MemoryRoomStore implements RoomStore {
       if (room.members.size >= this.options.capacity) return { ok: false, code: 'full' }
     }
     const peers = [...room.members.values()].map((member) => member.peer)
-    const choice = freeName(room, names)
+    const choice = freeName(room, asked)
     const self: Peer = { ...peer, name: choice.name }
     room.members.set(self.id, { peer: self, key: choice.key })
     this.roomOf.set(self.id, room)
@@ -108,11 +110,11 @@ export class MemoryRoomStore implements RoomStore {
     const room = this.roomOf.get(peerId)
     const member = room?.members.get(peerId)
     if (room === undefined || member === undefined) return undefined
-    const { names, ...flags } = change
+    const { name, ...flags } = change
     const next: Peer = { ...member.peer, ...flags }
     let key = member.key
-    if (names !== undefined) {
-      const choice = freeName(room, names, peerId)
+    if (name !== undefined) {
+      const choice = freeName(room, name, peerId)
       next.name = choice.name
       key = choice.key
     }
@@ -166,15 +168,19 @@ export class MemoryRoomStore implements RoomStore {
 }
 
 /**
- * The first of `names` no other member's name shares a key with. The caller gives at least capacity choices, so
- * one is free; should it not, the last is used rather than refusing the join.
+ * `asked` if no other member's name shares its key, else the first free of "name (2)", "name (3)"... (the order
+ * of nameChoices), computed only as far as needed.
  */
-function freeName(room: MemoryRoom, names: readonly NameChoice[], exceptId?: string): NameChoice {
+function freeName(room: MemoryRoom, asked: NameChoice, exceptId?: string): NameChoice {
   const taken = new Set<string>()
   for (const [id, member] of room.members) {
     if (id !== exceptId) taken.add(member.key)
   }
-  return names.find((choice) => !taken.has(choice.key)) ?? names[names.length - 1]
+  if (!taken.has(asked.key)) return asked
+  for (let n = 2; ; n++) {
+    const choice = nameChoice(withSuffix(asked.name, n))
+    if (!taken.has(choice.key)) return choice
+  }
 }
 
 /** Compares digests in constant time, so response times say nothing about how close a guess was. */

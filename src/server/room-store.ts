@@ -5,8 +5,8 @@
  *
  * Asynchronous so that a store shared by several servers (Redis) fits the same contract as the in-memory one.
  * Each method is atomic: a join checks and takes a seat in one step (for Redis, one Lua script whose inputs are
- * JoinInput plus the store's capacity, and whose output is JoinOutcome), so racing joins never overfill a room or
- * share a name. test/node/server/room-store.contract.ts states the contract; every implementation runs it.
+ * JoinInput, its nameChoices and the store's capacity, and whose output is JoinOutcome), so racing joins never
+ * overfill a room or share a name. test/node/server/room-store.contract.ts states the contract; every implementation runs it.
  */
 import { createHash } from 'node:crypto'
 import { nameKey, withSuffix } from '../shared/input-rules'
@@ -25,17 +25,20 @@ export interface NameChoice {
   key: string
 }
 
+/** `name` with its comparison key. */
+export function nameChoice(name: string): NameChoice {
+  return { name, key: nameKey(name) }
+}
+
 /**
- * `name`, then "name (2)", "name (3)"... as NameChoices, `count` of them. A room of capacity N has at most N - 1
- * other members, who can take at most N - 1 of them, so N choices always hold a free one: the store picks the
- * first free one without running the Unicode rules itself (which a Lua script could not).
+ * `choice`, then "name (2)", "name (3)"... `count` NameChoices in all. A room of capacity N has at most N - 1 other
+ * members, who can take at most N - 1 of them, so N choices always hold a free one. For a store that must pick
+ * the name inside one atomic script without the Unicode rules (Redis and Lua): it passes these in. (~40 µs for
+ * six, so the memory store computes a suffix only when a name is taken.)
  */
-export function nameChoices(name: string, count: number): NameChoice[] {
-  const choices: NameChoice[] = [{ name, key: nameKey(name) }]
-  for (let n = 2; n <= count; n++) {
-    const suffixed = withSuffix(name, n)
-    choices.push({ name: suffixed, key: nameKey(suffixed) })
-  }
+export function nameChoices(choice: NameChoice, count: number): NameChoice[] {
+  const choices: NameChoice[] = [choice]
+  for (let n = 2; n <= count; n++) choices.push(nameChoice(withSuffix(choice.name, n)))
   return choices
 }
 
@@ -58,10 +61,10 @@ export interface RoomStoreOptions {
 
 export interface JoinInput {
   room: string
-  /** The joiner's id and initial media state; its name is the first free of `names`. */
+  /** The joiner's id and initial media state; its name is `name`, suffixed if taken (see nameChoices). */
   peer: Omit<Peer, 'name'>
-  /** The names to try, in order (nameChoices of the requested name, at least `capacity` of them). */
-  names: readonly NameChoice[]
+  /** The name asked for, as the shared rules normalised it, and its comparison key. */
+  name: NameChoice
   /** passwordDigest of the password given, if any. */
   passwordDigest?: string
 }
@@ -94,12 +97,12 @@ export interface LeaveOutcome {
   removed: boolean
 }
 
-/** A peer's change: media flags as given, and a new name as the first free of `names` (nameChoices). */
+/** A peer's change: media flags as given, and a new name, suffixed if another member has it (see nameChoices). */
 export interface PeerChange {
   audio?: boolean
   video?: boolean
   screen?: boolean
-  names?: readonly NameChoice[]
+  name?: NameChoice
 }
 
 export interface RoomStore {

@@ -33,7 +33,7 @@ import {
 import { KeyedRateLimiter, TokenBucket } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
 import { MemoryRoomStore } from './memory-room-store'
-import { nameChoices, passwordDigest } from './room-store'
+import { nameChoice, passwordDigest } from './room-store'
 import type { PeerChange, RoomStore, RoomStoreOptions } from './room-store'
 import { canonicalHost, decideOrigin, originListed } from './origin-policy'
 import type { OriginPolicy } from './origin-policy'
@@ -387,7 +387,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         const outcome = await store.join({
           room: name,
           peer: { id: socket.id, audio: true, video: true, screen: false },
-          names: nameChoices(displayName, capacity),
+          name: nameChoice(displayName),
           passwordDigest: password === undefined ? undefined : passwordDigest(password)
         })
         if (!outcome.ok) {
@@ -462,8 +462,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       schema: peerUpdateSchema,
       async handle({ socket, room }, { name, ...flags }) {
         if (room === undefined) return fail('not-in-room')
-        const change: PeerChange =
-          name === undefined ? flags : { ...flags, names: nameChoices(name, capacity) }
+        const change: PeerChange = name === undefined ? flags : { ...flags, name: nameChoice(name) }
         const updated = await store.updatePeer(socket.id, change)
         if (updated === undefined) return fail('not-in-room')
         socket.to(roomKey(updated.room)).emit('peer:updated', updated.peer)

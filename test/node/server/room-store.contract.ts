@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { LIMITS } from '../../../src/shared/protocol'
 import type { ChatMessage } from '../../../src/shared/protocol'
-import { nameChoices, passwordDigest } from '../../../src/server/room-store'
+import { nameChoice, passwordDigest } from '../../../src/server/room-store'
 import type { JoinInput, RoomStore, RoomStoreOptions } from '../../../src/server/room-store'
 
 declare module '../../../src/server/room-store' {
@@ -20,12 +20,12 @@ export type CreateRoomStore = (options: RoomStoreOptions) => RoomStore | Promise
 
 const DEFAULTS: RoomStoreOptions = { capacity: 4, maxRooms: 10 }
 
-/** A join of peer `id` as `name`, with the name choices the server would give for the default capacity. */
+/** A join of peer `id` as `name`, as the server asks it. */
 function joinOf(id: string, room: string, name: string, password?: string): JoinInput {
   return {
     room,
     peer: { id, audio: true, video: true, screen: false },
-    names: nameChoices(name, DEFAULTS.capacity),
+    name: nameChoice(name),
     ...(password === undefined ? {} : { passwordDigest: passwordDigest(password) })
   }
 }
@@ -206,7 +206,7 @@ export function describeRoomStore(name: string, create: CreateRoomStore): void {
       expect(names).toEqual(['Ann', 'ANN (2)', 'ａｎｎ (3)', 'Bob'])
       // A freed name is free again; the same name is free in another room.
       await rooms.leave('a')
-      expect(await rooms.updatePeer('d', { names: nameChoices('ann', 4) })).toMatchObject({
+      expect(await rooms.updatePeer('d', { name: nameChoice('ann') })).toMatchObject({
         peer: { name: 'ann' }
       })
       expect(await rooms.join(joinOf('e', 'elsewhere', 'Ann'))).toMatchObject({ self: { name: 'Ann' } })
@@ -220,10 +220,10 @@ export function describeRoomStore(name: string, create: CreateRoomStore): void {
         room: 'lounge',
         peer: { id: 'b', name: 'Bob', audio: true, video: false, screen: true }
       })
-      expect(await rooms.updatePeer('b', { names: nameChoices('BOB', 4) })).toMatchObject({
+      expect(await rooms.updatePeer('b', { name: nameChoice('BOB') })).toMatchObject({
         peer: { name: 'BOB', video: false }
       })
-      expect(await rooms.updatePeer('b', { names: nameChoices('Ann', 4) })).toMatchObject({
+      expect(await rooms.updatePeer('b', { name: nameChoice('Ann') })).toMatchObject({
         peer: { name: 'Ann (2)' }
       })
       expect(await rooms.peer('b')).toMatchObject({ peer: { name: 'Ann (2)', screen: true } })
@@ -284,10 +284,7 @@ export function describeRoomStore(name: string, create: CreateRoomStore): void {
     it('gives 10 racing joiners of one name 10 distinct names', async () => {
       const rooms = await store({ capacity: 10 })
       const outcomes = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => ({
-          ...joinOf(`p${i}`, 'lounge', 'Sam'),
-          names: nameChoices('Sam', 10)
-        })).map((input) => rooms.join(input))
+        Array.from({ length: 10 }, (_, i) => rooms.join(joinOf(`p${i}`, 'lounge', 'Sam')))
       )
       const names = outcomes.map((outcome) => (outcome.ok ? outcome.self.name : outcome.code))
       expect(new Set(names).size).toBe(10)
