@@ -2,6 +2,10 @@ import tseslint from '@electron-toolkit/eslint-config-ts'
 import eslintConfigPrettier from 'eslint-config-prettier'
 import { configs as litConfigs } from 'eslint-plugin-lit'
 
+const SERVER_NO_ELECTRON =
+  'src/server and src/shared run without Electron (npm run host, tests): keep electron in src/main.'
+const CORE_NO_LIT = 'The call core is plain TypeScript: Lit belongs in src/renderer/src/components.'
+
 export default tseslint.config(
   { ignores: ['**/node_modules', '**/out', '**/dist', 'test-results', 'bench/results'] },
   tseslint.configs.recommended,
@@ -14,14 +18,30 @@ export default tseslint.config(
     }
   },
   {
-    // docs/ARCHITECTURE.md, "Call core": plain TypeScript, testable without a DOM framework or the platform.
-    files: ['src/renderer/src/core/**/*.ts'],
+    // The house rules of docs/ARCHITECTURE.md: the server and the shared protocol run in Node outside Electron
+    // (npm run host, tests), so they must not import it.
+    files: ['src/server/**', 'src/shared/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
+          paths: [{ name: 'electron', message: SERVER_NO_ELECTRON }],
+          patterns: [{ group: ['electron/*'], message: SERVER_NO_ELECTRON }]
+        }
+      ]
+    }
+  },
+  {
+    // docs/ARCHITECTURE.md, "Call core": plain TypeScript under the Lit components, testable without a DOM
+    // framework or the platform.
+    files: ['src/renderer/src/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'lit', message: CORE_NO_LIT }],
           patterns: [
-            { group: ['lit', 'lit/*', '@lit/*'], message: 'The call core never imports Lit.' },
+            { group: ['lit/*', '@lit/*'], message: CORE_NO_LIT },
             {
               group: ['../components/*', '../controllers/*', '../platform', '../main'],
               message: 'The call core imports only itself, src/shared and socket.io-client.'

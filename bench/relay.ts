@@ -2,8 +2,8 @@
  * Bench 1: `signal` relay between pairs of peers, through Moim, a raw `ws` relay and a tutorial Socket.IO server.
  * Every server runs in its own process, the load generator(s) in others.
  */
-import type { RateLimits } from '../src/main/signaling/server'
-import { DEFAULT_RATE_LIMITS } from '../src/main/signaling/server'
+import type { RateLimits } from '../src/server/server'
+import { DEFAULT_RATE_LIMITS } from '../src/server/server'
 import type { RelayResult } from './clients/load-child'
 import type { PayloadSize } from './lib/payloads'
 import { Child, machineBusyMs, sleep } from './lib/proc'

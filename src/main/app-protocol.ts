@@ -9,7 +9,7 @@ import { net, protocol } from 'electron'
 import type { Session } from 'electron'
 import { createLogger } from '../shared/logger'
 import { CONTENT_SECURITY_POLICY } from './security'
-import { CONTENT_TYPES } from './signaling/static-files'
+import { CONTENT_TYPES } from '../server/static-files'
 
 const log = createLogger('app-protocol')
 

@@ -10,8 +10,8 @@ import { createLogger, setLogLevel } from '../shared/logger'
 import type { LogLevel } from '../shared/logger'
 import { DEFAULT_PORT, LIMITS } from '../shared/protocol'
 import { httpUrl, listNetworkAddresses } from './network-addresses'
-import { canonicalHost } from './signaling/origin-policy'
-import { createSignalingServer, DEFAULT_SERVER_LIMITS } from './signaling/server'
+import { canonicalHost } from '../server/origin-policy'
+import { createSignalingServer, DEFAULT_SERVER_LIMITS } from '../server/server'
 
 const log = createLogger('host')
 

@@ -1,13 +1,13 @@
 /**
  * Host mode: starts the embedded signaling server (the same one `npm run host` runs) on the LAN, on DEFAULT_PORT or
  * the next free port, serving the built web client so browsers can join; lists the addresses others can use, with
- * invite links and QR codes; keeps track of who is in the room; and stops it, telling every guest why.
+ * invite links and QR codes; shows who is in the room (from the server's membership events); and stops it, telling
+ * every guest why.
  *
  * Plain Node (no electron import), so it is tested as the main process uses it.
  */
 import type { NetworkInterfaceInfo } from 'node:os'
 import QRCode from 'qrcode'
-import type { Socket } from 'socket.io'
 import * as v from 'valibot'
 import type { HostAddress, HostStartRequest, HostStatus, IpcResult } from '../shared/ipc'
 import { appInviteLink, browserInviteLink, displayAddress } from '../shared/join-address'
@@ -17,8 +17,8 @@ import type { ClosingReason, Peer, RoomInfo } from '../shared/protocol'
 import { displayNameSchema, roomNameSchema, validate } from '../shared/schemas'
 import { usefulNetworkAddresses } from './network-addresses'
 import type { NetworkAddress } from './network-addresses'
-import { createSignalingServer } from './signaling/server'
-import type { SignalingServer } from './signaling/server'
+import { createSignalingServer } from '../server/server'
+import type { SignalingServer } from '../server/server'
 
 const log = createLogger('hosting')
 
@@ -62,7 +62,7 @@ export interface HostingOptions {
   interfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]>
   /**
    * Web origins whose pages may connect (`Origin` header), besides pages the server serves itself, the desktop
-   * app and native clients (no Origin); see signaling/origin-policy.ts. The desktop app passes its own page's
+   * app and native clients (no Origin); see server/origin-policy.ts. The desktop app passes its own page's
    * origin (which matters in dev, where it is the Vite server's). Default none, as `npm run host`, so a website
    * someone on the LAN happens to open cannot join the host's rooms from their browser.
    */
@@ -79,8 +79,12 @@ export class HostingService {
   private current: Running | undefined
   private starting = false
   private readonly listeners = new Set<(status: HostStatus) => void>()
-  /** Who is in which room, by socket id, learned from the server's own join/update answers. */
-  private readonly people = new Map<string, { peer: Peer; room: string }>()
+  /**
+   * Who is in the hosted room (by peer id, in join order) and every room of the server, as the server's membership
+   * events last said: a view for the status, owned by the server's room store.
+   */
+  private readonly people = new Map<string, Peer>()
+  private readonly rooms = new Map<string, RoomInfo>()
   private notifyPending = false
   private refreshTimer: ReturnType<typeof setInterval> | undefined
 
@@ -89,7 +93,11 @@ export class HostingService {
   /** The current status (a snapshot). */
   status(): HostStatus {
     return this.current
-      ? { ...this.current, people: this.names(), rooms: this.server?.rooms() ?? [] }
+      ? {
+          ...this.current,
+          people: [...this.people.values()].map((peer) => peer.name),
+          rooms: [...this.rooms.values()]
+        }
       : { running: false }
   }
 
@@ -126,6 +134,7 @@ export class HostingService {
     this.server = undefined
     this.current = undefined
     this.people.clear()
+    this.rooms.clear()
     clearInterval(this.refreshTimer)
     await server.close(reason)
     log.info('stopped hosting', { reason })
@@ -149,7 +158,7 @@ export class HostingService {
       try {
         const bound = await server.listen(port, this.options.listenHost)
         this.server = server
-        this.trackPeople(server)
+        this.watchMembership(server, request.room)
         const described = await this.describe(request, bound.host, bound.port, capacity)
         // stop() may have run while the QR codes were drawn: then this server is already closed.
         if (this.server !== server)
@@ -255,44 +264,30 @@ export class HostingService {
     this.emit()
   }
 
-  /**
-   * Learns who is in which room from the server's own answers, without changing them: a middleware on every
-   * socket wraps each `room:join` / `peer:update` ack and records the `self` it carries; `room:leave` and
-   * disconnects remove the peer.
-   */
-  private trackPeople(server: SignalingServer): void {
-    server.io.on('connection', (socket: Socket) => {
-      socket.use((packet, next) => {
-        const [event] = packet
-        const ackIndex = packet.length - 1
-        const ack = packet[ackIndex]
-        if (typeof ack !== 'function') return next()
-        const reply = ack as (response: unknown) => void
-        if (event === 'room:join' || event === 'peer:update' || event === 'room:leave') {
-          packet[ackIndex] = (response: { ok?: boolean; self?: Peer; room?: RoomInfo }) => {
-            if (this.server === server && response?.ok === true) {
-              if (event === 'room:leave') this.people.delete(socket.id)
-              else if (response.self) {
-                const room = response.room?.name ?? this.people.get(socket.id)?.room
-                if (room !== undefined) this.people.set(socket.id, { peer: response.self, room })
-              }
-              this.scheduleNotify()
-            }
-            reply(response)
-          }
-        }
-        next()
-      })
-      socket.on('disconnect', () => {
-        if (this.server === server && this.people.delete(socket.id)) this.scheduleNotify()
-      })
+  /** Keeps the status's people and rooms in step with the server's membership events. */
+  private watchMembership(server: SignalingServer, hostedRoom: string): void {
+    const { events } = server
+    const current = (): boolean => this.server === server
+    const setRoom = (room: RoomInfo): void => {
+      if (!current()) return
+      this.rooms.set(room.name, room)
+      this.scheduleNotify()
+    }
+    events.on('room-created', setRoom)
+    events.on('room-changed', setRoom)
+    events.on('room-removed', (room) => {
+      if (current() && this.rooms.delete(room.name)) this.scheduleNotify()
     })
-  }
-
-  /** Names of the people in the hosted room, in join order. */
-  private names(): string[] {
-    const room = this.current?.room
-    return [...this.people.values()].filter((entry) => entry.room === room).map((entry) => entry.peer.name)
+    const setPeer = ({ room, peer }: { room: string; peer: Peer }): void => {
+      if (!current() || room !== hostedRoom) return
+      this.people.set(peer.id, peer)
+      this.scheduleNotify()
+    }
+    events.on('peer-joined', setPeer)
+    events.on('peer-updated', setPeer)
+    events.on('peer-left', ({ room, peer }) => {
+      if (current() && room === hostedRoom && this.people.delete(peer.id)) this.scheduleNotify()
+    })
   }
 
   /** Coalesces a burst of joins into one status event. */

@@ -160,7 +160,7 @@ describe('three people in one room', () => {
     const dee = await openPage(browser, server.url, 'Dee', `?room=${ROOM}&name=Dee`)
     pages.push(dee)
     await expect.poll(() => dee.page.getByRole('alert').filter({ hasText: /full/i }).count(), POLL).toBe(1)
-    expect(server.server.rooms().find((r) => r.name === ROOM)?.count).toBe(3)
+    expect((await server.server.rooms()).find((r) => r.name === ROOM)?.count).toBe(3)
     await dee.context.close()
     pages.splice(pages.indexOf(dee), 1)
   })
@@ -183,7 +183,7 @@ describe('three people in one room', () => {
       const remaining = others('Ann').find((p) => p.name !== other.name)!
       expect((await stats(other, remaining.name))?.connectionState).toBe('connected')
     }
-    expect(server.server.rooms().find((r) => r.name === ROOM)?.count).toBe(2)
+    expect((await server.server.rooms()).find((r) => r.name === ROOM)?.count).toBe(2)
     // With one person fewer, the one remaining connection may use more bandwidth.
     await expect.poll(() => videoSenderBitrates(bo), POLL).toEqual([expect.any(Number)])
     expect((await videoSenderBitrates(bo))[0]).toBeGreaterThan(inTrio[0]!)
@@ -282,7 +282,7 @@ describe('a room of two, then three: glare, reconnection, no devices, host endin
         .poll(async () => (await remoteStats(page.page, remote))?.framesDecoded ?? 0, POLL)
         .toBeGreaterThan(3)
     }
-    expect(server.server.rooms()).toEqual([{ name: 'pair', count: 2, capacity: 6, locked: false }])
+    expect(await server.server.rooms()).toEqual([{ name: 'pair', count: 2, capacity: 6, locked: false }])
   })
 
   it('someone without camera or microphone joins to watch and listen, and is told so', async () => {

@@ -8,8 +8,8 @@ import type { Server as HttpServer } from 'node:http'
 import { createServer as createTcpServer } from 'node:net'
 import type { AddressInfo, Server as TcpServer, Socket as TcpSocket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createSignalingServer } from '../../src/main/signaling/server'
-import type { SignalingServer } from '../../src/main/signaling/server'
+import { createSignalingServer } from '../../src/server/server'
+import type { SignalingServer } from '../../src/server/server'
 import { SignalingClient } from '../../src/renderer/src/core/signaling-client'
 import { parseJoinAddress } from '../../src/shared/join-address'
 import type { JoinAddress } from '../../src/shared/join-address'
@@ -212,7 +212,7 @@ describe('SignalingClient', () => {
     expect(a.state).toBe('connected')
     expect(states.map((s) => s.state)).toContain('reconnecting')
     await expect.poll(() => seenByB, POLL).toEqual([`left ${oldId}`, 'joined Ann'])
-    expect(server.rooms()).toEqual([{ name: 'den', count: 2, capacity: 6, locked: false }])
+    expect(await server.rooms()).toEqual([{ name: 'den', count: 2, capacity: 6, locked: false }])
   })
 
   it('tells a refused connection (too many from this address) from an unreachable server', async () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { io as connect } from 'socket.io-client'
 import type { Socket } from 'socket.io-client'
-import { createSignalingServer } from '../../src/main/signaling/server'
-import type { SignalingServer } from '../../src/main/signaling/server'
+import { createSignalingServer } from '../../src/server/server'
+import type { SignalingServer } from '../../src/server/server'
 import type { Ack, SignalMessage } from '../../src/shared/protocol'
 
 type Fn = (...args: unknown[]) => unknown

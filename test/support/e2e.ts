@@ -12,8 +12,8 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { createSignalingServer } from '../../src/main/signaling/server'
-import type { SignalingServer, SignalingServerOptions } from '../../src/main/signaling/server'
+import { createSignalingServer } from '../../src/server/server'
+import type { SignalingServer, SignalingServerOptions } from '../../src/server/server'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../vitest.config'
 
 const run = promisify(execFile)

@@ -4,8 +4,8 @@
  * and cutting one client's transport as a network drop would. Browser-side types: test/browser/core/server.ts.
  */
 import type { BrowserCommand } from 'vitest/node'
-import { createSignalingServer } from '../../src/main/signaling/server'
-import type { SignalingServer } from '../../src/main/signaling/server'
+import { createSignalingServer } from '../../src/server/server'
+import type { SignalingServer } from '../../src/server/server'
 import { createLogger } from '../../src/shared/logger'
 import type { Logger } from '../../src/shared/logger'
 

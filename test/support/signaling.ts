@@ -7,8 +7,8 @@ import { io as connectSocket } from 'socket.io-client'
 import { vi } from 'vitest'
 import WebSocket from 'ws'
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client'
-import { createSignalingServer } from '../../src/main/signaling/server'
-import type { SignalingServer, SignalingServerOptions } from '../../src/main/signaling/server'
+import { createSignalingServer } from '../../src/server/server'
+import type { SignalingServer, SignalingServerOptions } from '../../src/server/server'
 import type { ClientToServerEvents, JoinResult, Peer, ServerToClientEvents } from '../../src/shared/protocol'
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>

@@ -14,7 +14,7 @@ vi.mock('electron', () => ({
 const { CONTENT_SECURITY_POLICY, guardWebContents, isExternalWebUrl, navigationAction, openExternally } =
   await import('../../../src/main/security')
 const { APP_PAGE_URL, pageOrigin, resolveAppFile } = await import('../../../src/main/app-protocol')
-const { DESKTOP_APP_ORIGIN } = await import('../../../src/main/signaling/origin-policy')
+const { DESKTOP_APP_ORIGIN } = await import('../../../src/server/origin-policy')
 const { InviteInbox, inviteFromArgv, isInviteLink } = await import('../../../src/main/protocol-links')
 
 const APP = 'app://moim/index.html'

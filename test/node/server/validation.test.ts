@@ -183,7 +183,7 @@ describe('invalid payloads', () => {
       const lobby = await connect(url)
       const sender: TestClient = fromLobby ? lobby : ann
       await bob.inbox.waitFor('chat:message')
-      const roomsBefore = server.rooms()
+      const roomsBefore = await server.rooms()
       const viewBefore = await roomAsSeenByNewcomer(url)
       // The newcomer's visit sent peer:joined/left and rooms:changed; let them all arrive before counting.
       for (const client of [ann, bob, lobby]) await settle(client)
@@ -198,7 +198,7 @@ describe('invalid payloads', () => {
       expect((ack as { error: { message: string } }).error.message.length).toBeGreaterThan(0)
       for (const client of [ann, bob, lobby]) await settle(client)
       expect([ann, bob, lobby].map((client) => client.inbox.received.length)).toEqual(receivedBefore)
-      expect(server.rooms()).toEqual(roomsBefore)
+      expect(await server.rooms()).toEqual(roomsBefore)
       expect(await roomAsSeenByNewcomer(url)).toEqual(viewBefore)
       // The sender and everyone else are still served.
       expect(await request(sender.socket, 'rooms:list')).toMatchObject({ ok: true })
@@ -229,7 +229,7 @@ describe('requests without an ack callback', () => {
     rawEmit(eve.socket, 'room:join', { room: 'lounge', name: 'Eve' })
     await settle(eve)
     await settle(watcher)
-    expect(server.rooms()).toEqual([])
+    expect(await server.rooms()).toEqual([])
     expect(watcher.inbox.payloads('rooms:changed')).toEqual([])
   })
 
@@ -263,6 +263,6 @@ describe('requests without an ack callback', () => {
     await settle(bob)
     await settle(ann)
     expect(ann.inbox.payloads('peer:left')).toEqual([])
-    expect(server.rooms()[0]?.count).toBe(2)
+    expect((await server.rooms())[0]?.count).toBe(2)
   })
 })

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { DEFAULT_RATE_LIMITS } from '../../../src/main/signaling/server'
+import { DEFAULT_RATE_LIMITS } from '../../../src/server/server'
 import { LIMITS, MAX_PACKET_BYTES } from '../../../src/shared/protocol'
 import {
   closeAll,
@@ -60,7 +60,7 @@ describe('oversized packets', () => {
     expect(await closed).toMatch(/transport/)
     expect(await ann.inbox.waitFor('peer:left')).toEqual({ id: eve.id })
     expect(ann.inbox.payloads('chat:message')).toEqual([])
-    expect(server.rooms()[0]?.count).toBe(2)
+    expect((await server.rooms())[0]?.count).toBe(2)
     await request(bob.socket, 'chat:send', { text: 'after' })
     expect((await ann.inbox.waitFor('chat:message')).text).toBe('after')
   })

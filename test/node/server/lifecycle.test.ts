@@ -1,7 +1,7 @@
 import { request as httpRequest, Agent } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createSignalingServer } from '../../../src/main/signaling/server'
-import type { SignalingServer } from '../../../src/main/signaling/server'
+import { createSignalingServer } from '../../../src/server/server'
+import type { SignalingServer } from '../../../src/server/server'
 import { MAX_PACKET_BYTES, PROTOCOL_VERSION } from '../../../src/shared/protocol'
 import {
   closeAll,

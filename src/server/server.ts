@@ -1,37 +1,39 @@
+import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
 import type { Socket } from 'socket.io'
-import type * as v from 'valibot'
-import { createLogger } from '../../shared/logger'
-import type { Logger } from '../../shared/logger'
-import { ERROR_MESSAGES, LIMITS, MAX_PACKET_BYTES, PROTOCOL_VERSION } from '../../shared/protocol'
+import { createLogger } from '../shared/logger'
+import type { Logger } from '../shared/logger'
+import { ERROR_MESSAGES, LIMITS, MAX_PACKET_BYTES, PROTOCOL_VERSION } from '../shared/protocol'
+import { CLIENT_EVENTS } from '../shared/protocol'
 import type {
-  Ack,
+  ChatMessage,
   ClientToServerEvents,
   ClosingReason,
   ConnectRefusal,
-  ErrorCode,
   RoomInfo,
   ServerToClientEvents,
   SignalMessage
-} from '../../shared/protocol'
+} from '../shared/protocol'
 import {
   chatSendRequestSchema,
   joinRequestSchema,
   peerUpdateSchema,
-  signalRequestSchema,
-  validate
-} from '../../shared/schemas'
+  signalRequestSchema
+} from '../shared/schemas'
 import { AddressCounter, boundConnections, capTcpConnections, clientAddress } from './connection-limits'
-import type { InputProblem } from '../../shared/schemas'
 import { KeyedRateLimiter, TokenBucket } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
-import { RoomRegistry } from './rooms'
-import type { Room } from './rooms'
+import { MemoryRoomStore } from './memory-room-store'
+import { nameChoice, passwordDigest } from './room-store'
+import type { PeerChange, RoomStore, RoomStoreOptions } from './room-store'
 import { canonicalHost, decideOrigin, originListed } from './origin-policy'
 import type { OriginPolicy } from './origin-policy'
+import { MembershipEvents } from './membership-events'
+import { fail, parseRequest, rateLimited } from './routes'
+import type { AnswerOf, ClientEvent, Refusal, RequestOf, Route, RouteTable } from './routes'
 import { createStaticHandler } from './static-files'
 import { batchWebSocketWrites } from './write-batching'
 
@@ -117,6 +119,8 @@ export interface SignalingServerOptions {
    * host's own room, so a guest who arrives before the host's page cannot open it without the password).
    */
   roomPasswords?: Readonly<Record<string, string>>
+  /** Makes the room store, the one owner of room state (default: a MemoryRoomStore in this process). */
+  roomStore?: (options: RoomStoreOptions) => RoomStore
   logger?: Logger
 }
 
@@ -132,10 +136,15 @@ export interface SignalingServer {
   listen(port: number, host?: string): Promise<ListenAddress>
   /** The bound address, or null before `listen` and after `close`. */
   address(): ListenAddress | null
-  /** A snapshot of every room (`rooms:list` gives a lobby the fullest LIMITS.listedRooms of them). */
-  rooms(): RoomInfo[]
+  /** Every room, as the store has them (`rooms:list` gives a lobby the fullest LIMITS.listedRooms of them). */
+  rooms(): Promise<RoomInfo[]>
   /** Tells every client `server:closing`, disconnects them all and frees the port. Safe to call twice. */
   close(reason?: ClosingReason): Promise<void>
+  /**
+   * Who joins, leaves and renames in which room, and rooms appearing, changing and going, as the server handles
+   * it (see MembershipEventMap): what hosting shows and tests wait for.
+   */
+  readonly events: Pick<MembershipEvents, 'on' | 'off'>
   /** The underlying Socket.IO server, for tests and embedding. */
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>
 }
@@ -165,11 +174,15 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     if (value !== undefined) Object.assign(serverLimits, { [key]: value })
   }
   const log = options.logger ?? createLogger('signaling')
-  const registry = new RoomRegistry({
+  const presetPasswords = Object.fromEntries(
+    Object.entries(options.roomPasswords ?? {}).map(([room, password]) => [room, passwordDigest(password)])
+  )
+  const store = (options.roomStore ?? ((storeOptions) => new MemoryRoomStore(storeOptions)))({
     capacity,
     maxRooms: serverLimits.rooms,
-    roomPasswords: options.roomPasswords
+    presetPasswords
   })
+  const events = new MembershipEvents(log)
   const wrongPasswords = new KeyedRateLimiter(serverLimits.wrongPasswords)
   const joinsByAddress = new KeyedRateLimiter(serverLimits.joinsPerAddress)
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined
@@ -296,17 +309,32 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     roomListTimer = setTimeout(() => {
       roomListTimer = undefined
       lastRoomList = performance.now()
-      io.to(LOBBY).emit('rooms:changed', registry.list().rooms)
+      store.list().then(
+        (list) => {
+          if (closing === undefined) io.to(LOBBY).emit('rooms:changed', list.rooms)
+        },
+        (error: unknown) => log.error('could not list rooms for lobbies', { error: String(error) })
+      )
     }, wait)
   }
 
-  /** What one connection costs beyond Socket.IO's own objects: its room and its rate-limit buckets. */
+  /** What one connection costs beyond Socket.IO's own objects: its room cache, its queue and its buckets. */
   interface Connection {
     socket: MoimSocket
     /** The client's IP address, the key of the limits that hold across its connections. */
     address: string
-    /** The room this socket is in; one at a time. */
-    room: Room | undefined
+    /**
+     * The room the store last said this socket's peer is in: a cache of the store's join and leave answers, not a
+     * second owner. Written only from those answers, inside this connection's queue, so it is never ahead of or
+     * behind the store for this socket's own requests; it lets `signal` check "same room" without a store round
+     * trip, and names the Socket.IO room that delivers to the room.
+     */
+    room: string | undefined
+    /**
+     * The tail of this socket's requests still waiting for the store, or undefined when none is: a request that
+     * arrives while one is pending runs after it, so a `room:join` followed at once by `chat:send` sees the join.
+     */
+    queue: Promise<void> | undefined
     signal: TokenBucket
     chat: TokenBucket
     control: TokenBucket
@@ -314,38 +342,33 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     refusals: TokenBucket | undefined
   }
 
-  /** How one client->server event is handled. Shared by every socket, so a connection holds no closures. */
-  interface Route {
-    bucket: keyof RateLimits
-    /** Null when the event takes no payload. */
-    schema: v.GenericSchema<unknown, unknown> | null
-    handle: (connection: Connection, payload: unknown) => Ack
-  }
-
-  function route<T>(
-    bucket: keyof RateLimits,
-    schema: v.GenericSchema<unknown, T> | null,
-    handle: (connection: Connection, payload: T) => Ack
-  ): Route {
-    return { bucket, schema, handle: handle as Route['handle'] }
-  }
-
-  function leaveRoom(connection: Connection): void {
-    const { socket, room: left } = connection
-    if (left === undefined) return
+  /** Takes the connection's peer out of its room, and tells the room, the lobbies and the events. */
+  async function leaveRoom(connection: Connection): Promise<boolean> {
+    const { socket } = connection
+    const left = await store.leave(socket.id)
+    const room = connection.room
     connection.room = undefined
-    registry.leave(socket.id, left.name)
-    void socket.leave(roomKey(left.name))
-    socket.to(roomKey(left.name)).emit('peer:left', { id: socket.id })
-    log.info('left room', { id: socket.id, room: left.name, remaining: left.members.size })
+    if (room !== undefined) void socket.leave(roomKey(room))
+    if (left === undefined) return false
+    socket.to(roomKey(left.room.name)).emit('peer:left', { id: socket.id })
+    log.info('left room', { id: socket.id, room: left.room.name, remaining: left.room.count })
+    events.emit('peer-left', { room: left.room.name, peer: left.peer })
+    events.emit(left.removed ? 'room-removed' : 'room-changed', left.room)
     scheduleRoomsChanged()
+    return true
   }
 
-  const routes = new Map<string, Route>([
-    [
-      'room:join',
-      route('control', joinRequestSchema, (connection, { room: name, name: displayName, password }) => {
+  /**
+   * One route per client->server event, typed by the protocol's event map: each handler takes that event's
+   * request and must answer that event's ack shape. Shared by every socket, so a connection holds no closures.
+   */
+  const routes: RouteTable<Connection, keyof RateLimits> = {
+    'room:join': {
+      bucket: 'control',
+      schema: joinRequestSchema,
+      async handle(connection, { room: name, name: displayName, password }) {
         const { socket } = connection
+        // The store refuses this too; the cache answers it before the join costs a per-address token.
         if (connection.room !== undefined) return fail('already-in-room')
         // Wrong passwords count per address and room, so opening new connections does not buy new guesses.
         const guessKey = `${connection.address} ${name}`
@@ -358,82 +381,109 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
           return rateLimited(retryAfterMs)
         }
         joinsByAddress.record(connection.address)
-        const outcome = registry.join(socket.id, name, displayName, password)
+        const outcome = await store.join({
+          room: name,
+          peer: { id: socket.id, audio: true, video: true, screen: false },
+          name: nameChoice(displayName),
+          passwordDigest: password === undefined ? undefined : passwordDigest(password)
+        })
         if (!outcome.ok) {
           if (outcome.code === 'wrong-password') wrongPasswords.record(guessKey)
           log.info('join refused', { id: socket.id, room: name, code: outcome.code })
           return fail(outcome.code)
         }
-        const room = (connection.room = outcome.room)
+        const { self, peers, room, history, created } = outcome
+        connection.room = room.name
         void socket.leave(LOBBY)
         void socket.join(roomKey(room.name))
-        socket.to(roomKey(room.name)).emit('peer:joined', outcome.self)
-        log.info('joined room', { id: socket.id, room: room.name, count: room.members.size })
+        socket.to(roomKey(room.name)).emit('peer:joined', self)
+        log.info('joined room', { id: socket.id, room: room.name, count: room.count })
+        if (created) events.emit('room-created', room)
+        events.emit('peer-joined', { room: room.name, peer: self })
+        if (!created) events.emit('room-changed', room)
         scheduleRoomsChanged()
-        const peers = [...room.members.values()].filter((peer) => peer.id !== socket.id)
-        return { ok: true, self: outcome.self, peers, room: room.info(), history: [...room.history] }
-      })
-    ],
-    [
-      'room:leave',
-      route('control', null, (connection) => {
-        if (connection.room === undefined) return fail('not-in-room')
-        leaveRoom(connection)
+        return { ok: true, self, peers, room, history }
+      }
+    },
+    'room:leave': {
+      bucket: 'control',
+      schema: null,
+      async handle(connection) {
+        if (!(await leaveRoom(connection))) return fail('not-in-room')
         void connection.socket.join(LOBBY)
         return { ok: true }
-      })
-    ],
-    ['rooms:list', route('control', null, () => ({ ok: true, ...registry.list() }))],
-    [
-      'signal',
-      route('signal', signalRequestSchema, ({ socket, room }, { to, description, candidate }) => {
+      }
+    },
+    'rooms:list': {
+      bucket: 'control',
+      schema: null,
+      handle: async () => ({ ok: true, ...(await store.list()) })
+    },
+    signal: {
+      bucket: 'signal',
+      schema: signalRequestSchema,
+      // Synchronous on purpose: the relay is the hot path, and both rooms come from the connections' caches of
+      // the store's answers (one Map lookup, no store round trip, no promise per message). A target on another
+      // server (a shared store) is a later issue's.
+      handle({ socket, room }, { to, description, candidate }) {
         if (room === undefined) return fail('not-in-room')
-        const target = room.members.has(to) && to !== socket.id ? io.sockets.sockets.get(to) : undefined
-        if (target === undefined) return fail('not-found')
+        const target = to === socket.id ? undefined : connections.get(to)
+        if (target === undefined || target.room !== room) return fail('not-found')
         const message: SignalMessage = { from: socket.id }
         if (description !== undefined) message.description = description
         if (candidate !== undefined) message.candidate = candidate
-        target.emit('signal', message)
+        target.socket.emit('signal', message)
         return { ok: true }
-      })
-    ],
-    [
-      'chat:send',
-      route('chat', chatSendRequestSchema, ({ socket, room }, { text }) => {
-        const sender = room?.members.get(socket.id)
-        if (room === undefined || sender === undefined) return fail('not-in-room')
-        const message = registry.addChat(room, sender, text, Date.now())
-        socket.to(roomKey(room.name)).emit('chat:message', message)
+      }
+    },
+    'chat:send': {
+      bucket: 'chat',
+      schema: chatSendRequestSchema,
+      async handle({ socket, room }, { text }) {
+        const sender = room === undefined ? undefined : await store.peer(socket.id)
+        if (sender === undefined) return fail('not-in-room')
+        const message: ChatMessage = {
+          id: randomUUID(),
+          from: socket.id,
+          name: sender.peer.name,
+          text,
+          ts: Date.now()
+        }
+        if (!(await store.appendHistory(sender.room, message))) return fail('not-in-room')
+        socket.to(roomKey(sender.room)).emit('chat:message', message)
         return { ok: true, message }
-      })
-    ],
-    [
-      'peer:update',
-      route('control', peerUpdateSchema, ({ socket, room }, update) => {
+      }
+    },
+    'peer:update': {
+      bucket: 'control',
+      schema: peerUpdateSchema,
+      async handle({ socket, room }, { name, ...flags }) {
         if (room === undefined) return fail('not-in-room')
-        const self = registry.update(room, socket.id, update)
-        if (self === undefined) return fail('not-in-room')
-        socket.to(roomKey(room.name)).emit('peer:updated', self)
-        return { ok: true, self }
-      })
-    ]
-  ])
+        const change: PeerChange = name === undefined ? flags : { ...flags, name: nameChoice(name) }
+        const updated = await store.updatePeer(socket.id, change)
+        if (updated === undefined) return fail('not-in-room')
+        socket.to(roomKey(updated.room)).emit('peer:updated', updated.peer)
+        events.emit('peer-updated', updated)
+        return { ok: true, self: updated.peer }
+      }
+    }
+  }
 
   /**
    * Runs a client->server event: requires an ack callback (without one nothing happens), applies the rate limit,
-   * validates the payload and never lets a handler's exception escape. Unknown events are ignored.
+   * validates the payload and never lets a handler's exception escape. Limits and validation apply on arrival,
+   * so a flood is refused without queueing; answers go out in arrival order (see `answer`).
    */
-  function dispatch(connection: Connection, event: string, args: unknown[]): void {
-    const handler = routes.get(event)
+  function dispatch<E extends ClientEvent>(connection: Connection, event: E, args: unknown[]): void {
     const ack = args.at(-1)
-    if (handler === undefined || typeof ack !== 'function') return
-    const reply = ack as (response: Ack) => void
-    const bucket = connection[handler.bucket]
+    if (typeof ack !== 'function') return
+    // Every answer type includes Refusal; spelled out because TypeScript cannot see it for a generic E.
+    const reply = ack as (answer: AnswerOf<E> | Refusal) => void
+    const route: Route<E, Connection, keyof RateLimits> = routes[event]
+    const bucket = connection[route.bucket]
     if (!bucket.take()) {
       connection.refusals ??= new TokenBucket(serverLimits.refusals)
-      if (connection.refusals.take()) {
-        return reply(rateLimited(bucket.waitMs()))
-      }
+      if (connection.refusals.take()) return answer(connection, rateLimited(bucket.waitMs()), reply)
       log.warn('disconnected a client that keeps sending past its rate limits', {
         id: connection.socket.id,
         address: connection.address
@@ -441,49 +491,94 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       connection.socket.disconnect(true)
       return
     }
-    const payloads = args.length - 1
-    let payload: unknown
-    if (handler.schema === null) {
-      if (payloads !== 0) return reply(fail('invalid', `${event} takes no payload`))
+    const parsed = parseRequest(event, route.schema, args)
+    if (!parsed.ok) return answer(connection, parsed, reply)
+    if (connection.queue === undefined) {
+      // Nothing pending: run now. A synchronous handler (signal) is answered without any promise.
+      const now = handle(connection, event, route, parsed.value)
+      if (now instanceof Promise) enqueue(connection, now.then(reply))
+      else reply(now)
     } else {
-      if (payloads !== 1) return reply(fail('invalid', `${event} takes one payload object`))
-      const result = validate(handler.schema, args[0])
-      if (!result.ok) return reply(fail('invalid', result.message, result.problem))
-      payload = result.value
-    }
-    try {
-      reply(handler.handle(connection, payload))
-    } catch (error) {
-      log.error(`${event} handler failed`, { id: connection.socket.id, error: String(error) })
-      reply(fail('invalid', 'The server could not process this request.'))
+      const request = parsed.value
+      enqueue(connection, connection.queue.then(() => handle(connection, event, route, request)).then(reply))
     }
   }
 
-  /** Each socket's state, found from the socket Socket.IO calls the shared listeners with (as `this`). */
-  const connections = new WeakMap<Socket, Connection>()
+  /** Sends a ready answer now, or after the answers still pending for this socket, so none overtakes another. */
+  function answer<A>(connection: Connection, ready: A, reply: (answer: A) => void): void {
+    if (connection.queue === undefined) reply(ready)
+    else
+      enqueue(
+        connection,
+        connection.queue.then(() => reply(ready))
+      )
+  }
+
+  /** Runs a route's handler; an exception (thrown or rejected) becomes a typed refusal and a log line. */
+  function handle<E extends ClientEvent>(
+    connection: Connection,
+    event: E,
+    route: Route<E, Connection, keyof RateLimits>,
+    request: RequestOf<E>
+  ): AnswerOf<E> | Refusal | Promise<AnswerOf<E> | Refusal> {
+    try {
+      const result = route.handle(connection, request)
+      // The closure is made only for an asynchronous answer: a relayed signal allocates nothing here.
+      return result instanceof Promise
+        ? result.catch((error: unknown) => handlerFailed(connection, event, error))
+        : result
+    } catch (error) {
+      return handlerFailed(connection, event, error)
+    }
+  }
+
+  function handlerFailed(connection: Connection, event: ClientEvent, error: unknown): Refusal {
+    log.error(`${event} handler failed`, { id: connection.socket.id, error: String(error) })
+    return fail('invalid', 'The server could not process this request.')
+  }
+
+  /** Every connection's queue tail still running, so `close()` lets them finish before closing the store. */
+  const pendingWork = new Set<Promise<void>>()
+
+  /** Makes `work` the connection's queue tail; the queue empties (undefined) once the last work is done. */
+  function enqueue(connection: Connection, work: Promise<void>): void {
+    const tail: Promise<void> = work
+      .catch((error: unknown) =>
+        log.error('request failed', { id: connection.socket.id, error: String(error) })
+      )
+      .then(() => {
+        pendingWork.delete(tail)
+        if (connection.queue === tail) connection.queue = undefined
+      })
+    pendingWork.add(tail)
+    connection.queue = tail
+  }
+
+  /** Each socket's state by socket id (= peer id): the shared listeners' `this` and a signal's target. */
+  const connections = new Map<string, Connection>()
 
   /**
    * One listener function per event, shared by every socket, rather than closures per event per socket (bench:
-   * ~1.3 KB less heap per idle client). Registered with `socket.on` so Socket.IO middleware (`socket.use`, which
-   * the hosting service relies on) still runs before them.
+   * ~1.3 KB less heap per idle client). The embedder learns about membership from `events`, not by watching
+   * packets.
    */
-  const listeners = [...routes.keys()].map(
-    (event) =>
-      [
-        event,
-        function (this: Socket, ...args: unknown[]): void {
-          const connection = connections.get(this)
-          if (connection !== undefined) dispatch(connection, event, args)
-        }
-      ] as const
-  )
+  function listenerFor<E extends ClientEvent>(event: E) {
+    return function (this: Socket, ...args: unknown[]): void {
+      const connection = connections.get(this.id)
+      if (connection !== undefined) dispatch(connection, event, args)
+    }
+  }
+  const listeners = CLIENT_EVENTS.map((event) => [event, listenerFor(event)] as const)
 
   function onDisconnect(this: Socket, reason: string): void {
     log.debug('disconnected', { id: this.id, reason })
-    const connection = connections.get(this)
+    const connection = connections.get(this.id)
     if (connection === undefined) return
+    // Gone at once for signals; the leave waits for this socket's pending requests (a join in flight included).
+    connections.delete(this.id)
     socketsByAddress.remove(connection.address)
-    leaveRoom(connection)
+    const leave = (): Promise<void> => leaveRoom(connection).then(() => undefined)
+    enqueue(connection, connection.queue === undefined ? leave() : connection.queue.then(leave))
   }
 
   io.on('connection', (socket: MoimSocket) => {
@@ -491,10 +586,11 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     void socket.join(LOBBY)
     const address = clientAddress(socket.conn.remoteAddress)
     socketsByAddress.add(address)
-    connections.set(socket as Socket, {
+    connections.set(socket.id, {
       socket,
       address,
       room: undefined,
+      queue: undefined,
       signal: new TokenBucket(limits.signal),
       chat: new TokenBucket(limits.chat),
       control: new TokenBucket(limits.control),
@@ -506,6 +602,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
 
   return {
     io,
+    events,
     listen(port, host) {
       return new Promise<ListenAddress>((resolve, reject) => {
         const onError = (error: Error): void => reject(error)
@@ -524,7 +621,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       if (bound === null || typeof bound === 'string') return null
       return { host: bound.address, port: bound.port, family: bound.family }
     },
-    rooms: () => registry.all(),
+    rooms: () => store.rooms(),
     close(reason = 'shutdown') {
       closing ??= (async () => {
         clearTimeout(roomListTimer)
@@ -543,27 +640,12 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
           void io.close(() => resolve())
           httpServer.closeAllConnections()
         })
+        // Disconnects queued leaves; let them reach the store before it closes.
+        while (pendingWork.size > 0) await Promise.all(pendingWork)
+        await store.close()
         log.info('closed', { reason })
       })()
       return closing
-    }
-  }
-}
-
-/** A refusal; `problem` says which typed field broke which rule, so clients can word it themselves. */
-function fail(code: ErrorCode, message: string = ERROR_MESSAGES[code], problem?: InputProblem): Ack {
-  return { ok: false, error: { code, message, ...problem } }
-}
-
-/** `rate-limited`, with how long to wait before the same request can succeed (at least 1 ms: the bucket may have
- * refilled a token between the refusal and this question). */
-function rateLimited(retryAfterMs: number): Ack {
-  return {
-    ok: false,
-    error: {
-      code: 'rate-limited',
-      message: ERROR_MESSAGES['rate-limited'],
-      retryAfterMs: Math.max(1, retryAfterMs)
     }
   }
 }

@@ -32,7 +32,7 @@ describe('display names with invisible characters', () => {
         refusal('name', 'invisible-characters')
       )
     }
-    expect(server.rooms()).toMatchObject([{ name: 'lounge', count: 1 }])
+    expect(await server.rooms()).toMatchObject([{ name: 'lounge', count: 1 }])
   })
 
   it.each(INVISIBLE)('refuses a rename to Alice hiding $code at peer:update', async ({ c }) => {
@@ -109,7 +109,7 @@ describe('names that show nothing or cannot be shown', () => {
       expect(await rawRequest(eve.socket, 'room:join', { room: 'lounge', name })).toEqual(
         refusal('name', 'no-visible-character')
       )
-      expect(server.rooms()).toEqual([])
+      expect(await server.rooms()).toEqual([])
     }
   )
 
@@ -175,6 +175,6 @@ describe('room names', () => {
     const { url, server } = await startServer()
     const eve = await connect(url)
     expect(await rawRequest(eve.socket, 'room:join', { room, name: 'Eve' })).toEqual(refusal('room', reason))
-    expect(server.rooms()).toEqual([])
+    expect(await server.rooms()).toEqual([])
   })
 })

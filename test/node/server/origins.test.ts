@@ -4,7 +4,7 @@
  */
 import { request as httpRequest } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { SignalingServerOptions } from '../../../src/main/signaling/server'
+import type { SignalingServerOptions } from '../../../src/server/server'
 import type { Logger } from '../../../src/shared/logger'
 import { closeAll, connect, startServer, upgradeStatus as upgrade } from '../../support/signaling'
 

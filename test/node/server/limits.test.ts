@@ -5,7 +5,7 @@
 import { connect as tcpConnect } from 'node:net'
 import type { Socket as TcpSocket } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { DEFAULT_SERVER_LIMITS } from '../../../src/main/signaling/server'
+import { DEFAULT_SERVER_LIMITS } from '../../../src/server/server'
 import { LIMITS } from '../../../src/shared/protocol'
 import type { JoinResult } from '../../../src/shared/protocol'
 import {
@@ -117,7 +117,7 @@ describe('rooms per server', () => {
       error: { code: 'server-full' }
     })
     expect(await request(eve.socket, 'room:join', { room: 'one', name: 'Eve' })).toMatchObject({ ok: true })
-    expect(server.rooms().map((room) => room.name)).toEqual(['one', 'two'])
+    expect((await server.rooms()).map((room) => room.name)).toEqual(['one', 'two'])
   })
 })
 

@@ -106,7 +106,7 @@ describe('joining a room', () => {
     await settle(bob)
     expect(ann.inbox.payloads('peer:joined')).toEqual([bob.self])
     expect(bob.inbox.payloads('peer:joined')).toEqual([])
-    expect(server.rooms()).toEqual([{ name: 'lounge', count: 2, capacity: 2, locked: false }])
+    expect(await server.rooms()).toEqual([{ name: 'lounge', count: 2, capacity: 2, locked: false }])
   })
 
   it('lets a refused joiner in once a place frees up', async () => {
@@ -135,7 +135,9 @@ describe('joining a room', () => {
     const ann = await joined(url, 'lounge', 'Ann')
     const ack = await request(ann.socket, 'room:join', { room: 'kitchen', name: 'Ann' })
     expect(ack).toEqual({ ok: false, error: { code: 'already-in-room', message: expect.any(String) } })
-    expect(server.rooms()).toEqual([{ name: 'lounge', count: 1, capacity: LIMITS.capacity, locked: false }])
+    expect(await server.rooms()).toEqual([
+      { name: 'lounge', count: 1, capacity: LIMITS.capacity, locked: false }
+    ])
   })
 })
 
@@ -157,7 +159,7 @@ describe('passwords', () => {
     expect(missing).toEqual({ ok: false, error: { code: 'wrong-password', message: expect.any(String) } })
     await settle(ann)
     expect(ann.inbox.payloads('peer:joined')).toEqual([])
-    expect(server.rooms()[0]?.count).toBe(1)
+    expect((await server.rooms())[0]?.count).toBe(1)
   })
 
   it('checks the password before capacity, so a full room does not confirm a guess', async () => {
@@ -246,14 +248,14 @@ describe('leaving', () => {
     const bob = await joined(url, 'lounge', 'Bob')
     bob.socket.disconnect()
     expect(await ann.inbox.waitFor('peer:left')).toEqual({ id: bob.id })
-    expect(server.rooms()[0]?.count).toBe(1)
+    expect((await server.rooms())[0]?.count).toBe(1)
   })
 
   it('deletes a room when its last peer leaves', async () => {
     const { url, server } = await startServer()
     const ann = await joined(url, 'lounge', 'Ann')
     await request(ann.socket, 'room:leave')
-    expect(server.rooms()).toEqual([])
+    expect(await server.rooms()).toEqual([])
   })
 
   it('deletes a room when its last peer disconnects', async () => {
@@ -262,7 +264,7 @@ describe('leaving', () => {
     const watcher = await connect(url)
     ann.socket.disconnect()
     await watcher.inbox.waitFor('rooms:changed', (rooms) => rooms.length === 0)
-    expect(server.rooms()).toEqual([])
+    expect(await server.rooms()).toEqual([])
   })
 
   it('forgets a deleted room: the next joiner creates it anew, with its own password', async () => {

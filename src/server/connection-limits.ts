@@ -5,7 +5,7 @@
 import type { Server as HttpServer } from 'node:http'
 import type { Socket as TcpSocket } from 'node:net'
 import type { Server } from 'socket.io'
-import type { Logger } from '../../shared/logger'
+import type { Logger } from '../shared/logger'
 import type { RateLimit } from './rate-limiter'
 
 /** The client's IP as one key: an IPv4-mapped IPv6 address (`::ffff:10.0.0.2`) is that IPv4 address. */

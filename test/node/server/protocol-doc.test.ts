@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DEFAULT_RATE_LIMITS, DEFAULT_SERVER_LIMITS } from '../../../src/main/signaling/server'
+import { DEFAULT_RATE_LIMITS, DEFAULT_SERVER_LIMITS } from '../../../src/server/server'
 import { DEFAULT_PORT, ERROR_MESSAGES, LIMITS, MAX_PACKET_BYTES } from '../../../src/shared/protocol'
 import type { Peer } from '../../../src/shared/protocol'
 import WebSocket from 'ws'

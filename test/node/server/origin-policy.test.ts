@@ -4,8 +4,8 @@ import {
   decideOrigin,
   DESKTOP_APP_ORIGIN,
   interfaceAddresses
-} from '../../../src/main/signaling/origin-policy'
-import type { OriginPolicy } from '../../../src/main/signaling/origin-policy'
+} from '../../../src/server/origin-policy'
+import type { OriginPolicy } from '../../../src/server/origin-policy'
 
 /** A machine with one LAN IPv4 address and one IPv6 address, listening on 47100. */
 const policy: OriginPolicy = {
