@@ -2,6 +2,7 @@
  * The Redis room store against a real redis-server: what only a shared store has to get right (several nodes
  * racing, a node dying, Redis going away). The behaviour both stores share is the contract suite's.
  */
+import { randomUUID } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { nameChoices, passwordDigest } from '../../../src/server/room-store'
 import type { JoinInput } from '../../../src/server/room-store'
@@ -9,6 +10,7 @@ import { RedisRoomStore } from '../../../src/server/redis-room-store'
 import type { RedisRoomStoreOptions } from '../../../src/server/redis-room-store'
 import { startRedis, stopRedis } from '../../support/redis'
 import type { TestRedis } from '../../support/redis'
+import { describeRoomStore } from './room-store.contract'
 
 let redis: TestRedis
 const stores = new Set<RedisRoomStore>()
@@ -46,6 +48,13 @@ function joinInput(room: string, name: string, password?: string, capacity = 4):
   if (password !== undefined) input.passwordDigest = passwordDigest(password)
   return input
 }
+
+// The behaviour both stores share, each store in a keyspace of its own.
+describeRoomStore('redis', async (options) => {
+  const store = new RedisRoomStore({ ...options, url: redis.url, prefix: `contract-${randomUUID()}` })
+  await store.connect()
+  return store
+})
 
 describe('RedisRoomStore across nodes', () => {
   it('lets exactly 4 of 12 clients spread over 3 nodes into a capacity-4 room', async () => {
