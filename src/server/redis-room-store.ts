@@ -13,6 +13,7 @@ import { Redis } from 'ioredis'
 import type { RedisOptions } from 'ioredis'
 import { LIMITS } from '../shared/protocol'
 import type { ChatMessage, Peer, RoomInfo, RoomList } from '../shared/protocol'
+import { nameChoices } from './room-store'
 import type {
   JoinInput,
   JoinOutcome,
@@ -323,7 +324,11 @@ export class RedisRoomStore implements RoomStore {
 
   async join(input: JoinInput): Promise<JoinOutcome> {
     const preset = this.options.presetPasswords?.[input.room] ?? ''
-    const names = input.names.flatMap((choice) => [choice.name, choice.key])
+    // The script picks the first free one; capacity choices always hold one (see nameChoices).
+    const names = nameChoices(input.name, this.options.capacity).flatMap((choice) => [
+      choice.name,
+      choice.key
+    ])
     const reply = await this.redis.moimJoin(
       this.prefix,
       input.room,
@@ -367,12 +372,13 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async updatePeer(peerId: string, change: PeerChange): Promise<{ room: string; peer: Peer } | undefined> {
-    const { names, ...flags } = change
+    const { name, ...flags } = change
+    const names = name === undefined ? [] : nameChoices(name, this.options.capacity)
     const reply = await this.redis.moimUpdate(
       this.prefix,
       peerId,
       JSON.stringify(flags),
-      ...(names ?? []).flatMap((choice) => [choice.name, choice.key])
+      ...names.flatMap((choice) => [choice.name, choice.key])
     )
     return reply === null ? undefined : { room: reply[0] ?? '', peer: peerFrom(reply[1]) }
   }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { nameChoices, passwordDigest } from '../../../src/server/room-store'
+import { nameChoice, passwordDigest } from '../../../src/server/room-store'
 import type { JoinInput } from '../../../src/server/room-store'
 import { RedisRoomStore } from '../../../src/server/redis-room-store'
 import type { RedisRoomStoreOptions } from '../../../src/server/redis-room-store'
@@ -39,11 +39,11 @@ async function node(options: Partial<RedisRoomStoreOptions> = {}): Promise<Redis
 }
 
 let nextId = 0
-function joinInput(room: string, name: string, password?: string, capacity = 4): JoinInput {
+function joinInput(room: string, name: string, password?: string): JoinInput {
   const input: JoinInput = {
     room,
     peer: { id: `p${++nextId}`, audio: true, video: true, screen: false },
-    names: nameChoices(name, capacity)
+    name: nameChoice(name)
   }
   if (password !== undefined) input.passwordDigest = passwordDigest(password)
   return input
@@ -70,7 +70,7 @@ describe('RedisRoomStore across nodes', () => {
   it('gives 10 clients racing for one name on 3 nodes 10 distinct names', async () => {
     const nodes = [await node({ capacity: 10 }), await node({ capacity: 10 }), await node({ capacity: 10 })]
     const outcomes = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => nodes[i % 3].join(joinInput('same', 'Alice', undefined, 10)))
+      Array.from({ length: 10 }, (_, i) => nodes[i % 3].join(joinInput('same', 'Alice')))
     )
     const names = outcomes.map((outcome) => (outcome.ok ? outcome.self.name : ''))
     expect(new Set(names).size).toBe(10)
