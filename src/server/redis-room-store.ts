@@ -1,0 +1,421 @@
+/**
+ * The RoomStore several servers share: room state in one Redis (or one cluster slot: every key carries the same
+ * hash tag), each operation one Lua script, so a join checks capacity, password and names and takes its seat
+ * atomically however many servers race for it. The same contract suite as the memory store runs against it with
+ * a real redis-server (test/node/server/room-store.contract.ts).
+ *
+ * Each server is a node with an id: it renews a heartbeat key while it runs and records which peers joined
+ * through it, so when a node dies (SIGKILL, power loss) the others find its heartbeat gone and take its peers out
+ * of their rooms (`reapDeadNodes`), instead of leaving ghosts that hold seats for ever.
+ */
+import { randomUUID } from 'node:crypto'
+import { Redis } from 'ioredis'
+import type { RedisOptions } from 'ioredis'
+import { LIMITS } from '../shared/protocol'
+import type { ChatMessage, Peer, RoomInfo, RoomList } from '../shared/protocol'
+import { nameChoices } from './room-store'
+import type {
+  JoinInput,
+  JoinOutcome,
+  JoinRefusal,
+  LeaveOutcome,
+  PeerChange,
+  RoomFeatures,
+  RoomStore,
+  RoomStoreOptions
+} from './room-store'
+
+export interface RedisRoomStoreOptions extends RoomStoreOptions {
+  /** `redis://HOST:PORT` (or `rediss://`, with user and password if the server wants them). */
+  url: string
+  /** Key prefix; servers that share rooms use the same one (default `moim`). */
+  prefix?: string
+  /** This server's node id (default: random). */
+  nodeId?: string
+  /** How long a node's heartbeat lives without renewal; its peers are reaped after that (default 10 s). */
+  heartbeatTtlMs?: number
+}
+
+/** Lua helpers shared by the scripts: key names from the prefix, a room's info as an array. */
+const LUA_PRELUDE = `
+local P = ARGV[1]
+local function roomKey(room, part) return P .. ':r:' .. room .. ':' .. part end
+local function info(room)
+  local fields = redis.call('HMGET', roomKey(room, 'info'), 'capacity', 'digest')
+  local count = redis.call('HLEN', roomKey(room, 'members'))
+  return { room, tostring(count), fields[1], (fields[2] ~= '' and fields[2]) and '1' or '0' }
+end
+local function push(out, list) for _, value in ipairs(list) do out[#out + 1] = value end end
+`
+
+/** ARGV: prefix, room, peer id, peer JSON (no name), digest, preset digest, capacity, max rooms, node, names... */
+const JOIN = `${LUA_PRELUDE}
+local room, id, peerJson, digest, preset = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local capacity, maxRooms, node = ARGV[7], tonumber(ARGV[8]), ARGV[9]
+if redis.call('HEXISTS', P .. ':peers', id) == 1 then return { 'already-in-room' } end
+local created = '0'
+if redis.call('EXISTS', roomKey(room, 'info')) == 1 then
+  local stored = redis.call('HGET', roomKey(room, 'info'), 'digest')
+  if stored ~= '' then
+    if digest ~= stored then return { 'wrong-password' } end
+  elseif digest ~= '' then
+    return { 'not-locked' }
+  end
+  local limit = tonumber(redis.call('HGET', roomKey(room, 'info'), 'capacity'))
+  if redis.call('HLEN', roomKey(room, 'members')) >= limit then return { 'full' } end
+else
+  if preset ~= '' then
+    if digest ~= preset then return { 'wrong-password' } end
+    digest = preset
+  end
+  if redis.call('ZCARD', P .. ':rooms') >= maxRooms then return { 'server-full' } end
+  redis.call('HSET', roomKey(room, 'info'), 'capacity', capacity, 'digest', digest, 'historyBytes', 0, 'joins', 0)
+  redis.call('ZADD', P .. ':rooms', redis.call('INCR', P .. ':seq'), room)
+  created = '1'
+end
+local name
+for i = 10, #ARGV, 2 do
+  if redis.call('HSETNX', roomKey(room, 'names'), ARGV[i + 1], id) == 1 then
+    name = ARGV[i]
+    break
+  end
+end
+if name == nil then return { 'full' } end
+local peer = cjson.decode(peerJson)
+peer.name = name
+redis.call('HSET', roomKey(room, 'members'), id, cjson.encode(peer))
+redis.call('ZADD', roomKey(room, 'order'), redis.call('HINCRBY', roomKey(room, 'info'), 'joins', 1), id)
+redis.call('HSET', P .. ':peers', id, room)
+redis.call('HSET', P .. ':peernode', id, node)
+redis.call('SADD', P .. ':node:' .. node .. ':peers', id)
+local count = redis.call('HLEN', roomKey(room, 'members'))
+redis.call('ZADD', P .. ':counts', -count, room)
+local out = { 'ok', name, created }
+push(out, info(room))
+local others = {}
+for _, other in ipairs(redis.call('ZRANGE', roomKey(room, 'order'), 0, -1)) do
+  if other ~= id then others[#others + 1] = redis.call('HGET', roomKey(room, 'members'), other) end
+end
+out[#out + 1] = tostring(#others)
+push(out, others)
+push(out, redis.call('LRANGE', roomKey(room, 'history'), 0, -1))
+return out
+`
+
+/** ARGV: prefix, peer id. Returns room info (4), the peer's JSON and whether the room was removed. */
+const LEAVE = `${LUA_PRELUDE}
+local id = ARGV[2]
+local room = redis.call('HGET', P .. ':peers', id)
+if not room then return false end
+local peerJson = redis.call('HGET', roomKey(room, 'members'), id)
+local node = redis.call('HGET', P .. ':peernode', id)
+redis.call('HDEL', roomKey(room, 'members'), id)
+redis.call('ZREM', roomKey(room, 'order'), id)
+redis.call('HDEL', P .. ':peers', id)
+redis.call('HDEL', P .. ':peernode', id)
+if node then redis.call('SREM', P .. ':node:' .. node .. ':peers', id) end
+local names = redis.call('HGETALL', roomKey(room, 'names'))
+for i = 1, #names, 2 do
+  if names[i + 1] == id then
+    redis.call('HDEL', roomKey(room, 'names'), names[i])
+    break
+  end
+end
+local out = info(room)
+local removed = '0'
+if redis.call('HLEN', roomKey(room, 'members')) == 0 then
+  redis.call('DEL', roomKey(room, 'info'), roomKey(room, 'members'), roomKey(room, 'order'),
+    roomKey(room, 'names'), roomKey(room, 'history'), roomKey(room, 'features'))
+  redis.call('ZREM', P .. ':rooms', room)
+  redis.call('ZREM', P .. ':counts', room)
+  removed = '1'
+else
+  redis.call('ZADD', P .. ':counts', -redis.call('HLEN', roomKey(room, 'members')), room)
+end
+out[#out + 1] = peerJson
+out[#out + 1] = removed
+return out
+`
+
+/** ARGV: prefix, limit. The fullest rooms first (ties by name), then the total. */
+const LIST = `${LUA_PRELUDE}
+local out = { tostring(redis.call('ZCARD', P .. ':rooms')) }
+for _, room in ipairs(redis.call('ZRANGE', P .. ':counts', 0, tonumber(ARGV[2]) - 1)) do push(out, info(room)) end
+return out
+`
+
+/** ARGV: prefix. Every room in creation order. */
+const ROOMS = `${LUA_PRELUDE}
+local out = {}
+for _, room in ipairs(redis.call('ZRANGE', P .. ':rooms', 0, -1)) do push(out, info(room)) end
+return out
+`
+
+/** ARGV: prefix, peer id. The room and the peer's JSON. */
+const PEER = `${LUA_PRELUDE}
+local room = redis.call('HGET', P .. ':peers', ARGV[2])
+if not room then return false end
+return { room, redis.call('HGET', roomKey(room, 'members'), ARGV[2]) }
+`
+
+/** ARGV: prefix, peer id, flags JSON, names... A new name is the first free one (its own key counts as free). */
+const UPDATE = `${LUA_PRELUDE}
+local id = ARGV[2]
+local room = redis.call('HGET', P .. ':peers', id)
+if not room then return false end
+local peer = cjson.decode(redis.call('HGET', roomKey(room, 'members'), id))
+for key, value in pairs(cjson.decode(ARGV[3])) do peer[key] = value end
+if #ARGV > 3 then
+  local names = redis.call('HGETALL', roomKey(room, 'names'))
+  local own
+  for i = 1, #names, 2 do if names[i + 1] == id then own = names[i] end end
+  for i = 4, #ARGV, 2 do
+    local holder = redis.call('HGET', roomKey(room, 'names'), ARGV[i + 1])
+    if not holder or holder == id then
+      if own and own ~= ARGV[i + 1] then redis.call('HDEL', roomKey(room, 'names'), own) end
+      redis.call('HSET', roomKey(room, 'names'), ARGV[i + 1], id)
+      peer.name = ARGV[i]
+      break
+    end
+  end
+end
+local json = cjson.encode(peer)
+redis.call('HSET', roomKey(room, 'members'), id, json)
+return { room, json }
+`
+
+/** ARGV: prefix, room, message JSON, max messages, max bytes. Drops the oldest past either bound. */
+const APPEND = `${LUA_PRELUDE}
+local room = ARGV[2]
+if redis.call('EXISTS', roomKey(room, 'info')) == 0 then return 0 end
+redis.call('RPUSH', roomKey(room, 'history'), ARGV[3])
+local bytes = redis.call('HINCRBY', roomKey(room, 'info'), 'historyBytes', string.len(ARGV[3]))
+local maxMessages, maxBytes = tonumber(ARGV[4]), tonumber(ARGV[5])
+while redis.call('LLEN', roomKey(room, 'history')) > maxMessages or bytes > maxBytes do
+  local dropped = redis.call('LPOP', roomKey(room, 'history'))
+  bytes = redis.call('HINCRBY', roomKey(room, 'info'), 'historyBytes', -string.len(dropped))
+end
+return 1
+`
+
+/** ARGV: prefix, room, key, value JSON. */
+const SET_FEATURE = `${LUA_PRELUDE}
+if redis.call('EXISTS', roomKey(ARGV[2], 'info')) == 0 then return 0 end
+redis.call('HSET', roomKey(ARGV[2], 'features'), ARGV[3], ARGV[4])
+return 1
+`
+
+type Reply = (string | null)[] | null
+
+interface Scripts {
+  moimJoin(...args: string[]): Promise<Reply>
+  moimLeave(...args: string[]): Promise<Reply>
+  moimList(...args: string[]): Promise<Reply>
+  moimRooms(...args: string[]): Promise<Reply>
+  moimPeer(...args: string[]): Promise<Reply>
+  moimUpdate(...args: string[]): Promise<Reply>
+  moimAppend(...args: string[]): Promise<number>
+  moimSetFeature(...args: string[]): Promise<number>
+}
+
+/** A Peer with the protocol's field order, from the JSON a script stored (Lua tables keep no key order). */
+function peerFrom(json: string | null): Peer {
+  const stored = JSON.parse(json ?? '{}') as Peer
+  return {
+    id: stored.id,
+    name: stored.name,
+    audio: stored.audio,
+    video: stored.video,
+    screen: stored.screen
+  }
+}
+
+/** Four reply entries (room, count, capacity, locked) from `at`, as RoomInfo. */
+function infoFrom(reply: (string | null)[], at: number): RoomInfo {
+  return {
+    name: reply[at] ?? '',
+    count: Number(reply[at + 1]),
+    capacity: Number(reply[at + 2]),
+    locked: reply[at + 3] === '1'
+  }
+}
+
+function infos(reply: (string | null)[], from: number): RoomInfo[] {
+  const out: RoomInfo[] = []
+  for (let at = from; at + 3 < reply.length; at += 4) out.push(infoFrom(reply, at))
+  return out
+}
+
+export class RedisRoomStore implements RoomStore {
+  readonly nodeId: string
+  private readonly redis: Redis & Scripts
+  private readonly prefix: string
+  private readonly heartbeatTtlMs: number
+  private heartbeat: ReturnType<typeof setInterval> | undefined
+
+  constructor(
+    private readonly options: RedisRoomStoreOptions,
+    redisOptions: RedisOptions = {}
+  ) {
+    this.nodeId = options.nodeId ?? randomUUID()
+    // One hash tag for every key: a Redis Cluster keeps them in one slot, where the scripts may reach them all.
+    this.prefix = `${options.prefix ?? 'moim'}:{rooms}`
+    this.heartbeatTtlMs = options.heartbeatTtlMs ?? 10_000
+    this.redis = new Redis(options.url, {
+      // Fail a command at once while Redis is unreachable instead of queueing it: the server answers
+      // `unavailable` and nothing waits for minutes. ioredis keeps reconnecting by itself.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+      ...redisOptions
+    }) as Redis & Scripts
+    const scripts: [keyof Scripts, string][] = [
+      ['moimJoin', JOIN],
+      ['moimLeave', LEAVE],
+      ['moimList', LIST],
+      ['moimRooms', ROOMS],
+      ['moimPeer', PEER],
+      ['moimUpdate', UPDATE],
+      ['moimAppend', APPEND],
+      ['moimSetFeature', SET_FEATURE]
+    ]
+    for (const [name, lua] of scripts) this.redis.defineCommand(name, { numberOfKeys: 0, lua })
+  }
+
+  /** The underlying client, for the Socket.IO adapter's own connection settings and for tests. */
+  get client(): Redis {
+    return this.redis
+  }
+
+  /** Connects (rejecting when Redis cannot be reached) and starts this node's heartbeat. */
+  async connect(): Promise<void> {
+    await this.redis.connect()
+    await this.beat()
+    this.heartbeat = setInterval(() => void this.beat().catch(() => undefined), this.heartbeatTtlMs / 3)
+    this.heartbeat.unref?.()
+  }
+
+  private async beat(): Promise<void> {
+    await this.redis
+      .multi()
+      .set(`${this.prefix}:node:${this.nodeId}`, '1', 'PX', this.heartbeatTtlMs)
+      .sadd(`${this.prefix}:nodes`, this.nodeId)
+      .exec()
+  }
+
+  /**
+   * Takes the peers of every node whose heartbeat has expired out of their rooms, and forgets those nodes.
+   * Returns what each leave did, so the caller can tell the rooms. Safe to run on every node at once: a peer is
+   * left once (the leave script finds it gone the second time).
+   */
+  async reapDeadNodes(): Promise<LeaveOutcome[]> {
+    const outcomes: LeaveOutcome[] = []
+    for (const node of await this.redis.smembers(`${this.prefix}:nodes`)) {
+      if (node === this.nodeId || (await this.redis.exists(`${this.prefix}:node:${node}`)) === 1) continue
+      for (const peerId of await this.redis.smembers(`${this.prefix}:node:${node}:peers`)) {
+        const outcome = await this.leave(peerId)
+        if (outcome !== undefined) outcomes.push(outcome)
+      }
+      await this.redis.srem(`${this.prefix}:nodes`, node)
+      await this.redis.del(`${this.prefix}:node:${node}:peers`)
+    }
+    return outcomes
+  }
+
+  async join(input: JoinInput): Promise<JoinOutcome> {
+    const preset = this.options.presetPasswords?.[input.room] ?? ''
+    // The script picks the first free one; capacity choices always hold one (see nameChoices).
+    const names = nameChoices(input.name, this.options.capacity).flatMap((choice) => [
+      choice.name,
+      choice.key
+    ])
+    const reply = await this.redis.moimJoin(
+      this.prefix,
+      input.room,
+      input.peer.id,
+      JSON.stringify(input.peer),
+      input.passwordDigest ?? '',
+      preset,
+      String(this.options.capacity),
+      String(this.options.maxRooms),
+      this.nodeId,
+      ...names
+    )
+    if (reply === null || reply[0] !== 'ok') return { ok: false, code: (reply?.[0] ?? 'full') as JoinRefusal }
+    const name = reply[1] ?? ''
+    const room = infoFrom(reply, 3)
+    const others = Number(reply[7])
+    const peers = reply.slice(8, 8 + others).map(peerFrom)
+    const history = reply.slice(8 + others).map((json) => JSON.parse(json ?? 'null') as ChatMessage)
+    const self: Peer = { ...input.peer, name }
+    return { ok: true, self: peerFrom(JSON.stringify(self)), peers, room, history, created: reply[2] === '1' }
+  }
+
+  async leave(peerId: string): Promise<LeaveOutcome | undefined> {
+    const reply = await this.redis.moimLeave(this.prefix, peerId)
+    if (reply === null) return undefined
+    return { room: infoFrom(reply, 0), peer: peerFrom(reply[4]), removed: reply[5] === '1' }
+  }
+
+  async list(): Promise<RoomList> {
+    const reply = (await this.redis.moimList(this.prefix, String(LIMITS.listedRooms))) ?? ['0']
+    return { total: Number(reply[0]), rooms: infos(reply, 1) }
+  }
+
+  async rooms(): Promise<RoomInfo[]> {
+    return infos((await this.redis.moimRooms(this.prefix)) ?? [], 0)
+  }
+
+  async peer(peerId: string): Promise<{ room: string; peer: Peer } | undefined> {
+    const reply = await this.redis.moimPeer(this.prefix, peerId)
+    return reply === null ? undefined : { room: reply[0] ?? '', peer: peerFrom(reply[1]) }
+  }
+
+  async updatePeer(peerId: string, change: PeerChange): Promise<{ room: string; peer: Peer } | undefined> {
+    const { name, ...flags } = change
+    const names = name === undefined ? [] : nameChoices(name, this.options.capacity)
+    const reply = await this.redis.moimUpdate(
+      this.prefix,
+      peerId,
+      JSON.stringify(flags),
+      ...names.flatMap((choice) => [choice.name, choice.key])
+    )
+    return reply === null ? undefined : { room: reply[0] ?? '', peer: peerFrom(reply[1]) }
+  }
+
+  async appendHistory(room: string, message: ChatMessage): Promise<boolean> {
+    const added = await this.redis.moimAppend(
+      this.prefix,
+      room,
+      JSON.stringify(message),
+      String(LIMITS.history),
+      String(LIMITS.historyBytes)
+    )
+    return added === 1
+  }
+
+  async history(room: string): Promise<ChatMessage[]> {
+    const entries = await this.redis.lrange(`${this.prefix}:r:${room}:history`, 0, -1)
+    return entries.map((json) => JSON.parse(json) as ChatMessage)
+  }
+
+  async getFeature<K extends keyof RoomFeatures>(room: string, key: K): Promise<RoomFeatures[K] | undefined> {
+    const json = await this.redis.hget(`${this.prefix}:r:${room}:features`, String(key))
+    return json === null ? undefined : (JSON.parse(json) as RoomFeatures[K])
+  }
+
+  async setFeature<K extends keyof RoomFeatures>(
+    room: string,
+    key: K,
+    value: RoomFeatures[K]
+  ): Promise<boolean> {
+    const set = await this.redis.moimSetFeature(this.prefix, room, String(key), JSON.stringify(value))
+    return set === 1
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat)
+    // Its own peers are gone with it; its heartbeat key ends by itself, so the other nodes reap nothing.
+    await this.redis.quit().catch(() => this.redis.disconnect())
+  }
+}
