@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LIMITS } from '../../../src/shared/protocol'
 import type { InvalidField, InvalidReason } from '../../../src/shared/protocol'
 import {
@@ -176,7 +176,8 @@ describe('invalid payloads', () => {
   it.each(cases)(
     'answers $event $label with invalid and changes nothing',
     async ({ event, args, fromLobby, problem }) => {
-      const { url, server } = await startServer()
+      // Room lists without the 1 s throttle, so the newcomer's visit's last list arrives before counting.
+      const { url, server } = await startServer({ limits: { roomListIntervalMs: 0 } })
       const ann = await joined(url, 'lounge', 'Ann')
       const bob = await joined(url, 'lounge', 'Bob')
       await request(ann.socket, 'chat:send', { text: 'earlier' })
@@ -186,6 +187,7 @@ describe('invalid payloads', () => {
       const roomsBefore = await server.rooms()
       const viewBefore = await roomAsSeenByNewcomer(url)
       // The newcomer's visit sent peer:joined/left and rooms:changed; let them all arrive before counting.
+      await vi.waitFor(() => expect(lobby.inbox.payloads('rooms:changed').at(-1)?.[0]?.count).toBe(2))
       for (const client of [ann, bob, lobby]) await settle(client)
       const receivedBefore = [ann, bob, lobby].map((client) => client.inbox.received.length)
 
