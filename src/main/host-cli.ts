@@ -11,6 +11,7 @@ import type { LogLevel } from '../shared/logger'
 import { DEFAULT_PORT, LIMITS } from '../shared/protocol'
 import { httpUrl, listNetworkAddresses } from './network-addresses'
 import { canonicalHost } from '../server/origin-policy'
+import { StoreUnavailableError } from '../server/room-store'
 import { createSignalingServer, DEFAULT_SERVER_LIMITS } from '../server/server'
 
 const log = createLogger('host')
@@ -20,7 +21,7 @@ const MAX_FLAG = 100_000
 
 const USAGE = `Usage: npm run host -- [--port P] [--host ADDR] [--capacity N] [--web DIR] [--log-level LEVEL]
                            [--hostname NAME]... [--allow-origin ORIGIN]...
-                           [--max-connections-per-address N] [--max-rooms N]
+                           [--max-connections-per-address N] [--max-rooms N] [--redis URL]
   --port P           TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDR        address to listen on (default: every interface)
   --capacity N       people per room, 2-${LIMITS.maxCapacity} (default ${LIMITS.capacity})
@@ -34,7 +35,9 @@ const USAGE = `Usage: npm run host -- [--port P] [--host ADDR] [--capacity N] [-
   --max-connections-per-address N
                      connections one client address may hold, 1-${MAX_FLAG} (default ${DEFAULT_SERVER_LIMITS.connectionsPerAddress}).
                      Raise it behind a reverse proxy or NAT, where many people share one address.
-  --max-rooms N      rooms the server holds at once, 1-${MAX_FLAG} (default ${DEFAULT_SERVER_LIMITS.rooms})`
+  --max-rooms N      rooms the server holds at once, 1-${MAX_FLAG} (default ${DEFAULT_SERVER_LIMITS.rooms})
+  --redis URL        share rooms with the other servers started with the same Redis (redis://HOST:PORT;
+                     or set MOIM_REDIS_URL). Default: this server on its own, rooms in its memory.`
 
 export interface HostOptions {
   port: number
@@ -48,6 +51,8 @@ export interface HostOptions {
   allowedOrigins: string[] | '*'
   /** Names this server is reached by, canonical (lower case, IPs as the URL parser writes them). */
   hostnames: string[]
+  /** Redis shared with the other servers of a cluster (`--redis`, or MOIM_REDIS_URL); undefined: on its own. */
+  redisUrl: string | undefined
 }
 
 /** Whole decimal numbers only: `Number()` would also take "", " 80 ", "0x50" and "1e3". */
@@ -59,7 +64,8 @@ const WHOLE_NUMBER = /^\d{1,6}$/
  */
 export function parseHostArgs(
   argv: string[],
-  defaultWebDir: string
+  defaultWebDir: string,
+  env: NodeJS.ProcessEnv = process.env
 ): { ok: true; options: HostOptions } | { ok: false; message: string; help?: boolean } {
   let values
   try {
@@ -75,6 +81,7 @@ export function parseHostArgs(
         'log-level': { type: 'string' },
         hostname: { type: 'string', multiple: true },
         'allow-origin': { type: 'string', multiple: true },
+        redis: { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       },
       strict: true,
@@ -136,6 +143,14 @@ export function parseHostArgs(
     if (origin === '*' || allowedOrigins === '*') allowedOrigins = '*'
     else allowedOrigins.push(origin)
   }
+  const redisText = values.redis ?? env.MOIM_REDIS_URL
+  const redisUrl = redisText === undefined || redisText === '' ? undefined : parseRedisUrl(redisText)
+  if (redisUrl === null) {
+    return {
+      ok: false,
+      message: `--redis (or MOIM_REDIS_URL) must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, not "${redisText}"`
+    }
+  }
   return {
     ok: true,
     options: {
@@ -147,7 +162,8 @@ export function parseHostArgs(
       webDir: resolve(values.web ?? defaultWebDir),
       logLevel,
       allowedOrigins,
-      hostnames
+      hostnames,
+      redisUrl
     }
   }
 }
@@ -169,6 +185,16 @@ function parseOrigin(text: string): string | undefined {
   return `${url.protocol}//${url.host}`
 }
 
+/** A redis:// or rediss:// URL with a host, as given; null when it is not one. */
+function parseRedisUrl(text: string): string | null {
+  try {
+    const url = new URL(text)
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '' ? text : null
+  } catch {
+    return null
+  }
+}
+
 /** The value as a whole number, or -1 when it is not one. */
 function parseWhole(value: string): number {
   return WHOLE_NUMBER.test(value) ? Number(value) : -1
@@ -176,7 +202,7 @@ function parseWhole(value: string): number {
 
 async function main(): Promise<void> {
   const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-  const parsed = parseHostArgs(process.argv.slice(2), join(projectRoot, 'out/renderer'))
+  const parsed = parseHostArgs(process.argv.slice(2), join(projectRoot, 'out/renderer'), process.env)
   if (!parsed.ok) {
     if (parsed.help) {
       console.log(parsed.message)
@@ -194,7 +220,8 @@ async function main(): Promise<void> {
     webDir,
     logLevel,
     allowedOrigins,
-    hostnames
+    hostnames,
+    redisUrl
   } = parsed.options
   setLogLevel(logLevel)
   const webClientBuilt = existsSync(join(webDir, 'index.html'))
@@ -204,12 +231,17 @@ async function main(): Promise<void> {
     staticDir: webClientBuilt ? webDir : undefined,
     allowedOrigins,
     hostnames,
-    limits: { connectionsPerAddress: maxConnectionsPerAddress, rooms: maxRooms }
+    limits: { connectionsPerAddress: maxConnectionsPerAddress, rooms: maxRooms },
+    cluster: redisUrl === undefined ? undefined : { redisUrl }
   })
   let bound
   try {
     bound = await server.listen(port, host)
   } catch (error) {
+    if (error instanceof StoreUnavailableError) {
+      console.error(`moim: ${error.message}`)
+      process.exit(1)
+    }
     const code = (error as NodeJS.ErrnoException).code
     const where = `${host ?? 'every interface'} port ${port}`
     const reason =
@@ -237,7 +269,8 @@ async function main(): Promise<void> {
     : [httpUrl(bound.host, bound.port)]
   // Names the operator gave are how browsers are meant to reach this server; bracketed IPv6 is already URL form.
   urls.push(...hostnames.map((name) => `http://${name}:${bound.port}/`))
-  console.log(`Moim server running (rooms of up to ${capacity}). Join at:`)
+  const mode = redisUrl === undefined ? '' : `, sharing rooms through ${redisUrl}`
+  console.log(`Moim server running (rooms of up to ${capacity}${mode}). Join at:`)
   for (const url of urls) console.log(`  ${url}`)
   console.log('Press Ctrl-C to stop.')
 

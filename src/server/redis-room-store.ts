@@ -11,9 +11,10 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import type { RedisOptions } from 'ioredis'
+import { createLogger } from '../shared/logger'
 import { LIMITS } from '../shared/protocol'
 import type { ChatMessage, Peer, RoomInfo, RoomList } from '../shared/protocol'
-import { nameChoices } from './room-store'
+import { nameChoices, StoreUnavailableError } from './room-store'
 import type {
   JoinInput,
   JoinOutcome,
@@ -35,6 +36,8 @@ export interface RedisRoomStoreOptions extends RoomStoreOptions {
   /** How long a node's heartbeat lives without renewal; its peers are reaped after that (default 10 s). */
   heartbeatTtlMs?: number
 }
+
+const log = createLogger('redis-store')
 
 /** Lua helpers shared by the scripts: key names from the prefix, a room's info as an array. */
 const LUA_PRELUDE = `
@@ -280,6 +283,17 @@ export class RedisRoomStore implements RoomStore {
       ['moimSetFeature', SET_FEATURE]
     ]
     for (const [name, lua] of scripts) this.redis.defineCommand(name, { numberOfKeys: 0, lua })
+    // ioredis reconnects by itself; say once that Redis went away and once that it is back, not every retry.
+    let lost = false
+    this.redis.on('error', (error: Error) => {
+      if (lost) return
+      lost = true
+      log.warn('lost Redis; requests answer unavailable until it is back', { error: error.message })
+    })
+    this.redis.on('ready', () => {
+      if (lost) log.info('Redis is back')
+      lost = false
+    })
   }
 
   /** The underlying client, for the Socket.IO adapter's own connection settings and for tests. */
@@ -289,7 +303,14 @@ export class RedisRoomStore implements RoomStore {
 
   /** Connects (rejecting when Redis cannot be reached) and starts this node's heartbeat. */
   async connect(): Promise<void> {
-    await this.redis.connect()
+    try {
+      await this.redis.connect()
+    } catch (error) {
+      // Stop ioredis's own retries: the caller decides what a node without Redis does (the CLI exits).
+      this.redis.disconnect()
+      const reason = error instanceof Error ? error.message : String(error)
+      throw new StoreUnavailableError(`cannot reach Redis at ${this.options.url} (${reason})`)
+    }
     await this.beat()
     this.heartbeat = setInterval(() => void this.beat().catch(() => undefined), this.heartbeatTtlMs / 3)
     this.heartbeat.unref?.()
@@ -329,17 +350,19 @@ export class RedisRoomStore implements RoomStore {
       choice.name,
       choice.key
     ])
-    const reply = await this.redis.moimJoin(
-      this.prefix,
-      input.room,
-      input.peer.id,
-      JSON.stringify(input.peer),
-      input.passwordDigest ?? '',
-      preset,
-      String(this.options.capacity),
-      String(this.options.maxRooms),
-      this.nodeId,
-      ...names
+    const reply = await this.call(
+      this.redis.moimJoin(
+        this.prefix,
+        input.room,
+        input.peer.id,
+        JSON.stringify(input.peer),
+        input.passwordDigest ?? '',
+        preset,
+        String(this.options.capacity),
+        String(this.options.maxRooms),
+        this.nodeId,
+        ...names
+      )
     )
     if (reply === null || reply[0] !== 'ok') return { ok: false, code: (reply?.[0] ?? 'full') as JoinRefusal }
     const name = reply[1] ?? ''
@@ -352,55 +375,59 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async leave(peerId: string): Promise<LeaveOutcome | undefined> {
-    const reply = await this.redis.moimLeave(this.prefix, peerId)
+    const reply = await this.call(this.redis.moimLeave(this.prefix, peerId))
     if (reply === null) return undefined
     return { room: infoFrom(reply, 0), peer: peerFrom(reply[4]), removed: reply[5] === '1' }
   }
 
   async list(): Promise<RoomList> {
-    const reply = (await this.redis.moimList(this.prefix, String(LIMITS.listedRooms))) ?? ['0']
+    const reply = (await this.call(this.redis.moimList(this.prefix, String(LIMITS.listedRooms)))) ?? ['0']
     return { total: Number(reply[0]), rooms: infos(reply, 1) }
   }
 
   async rooms(): Promise<RoomInfo[]> {
-    return infos((await this.redis.moimRooms(this.prefix)) ?? [], 0)
+    return infos((await this.call(this.redis.moimRooms(this.prefix))) ?? [], 0)
   }
 
   async peer(peerId: string): Promise<{ room: string; peer: Peer } | undefined> {
-    const reply = await this.redis.moimPeer(this.prefix, peerId)
+    const reply = await this.call(this.redis.moimPeer(this.prefix, peerId))
     return reply === null ? undefined : { room: reply[0] ?? '', peer: peerFrom(reply[1]) }
   }
 
   async updatePeer(peerId: string, change: PeerChange): Promise<{ room: string; peer: Peer } | undefined> {
     const { name, ...flags } = change
     const names = name === undefined ? [] : nameChoices(name, this.options.capacity)
-    const reply = await this.redis.moimUpdate(
-      this.prefix,
-      peerId,
-      JSON.stringify(flags),
-      ...names.flatMap((choice) => [choice.name, choice.key])
+    const reply = await this.call(
+      this.redis.moimUpdate(
+        this.prefix,
+        peerId,
+        JSON.stringify(flags),
+        ...names.flatMap((choice) => [choice.name, choice.key])
+      )
     )
     return reply === null ? undefined : { room: reply[0] ?? '', peer: peerFrom(reply[1]) }
   }
 
   async appendHistory(room: string, message: ChatMessage): Promise<boolean> {
-    const added = await this.redis.moimAppend(
-      this.prefix,
-      room,
-      JSON.stringify(message),
-      String(LIMITS.history),
-      String(LIMITS.historyBytes)
+    const added = await this.call(
+      this.redis.moimAppend(
+        this.prefix,
+        room,
+        JSON.stringify(message),
+        String(LIMITS.history),
+        String(LIMITS.historyBytes)
+      )
     )
     return added === 1
   }
 
   async history(room: string): Promise<ChatMessage[]> {
-    const entries = await this.redis.lrange(`${this.prefix}:r:${room}:history`, 0, -1)
+    const entries = await this.call(this.redis.lrange(`${this.prefix}:r:${room}:history`, 0, -1))
     return entries.map((json) => JSON.parse(json) as ChatMessage)
   }
 
   async getFeature<K extends keyof RoomFeatures>(room: string, key: K): Promise<RoomFeatures[K] | undefined> {
-    const json = await this.redis.hget(`${this.prefix}:r:${room}:features`, String(key))
+    const json = await this.call(this.redis.hget(`${this.prefix}:r:${room}:features`, String(key)))
     return json === null ? undefined : (JSON.parse(json) as RoomFeatures[K])
   }
 
@@ -409,8 +436,17 @@ export class RedisRoomStore implements RoomStore {
     key: K,
     value: RoomFeatures[K]
   ): Promise<boolean> {
-    const set = await this.redis.moimSetFeature(this.prefix, room, String(key), JSON.stringify(value))
+    const set = await this.call(
+      this.redis.moimSetFeature(this.prefix, room, String(key), JSON.stringify(value))
+    )
     return set === 1
+  }
+
+  /** A command's answer; a failure to reach Redis (down, cut off) becomes StoreUnavailableError. */
+  private call<T>(command: Promise<T>): Promise<T> {
+    return command.catch((error: unknown) => {
+      throw new StoreUnavailableError(`Redis: ${error instanceof Error ? error.message : String(error)}`)
+    })
   }
 
   async close(): Promise<void> {

@@ -105,6 +105,14 @@ export interface PeerChange {
   name?: NameChoice
 }
 
+/**
+ * What a store throws when it cannot answer because what it keeps state in is unreachable (Redis down): the server
+ * answers `unavailable` instead of treating it as a bug, and the request had no effect.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError'
+}
+
 export interface RoomStore {
   /**
    * Puts `input.peer` in `input.room`, creating the room (locked with the preset password, else with the joiner's
@@ -138,4 +146,10 @@ export interface RoomStore {
   setFeature<K extends keyof RoomFeatures>(room: string, key: K, value: RoomFeatures[K]): Promise<boolean>
   /** Frees what the store holds (connections for a shared store). */
   close(): Promise<void>
+  /**
+   * For a store shared by several servers: takes the peers of servers that stopped without leaving (crashed, or
+   * cut off) out of their rooms, and returns what each leave did, so this server can tell the rooms. A store of
+   * one process has no such peers and leaves this out.
+   */
+  reapDeadNodes?(): Promise<LeaveOutcome[]>
 }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createAdapter } from '@socket.io/redis-streams-adapter'
+import { Redis } from 'ioredis'
 import { Server } from 'socket.io'
 import type { Socket } from 'socket.io'
 import { createLogger } from '../shared/logger'
@@ -27,8 +29,9 @@ import { AddressCounter, boundConnections, capTcpConnections, clientAddress } fr
 import { KeyedRateLimiter, TokenBucket } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
 import { MemoryRoomStore } from './memory-room-store'
-import { nameChoice, passwordDigest } from './room-store'
-import type { PeerChange, RoomStore, RoomStoreOptions } from './room-store'
+import { RedisRoomStore } from './redis-room-store'
+import { nameChoice, passwordDigest, StoreUnavailableError } from './room-store'
+import type { LeaveOutcome, PeerChange, RoomStore, RoomStoreOptions } from './room-store'
 import { canonicalHost, decideOrigin, originListed } from './origin-policy'
 import type { OriginPolicy } from './origin-policy'
 import { MembershipEvents } from './membership-events'
@@ -121,8 +124,26 @@ export interface SignalingServerOptions {
   roomPasswords?: Readonly<Record<string, string>>
   /** Makes the room store, the one owner of room state (default: a MemoryRoomStore in this process). */
   roomStore?: (options: RoomStoreOptions) => RoomStore
+  /**
+   * Makes this server one node of several that act as one: room state in Redis (a RedisRoomStore) and delivery
+   * between nodes through Socket.IO's Redis Streams adapter. `listen` connects to Redis first and rejects when it
+   * cannot. Every node must be given the same capacity and limits.
+   */
+  cluster?: ClusterOptions
   logger?: Logger
 }
+
+export interface ClusterOptions {
+  /** `redis://HOST:PORT` */
+  redisUrl: string
+  /** This node's id (default random): a node's peers are reaped by the others when its heartbeat stops. */
+  nodeId?: string
+  /** How long this node's heartbeat outlives it (default 10 s): its peers leave within that plus a reap. */
+  heartbeatTtlMs?: number
+}
+
+/** How often a node looks for dead nodes' peers, and retries leaves that failed while Redis was away. */
+const REAP_INTERVAL_MS = 2_000
 
 export interface ListenAddress {
   /** The address actually bound (`::` or `0.0.0.0` for all interfaces). */
@@ -177,11 +198,24 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   const presetPasswords = Object.fromEntries(
     Object.entries(options.roomPasswords ?? {}).map(([room, password]) => [room, passwordDigest(password)])
   )
-  const store = (options.roomStore ?? ((storeOptions) => new MemoryRoomStore(storeOptions)))({
-    capacity,
-    maxRooms: serverLimits.rooms,
-    presetPasswords
-  })
+  const cluster = options.cluster
+  const storeOptions: RoomStoreOptions = { capacity, maxRooms: serverLimits.rooms, presetPasswords }
+  const redisStore =
+    cluster === undefined
+      ? undefined
+      : new RedisRoomStore({
+          ...storeOptions,
+          url: cluster.redisUrl,
+          nodeId: cluster.nodeId,
+          heartbeatTtlMs: cluster.heartbeatTtlMs
+        })
+  const store: RoomStore =
+    redisStore ?? (options.roomStore ?? ((made) => new MemoryRoomStore(made)))(storeOptions)
+  /** The adapter's own Redis connection (it blocks on reading the stream), in cluster mode. */
+  let adapterClient: Redis | undefined
+  let reapTimer: ReturnType<typeof setInterval> | undefined
+  /** Peers whose leave failed (the store was unreachable): retried until the store takes it. */
+  const pendingLeaves = new Set<string>()
   const events = new MembershipEvents(log)
   const wrongPasswords = new KeyedRateLimiter(serverLimits.wrongPasswords)
   const joinsByAddress = new KeyedRateLimiter(serverLimits.joinsPerAddress)
@@ -231,7 +265,12 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       response.end(
         request.method === 'HEAD'
           ? undefined
-          : JSON.stringify({ app: 'moim', protocol: PROTOCOL_VERSION, capacity })
+          : JSON.stringify({
+              app: 'moim',
+              protocol: PROTOCOL_VERSION,
+              capacity,
+              mode: cluster === undefined ? 'single' : 'cluster'
+            })
       )
       return
     }
@@ -345,17 +384,42 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   /** Takes the connection's peer out of its room, and tells the room, the lobbies and the events. */
   async function leaveRoom(connection: Connection): Promise<boolean> {
     const { socket } = connection
-    const left = await store.leave(socket.id)
     const room = connection.room
+    let left: LeaveOutcome | undefined
+    try {
+      left = await store.leave(socket.id)
+    } catch (error) {
+      // The peer would hold its seat for ever: retried by the reaper until the store takes it.
+      if (room !== undefined) pendingLeaves.add(socket.id)
+      throw error
+    }
     connection.room = undefined
     if (room !== undefined) void socket.leave(roomKey(room))
     if (left === undefined) return false
-    socket.to(roomKey(left.room.name)).emit('peer:left', { id: socket.id })
-    log.info('left room', { id: socket.id, room: left.room.name, remaining: left.room.count })
+    announceLeave(left)
+    return true
+  }
+
+  /** Tells a peer's room (on every node), the lobbies and the events that the peer left. */
+  function announceLeave(left: LeaveOutcome): void {
+    io.to(roomKey(left.room.name)).emit('peer:left', { id: left.peer.id })
+    log.info('left room', { id: left.peer.id, room: left.room.name, remaining: left.room.count })
     events.emit('peer-left', { room: left.room.name, peer: left.peer })
     events.emit(left.removed ? 'room-removed' : 'room-changed', left.room)
     scheduleRoomsChanged()
-    return true
+  }
+
+  /** Cluster upkeep: the peers of dead nodes leave, and leaves that failed while Redis was away are retried. */
+  async function reap(): Promise<void> {
+    for (const peerId of pendingLeaves) {
+      const left = await store.leave(peerId)
+      pendingLeaves.delete(peerId)
+      if (left !== undefined) announceLeave(left)
+    }
+    for (const left of (await store.reapDeadNodes?.()) ?? []) {
+      log.info('a peer of a node that stopped left its room', { id: left.peer.id, room: left.room.name })
+      announceLeave(left)
+    }
   }
 
   /**
@@ -422,18 +486,28 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     signal: {
       bucket: 'signal',
       schema: signalRequestSchema,
-      // Synchronous on purpose: the relay is the hot path, and both rooms come from the connections' caches of
+      // Synchronous for a target on this server, the hot path: both rooms come from the connections' caches of
       // the store's answers (one Map lookup, no store round trip, no promise per message). A target on another
-      // server (a shared store) is a later issue's.
+      // node of a cluster costs one store lookup, and the message goes to it through the adapter (every socket is
+      // in a Socket.IO room named by its id).
       handle({ socket, room }, { to, description, candidate }) {
         if (room === undefined) return fail('not-in-room')
-        const target = to === socket.id ? undefined : connections.get(to)
-        if (target === undefined || target.room !== room) return fail('not-found')
+        if (to === socket.id) return fail('not-found')
         const message: SignalMessage = { from: socket.id }
         if (description !== undefined) message.description = description
         if (candidate !== undefined) message.candidate = candidate
-        target.socket.emit('signal', message)
-        return { ok: true }
+        const target = connections.get(to)
+        if (target !== undefined) {
+          if (target.room !== room) return fail('not-found')
+          target.socket.emit('signal', message)
+          return { ok: true }
+        }
+        if (cluster === undefined) return fail('not-found')
+        return store.peer(to).then((found) => {
+          if (found?.room !== room) return fail('not-found')
+          io.to(to).emit('signal', message)
+          return { ok: true }
+        })
       }
     },
     'chat:send': {
@@ -533,6 +607,10 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   }
 
   function handlerFailed(connection: Connection, event: ClientEvent, error: unknown): Refusal {
+    if (error instanceof StoreUnavailableError) {
+      log.warn(`${event} refused: the room store is unavailable`, { id: connection.socket.id })
+      return fail('unavailable')
+    }
     log.error(`${event} handler failed`, { id: connection.socket.id, error: String(error) })
     return fail('invalid', 'The server could not process this request.')
   }
@@ -603,7 +681,19 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   return {
     io,
     events,
-    listen(port, host) {
+    async listen(port, host) {
+      if (cluster !== undefined && redisStore !== undefined) {
+        // Before the port opens: a node that cannot reach Redis must not take anyone in.
+        await redisStore.connect()
+        adapterClient = new Redis(cluster.redisUrl, { maxRetriesPerRequest: null })
+        adapterClient.on('error', (error: Error) => log.warn('adapter lost Redis', { error: error.message }))
+        io.adapter(createAdapter(adapterClient, { streamName: 'moim:stream' }))
+        reapTimer = setInterval(
+          () => void reap().catch((error: unknown) => log.warn('reap failed', { error: String(error) })),
+          REAP_INTERVAL_MS
+        )
+        reapTimer.unref?.()
+      }
       return new Promise<ListenAddress>((resolve, reject) => {
         const onError = (error: Error): void => reject(error)
         httpServer.once('error', onError)
@@ -642,7 +732,9 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         })
         // Disconnects queued leaves; let them reach the store before it closes.
         while (pendingWork.size > 0) await Promise.all(pendingWork)
+        clearInterval(reapTimer)
         await store.close()
+        adapterClient?.disconnect()
         log.info('closed', { reason })
       })()
       return closing

@@ -54,6 +54,7 @@ export type ErrorCode =
   | 'already-in-room'
   | 'server-full'
   | 'too-many-connections'
+  | 'unavailable'
 
 /** The request field an `invalid` answer is about, when it is one a person types. */
 export type InvalidField = 'room' | 'name' | 'password' | 'text'
@@ -209,7 +210,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'rate-limited': 'Too many requests; slow down.',
   'already-in-room': 'You are already in a room; leave it first.',
   'server-full': 'This server has as many rooms as it can hold; join an existing room or try later.',
-  'too-many-connections': 'Too many connections from your address; close some and try again.'
+  'too-many-connections': 'Too many connections from your address; close some and try again.',
+  unavailable: 'The server cannot reach its shared room store right now; try again in a moment.'
 }
 
 /**

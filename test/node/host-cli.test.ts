@@ -22,7 +22,8 @@ describe('parseHostArgs', () => {
     webDir: WEB,
     logLevel: 'info',
     allowedOrigins: [],
-    hostnames: []
+    hostnames: [],
+    redisUrl: undefined
   }
 
   it.each<[string, string[], Partial<HostOptions>]>([
@@ -48,6 +49,11 @@ describe('parseHostArgs', () => {
       { maxConnectionsPerAddress: 200 }
     ],
     ['--max-rooms sets the room cap', ['--max-rooms=20'], { maxRooms: 20 }],
+    [
+      '--redis joins a cluster',
+      ['--redis', 'redis://127.0.0.1:6390'],
+      { redisUrl: 'redis://127.0.0.1:6390' }
+    ],
     [
       '--allow-origin, repeated, written as a browser sends Origin',
       [
@@ -80,7 +86,7 @@ describe('parseHostArgs', () => {
       }
     ]
   ])('accepts: %s', (_label, argv, expected) => {
-    expect(parseHostArgs(argv, WEB)).toEqual({ ok: true, options: { ...defaults, ...expected } })
+    expect(parseHostArgs(argv, WEB, {})).toEqual({ ok: true, options: { ...defaults, ...expected } })
   })
 
   it.each<[string, string[], RegExp]>([
@@ -96,6 +102,11 @@ describe('parseHostArgs', () => {
     [`a capacity above ${LIMITS.maxCapacity}`, ['--capacity', '17'], /--capacity/],
     ['a word as capacity', ['--capacity', 'many'], /--capacity/],
     ['an empty host', ['--host='], /--host/],
+    [
+      'a Redis address that is not a redis:// URL',
+      ['--redis', 'http://127.0.0.1:6379'],
+      /--redis .*redis:\/\//
+    ],
     [
       'no connections per address',
       ['--max-connections-per-address', '0'],
@@ -124,10 +135,19 @@ describe('parseHostArgs', () => {
     ['a positional argument', ['8080'], /8080/],
     ['a flag without its value', ['--port'], /--port/]
   ])('refuses %s with a message naming the problem', (_label, argv, message) => {
-    const parsed = parseHostArgs(argv, WEB)
+    const parsed = parseHostArgs(argv, WEB, {})
     expect(parsed.ok).toBe(false)
     expect(!parsed.ok && parsed.message).toMatch(message)
     expect(!parsed.ok && parsed.help).toBeFalsy()
+  })
+
+  it('takes the Redis address from MOIM_REDIS_URL, and --redis over it', () => {
+    const env = { MOIM_REDIS_URL: 'redis://10.0.0.5:6379' }
+    expect(parseHostArgs([], WEB, env)).toMatchObject({ ok: true, options: { redisUrl: env.MOIM_REDIS_URL } })
+    expect(parseHostArgs(['--redis', 'redis://127.0.0.1:1'], WEB, env)).toMatchObject({
+      ok: true,
+      options: { redisUrl: 'redis://127.0.0.1:1' }
+    })
   })
 
   it('answers --help with the usage text, marked as help', () => {
@@ -197,7 +217,7 @@ describe('npm run host', () => {
     const host = runHost(['--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'])
     const [, url] = await until(() => host.output.stdout, /^ {2}(http:\/\/127\.0\.0\.1:\d+)\/$/m)
     const identity = (await (await fetch(`${url}/moim.json`)).json()) as unknown
-    expect(identity).toEqual({ app: 'moim', protocol: 1, capacity: LIMITS.capacity })
+    expect(identity).toEqual({ app: 'moim', protocol: 1, capacity: LIMITS.capacity, mode: 'single' })
     const client = await connect(url)
 
     process.kill(-(host.child.pid as number), 'SIGINT')

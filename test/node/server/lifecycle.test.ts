@@ -185,7 +185,12 @@ describe('transport', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('access-control-allow-origin')).toBe('app://moim')
     expect(response.headers.get('content-type')).toMatch(/^application\/json/)
-    expect(await response.json()).toEqual({ app: 'moim', protocol: PROTOCOL_VERSION, capacity: 4 })
+    expect(await response.json()).toEqual({
+      app: 'moim',
+      protocol: PROTOCOL_VERSION,
+      capacity: 4,
+      mode: 'single'
+    })
   })
 
   it('answers the identity probe with a query string too', async () => {

@@ -1,0 +1,182 @@
+/**
+ * Several servers as one: nodes on loopback sharing a real redis-server (rooms in a RedisRoomStore, delivery
+ * through Socket.IO's Redis Streams adapter). Peers on different nodes meet in one room, signal, chat and get the
+ * history; a room's password, capacity and list hold on every node; a killed node's peers leave; Redis going
+ * away answers `unavailable` and service comes back with it.
+ */
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { resolve } from 'node:path'
+import { Redis } from 'ioredis'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { SignalingServerOptions } from '../../../src/server/server'
+import { closeAll, connect, joined, request, startServer, WAIT_MS } from '../../support/signaling'
+import type { TestServer } from '../../support/signaling'
+import { startRedis, stopRedis } from '../../support/redis'
+import type { TestRedis } from '../../support/redis'
+
+let redis: TestRedis
+const children = new Set<ChildProcess>()
+
+beforeAll(async () => {
+  redis = await startRedis()
+})
+afterAll(stopRedis)
+/** SIGKILLs a node process and everything it started (tsx's node child is the server). */
+function killNode(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return
+  try {
+    process.kill(-child.pid, 'SIGKILL')
+  } catch {
+    // already gone
+  }
+}
+
+afterEach(async () => {
+  for (const child of children) killNode(child)
+  children.clear()
+  await closeAll()
+  await redis.start()
+  const client = new Redis(redis.url)
+  await client.flushall()
+  client.disconnect()
+})
+
+async function nodes(count: number, options: SignalingServerOptions = {}): Promise<TestServer[]> {
+  const started: TestServer[] = []
+  for (let i = 0; i < count; i++) {
+    started.push(await startServer({ ...options, cluster: { redisUrl: redis.url, nodeId: `node-${i}` } }))
+  }
+  return started
+}
+
+describe('three servers sharing one Redis', () => {
+  it('put peers of different nodes in one room: they see each other, signal, chat and get the history', async () => {
+    const [a, b, c] = await nodes(3)
+    const ann = await joined(a.url, 'lounge', 'Ann')
+    const bob = await joined(b.url, 'lounge', 'Bob')
+    expect(bob.join.peers.map((peer) => peer.name)).toEqual(['Ann'])
+    expect((await ann.inbox.waitFor('peer:joined')).name).toBe('Bob')
+
+    const offer = { type: 'offer' as const, sdp: 'v=0\r\n' }
+    expect(await request(bob.socket, 'signal', { to: ann.id, description: offer })).toEqual({ ok: true })
+    expect(await ann.inbox.waitFor('signal')).toEqual({ from: bob.id, description: offer })
+    expect(await request(ann.socket, 'signal', { to: 'nobody', candidate: null })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' }
+    })
+
+    expect(await request(ann.socket, 'chat:send', { text: 'hello from A' })).toMatchObject({ ok: true })
+    expect((await bob.inbox.waitFor('chat:message')).text).toBe('hello from A')
+    const carol = await joined(c.url, 'lounge', 'Carol')
+    expect(carol.join.history.map((message) => message.text)).toEqual(['hello from A'])
+    expect(carol.join.peers.map((peer) => peer.name)).toEqual(['Ann', 'Bob'])
+
+    const lists = await Promise.all(
+      [a, b, c].map(async (node) => request((await connect(node.url)).socket, 'rooms:list'))
+    )
+    expect(lists.every((list) => JSON.stringify(list) === JSON.stringify(lists[0]))).toBe(true)
+    expect(lists[0]).toMatchObject({ ok: true, total: 1, rooms: [{ name: 'lounge', count: 3 }] })
+  })
+
+  it('holds a locked room’s password and its capacity on every node', async () => {
+    const [a, b, c] = await nodes(3, { capacity: 2 })
+    await joined(a.url, 'vault', 'Ann', 'tea')
+    const eve = await connect(b.url)
+    expect(
+      await request(eve.socket, 'room:join', { room: 'vault', name: 'Eve', password: 'coffee' })
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'wrong-password' }
+    })
+    await joined(b.url, 'vault', 'Bob', 'tea')
+    const dan = await connect(c.url)
+    expect(
+      await request(dan.socket, 'room:join', { room: 'vault', name: 'Dan', password: 'tea' })
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'full' }
+    })
+  })
+
+  it('says which mode it is in at /moim.json', async () => {
+    const [a] = await nodes(1)
+    expect(await (await fetch(`${a.url}/moim.json`)).json()).toMatchObject({ mode: 'cluster' })
+  })
+})
+
+/** Runs `npm run host` (the CLI, through tsx) as another node, in its own process; resolves with its URL. */
+async function nodeProcess(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    resolve('node_modules/.bin/tsx'),
+    [
+      'src/main/host-cli.ts',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--redis',
+      redis.url,
+      '--log-level',
+      'warn'
+    ],
+    // Its own process group: tsx runs the server in a child process, and the whole group is what gets killed.
+    { cwd: resolve('.'), stdio: ['ignore', 'pipe', 'pipe'], detached: true }
+  )
+  children.add(child)
+  let stdout = ''
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const match = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)
+    if (match) return { child, url: match[1] }
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`node did not start: ${stdout}`)
+    await new Promise((done) => setTimeout(done, 50))
+  }
+}
+
+describe('a node that dies', () => {
+  it('has its peers leave the rooms on the other nodes within 15 s of a SIGKILL', async () => {
+    const [a] = await nodes(1)
+    const other = await nodeProcess()
+    const ann = await joined(a.url, 'den', 'Ann')
+    const ghost = await joined(other.url, 'den', 'Ghost')
+    expect((await ann.inbox.waitFor('peer:joined')).name).toBe('Ghost')
+    const killedAt = Date.now()
+    killNode(other.child)
+    expect(await ann.inbox.waitFor('peer:left', ({ id }) => id === ghost.id, 15_000)).toEqual({
+      id: ghost.id
+    })
+    expect(Date.now() - killedAt).toBeLessThan(15_000)
+    const list = await request(ann.socket, 'rooms:list')
+    expect(list).toMatchObject({ ok: true, rooms: [{ name: 'den', count: 1 }] })
+  }, 30_000)
+})
+
+describe('Redis going away', () => {
+  it('answers joins unavailable while Redis is down, without a crash, and serves again once it is back', async () => {
+    const [a, b] = await nodes(2)
+    const ann = await joined(a.url, 'den', 'Ann')
+    await joined(a.url, 'den', 'Bob')
+    await redis.stop()
+    const eve = await connect(b.url)
+    expect(await request(eve.socket, 'room:join', { room: 'den', name: 'Eve' })).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' }
+    })
+    expect(await request(ann.socket, 'rooms:list')).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' }
+    })
+    await redis.start()
+    const deadline = Date.now() + WAIT_MS * 2
+    let answer: unknown
+    for (;;) {
+      answer = await request(eve.socket, 'room:join', { room: 'fresh', name: 'Eve' })
+      if ((answer as { ok: boolean }).ok || Date.now() > deadline) break
+      await new Promise((done) => setTimeout(done, 200))
+    }
+    expect(answer).toMatchObject({ ok: true, room: { name: 'fresh' } })
+    expect(await (await fetch(`${a.url}/moim.json`)).json()).toMatchObject({ app: 'moim' })
+  }, 30_000)
+})
