@@ -197,6 +197,7 @@ export class ElectronFake {
         super()
         fake.windows.push(this)
         fake.rendererContents ??= this.webContents
+        fake.app.emit('web-contents-created', {}, this.webContents)
       }
 
       async loadURL(url: string): Promise<void> {

@@ -214,6 +214,14 @@ describe('navigation and new windows', () => {
     expect(electron.opened).toEqual(opened)
   })
 
+  it('keeps a web contents created after the window on the app page too', async () => {
+    await startMain()
+    const later = new electron.module.BrowserWindow({})
+    expect(later.webContents.navigate('will-navigate', 'http://evil.example/')).toBe(true)
+    expect(later.webContents.navigate('will-attach-webview')).toBe(true)
+    expect(later.webContents.windowOpenHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' })
+  })
+
   it('refuses to attach a <webview>', async () => {
     const window = await startMain()
     expect(window.webContents.navigate('will-attach-webview')).toBe(true)
