@@ -14,7 +14,7 @@ import { installPermissionHandlers, isAppUrl } from './permissions'
 import { InviteInbox, installProtocolLinks, inviteFromArgv } from './protocol-links'
 import { RecentHostsStore } from './recent-hosts'
 import { ScreenPicker, installDisplayMediaHandler } from './screen-share'
-import { openExternally } from './security'
+import { guardWebContents, openExternally } from './security'
 import { createMainWindow } from './window'
 
 const log = createLogger('main')
@@ -26,6 +26,10 @@ const appUrl = process.env.ELECTRON_RENDERER_URL ?? APP_PAGE_URL
 
 // Before `ready`: the app:// scheme must be privileged (secure context, fetch) when the session starts.
 registerAppScheme()
+
+// Every web contents, not only the window's, is kept on the app page: whatever Electron creates later (a window
+// that slipped past the open handler, devtools) gets the same guards (security checklist, items 13 and 14).
+app.on('web-contents-created', (_event, contents) => guardWebContents(contents, () => appUrl))
 
 const invites = new InviteInbox()
 

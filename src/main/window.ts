@@ -1,9 +1,9 @@
 /**
  * The app's one window: the built renderer, sandboxed, context-isolated, no Node in the page, the typed preload.
+ * Its navigation guards come from index.ts, which installs them on every web contents as it is created.
  */
 import { BrowserWindow } from 'electron'
 import { createLogger } from '../shared/logger'
-import { guardWebContents } from './security'
 
 const log = createLogger('window')
 
@@ -42,7 +42,6 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       backgroundThrottling: false
     }
   })
-  guardWebContents(window.webContents, () => options.appUrl)
   window.once('ready-to-show', () => window.show())
   window.webContents.on('render-process-gone', (_event, details) => {
     log.error('renderer gone', { reason: details.reason, exitCode: details.exitCode })

@@ -1,194 +1,336 @@
 /**
- * The main process's wiring, with only the `electron` module replaced by a recording fake: one instance, the
- * app:// scheme registered before ready, a sandboxed window on the app page, every handler installed, and quitting
- * when the window closes.
+ * The main process as it starts, with only the `electron` module replaced (test/support/electron-fake.ts). Every
+ * guard is checked by calling the handler that src/main/index.ts actually installed, with the inputs an attacker
+ * would send, and asserting the decision: a guard that is missing, or looser than the app needs, fails here.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { IpcResult } from '../../../src/shared/ipc'
+import { IpcChannels } from '../../../src/shared/ipc'
+import { CONTENT_SECURITY_POLICY } from '../../../src/main/security'
+import type { FakeBrowserWindow } from '../../support/electron-fake'
+import { preventable } from '../../support/electron-fake'
 import { closeAll, connect, joined } from '../../support/signaling'
 
-type Listener = (...args: unknown[]) => unknown
+const electron = await vi.hoisted(async () =>
+  (await import('../../support/electron-fake')).createElectronFake()
+)
+vi.mock('electron', () => electron.module)
 
-const fake = vi.hoisted(() => {
-  const state = {
-    lock: true,
-    calls: [] as string[],
-    appListeners: new Map<string, Listener[]>(),
-    windows: [] as {
-      options: Record<string, unknown>
-      url: string
-      listeners: Map<string, Listener>
-      webContents: unknown
-    }[],
-    ipcChannels: [] as string[],
-    ipcHandlers: new Map<string, Listener>(),
-    readyResolve: () => {}
-  }
-  const record = (name: string) => () => void state.calls.push(name)
-  class BrowserWindow {
-    static getAllWindows = () => state.windows
-    static fromWebContents = (contents: unknown) =>
-      state.windows.find((window) => window.webContents === contents) ?? null
-    listeners = new Map<string, Listener>()
-    webContents = {
-      on: (event: string, listener: Listener) => this.listeners.set(`contents:${event}`, listener),
-      setWindowOpenHandler: record('setWindowOpenHandler'),
-      send: record('send'),
-      isLoading: () => false
-    }
-    constructor(readonly options: Record<string, unknown>) {
-      state.windows.push(this as never)
-    }
-    url = ''
-    once = (event: string, listener: Listener) => this.listeners.set(event, listener)
-    on = (event: string, listener: Listener) => this.listeners.set(event, listener)
-    loadURL = async (url: string) => void (this.url = url)
-    isDestroyed = () => false
-    show = record('show')
-  }
-  const session = {
-    protocol: { handle: (scheme: string) => void state.calls.push(`protocol.handle:${scheme}`) },
-    setPermissionRequestHandler: record('setPermissionRequestHandler'),
-    setPermissionCheckHandler: record('setPermissionCheckHandler'),
-    setDisplayMediaRequestHandler: record('setDisplayMediaRequestHandler')
-  }
-  const electron = {
-    app: {
-      requestSingleInstanceLock: () => {
-        state.calls.push('requestSingleInstanceLock')
-        return state.lock
-      },
-      quit: record('quit'),
-      whenReady: () => new Promise<void>((resolve) => (state.readyResolve = resolve)),
-      on: (event: string, listener: Listener) => {
-        state.appListeners.set(event, [...(state.appListeners.get(event) ?? []), listener])
-      },
-      getPath: () => '/tmp/moim-test-user-data',
-      getAppPath: () => '/opt/moim/app.asar',
-      setAsDefaultProtocolClient: (scheme: string) => {
-        state.calls.push(`setAsDefaultProtocolClient:${scheme}`)
-        return true
-      }
-    },
-    BrowserWindow,
-    session: { defaultSession: session },
-    protocol: {
-      registerSchemesAsPrivileged: (schemes: { scheme: string; privileges: Record<string, boolean> }[]) =>
-        state.calls.push(`registerSchemesAsPrivileged:${JSON.stringify(schemes)}`)
-    },
-    ipcMain: {
-      handle: (channel: string, handler: Listener) => {
-        state.ipcChannels.push(channel)
-        state.ipcHandlers.set(channel, handler)
-      },
-      removeHandler: () => {}
-    },
-    desktopCapturer: {},
-    net: {},
-    shell: {}
-  }
-  return { state, electron }
-})
-
-vi.mock('electron', () => fake.electron)
+const APP = 'app://moim/index.html'
 
 beforeEach(() => {
   vi.resetModules()
-  fake.state.lock = true
-  fake.state.calls.length = 0
-  fake.state.appListeners.clear()
-  fake.state.windows.length = 0
-  fake.state.ipcChannels.length = 0
-  fake.state.ipcHandlers.clear()
+  electron.reset()
 })
 
 afterEach(async () => {
-  vi.restoreAllMocks()
   await closeAll()
 })
 
-async function startMain(): Promise<void> {
+/** Imports the main process afresh, lets Electron become ready, and answers the window it opened. */
+async function startMain(): Promise<FakeBrowserWindow> {
+  // A fresh module graph brings a fresh logger; keep it as quiet as test/support/quiet-logs.ts made the first.
+  const { setLogLevel } = await import('../../../src/shared/logger')
+  setLogLevel(process.env.MOIM_LOG_LEVEL === 'debug' ? 'debug' : 'silent')
   await import('../../../src/main/index')
-  fake.state.readyResolve()
-  await vi.waitFor(() => expect(fake.state.windows).toHaveLength(1))
+  electron.ready()
+  await vi.waitFor(() => expect(electron.windows).toHaveLength(1))
+  return electron.windows[0]
 }
 
-describe('main process', () => {
+/** Lets promise callbacks run, so that anything a handler started without awaiting has happened. */
+const settled = () => new Promise((resolve) => setImmediate(resolve))
+
+function invoke(channel: string, ...args: unknown[]): Promise<IpcResult<unknown>> {
+  return electron.renderer.invoke(channel, ...args) as Promise<IpcResult<unknown>>
+}
+
+describe('main process start-up', () => {
   it('quits at once when another instance holds the lock', async () => {
-    fake.state.lock = false
+    electron.singleInstanceLock = false
     await import('../../../src/main/index')
-    expect(fake.state.calls).toContain('quit')
-    expect(fake.state.appListeners.has('open-url')).toBe(false)
-    expect(fake.state.windows).toEqual([])
+    expect(electron.quitCalls).toBe(1)
+    expect(electron.app.listenerCount('open-url')).toBe(0)
+    electron.ready()
+    await settled()
+    expect(electron.windows).toEqual([])
   })
 
-  it('registers app:// as a secure standard scheme before anything else, and moim:// as its protocol', async () => {
+  it('registers app:// as a secure standard scheme before ready (the fake throws after)', async () => {
     await startMain()
-    const [first] = fake.state.calls
-    expect(first).toMatch(/^registerSchemesAsPrivileged:/)
-    expect(JSON.parse(first.slice(first.indexOf(':') + 1))).toEqual([
+    expect(electron.privilegedSchemes).toEqual([
       { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }
     ])
-    expect(fake.state.calls).toContain('setAsDefaultProtocolClient:moim')
-    expect(fake.state.appListeners.has('open-url')).toBe(true)
   })
 
-  it('opens one sandboxed, context-isolated window without Node on the app page, with every guard installed', async () => {
-    await startMain()
-    const [window] = fake.state.windows
-    expect(window.url).toBe('app://moim/index.html')
+  it('opens one sandboxed, context-isolated window without Node on the app page', async () => {
+    const window = await startMain()
+    expect(window.url).toBe(APP)
     expect(window.options.webPreferences).toMatchObject({
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
       nodeIntegrationInSubFrames: false,
       webSecurity: true,
+      allowRunningInsecureContent: false,
       webviewTag: false
     })
     expect(String((window.options.webPreferences as { preload: string }).preload)).toMatch(
       /preload[/\\]index\.cjs$/
     )
     expect(window.options.icon).toBe('/opt/moim/app.asar/resources/icon.png')
-    for (const call of [
-      'protocol.handle:app',
-      'setPermissionRequestHandler',
-      'setPermissionCheckHandler',
-      'setDisplayMediaRequestHandler',
-      'setWindowOpenHandler'
-    ]) {
-      expect(fake.state.calls).toContain(call)
+  })
+})
+
+describe('permission requests', () => {
+  it.each([
+    ['media', APP, true, ['audio', 'video'], true],
+    ['display-capture', APP, true, ['video'], true],
+    ['media', 'http://evil.example/', true, ['video'], false],
+    ['display-capture', 'http://evil.example/', true, ['video'], false],
+    ['media', 'file:///etc/passwd', true, ['video'], false],
+    ['media', 'file:///opt/moim/out/renderer/index.html', true, ['audio'], false],
+    ['display-capture', 'file:///opt/moim/out/renderer/index.html', true, ['video'], false],
+    ['media', APP, false, ['video'], false],
+    ['display-capture', APP, false, ['video'], false],
+    ['media', 'app://moim.evil.example/index.html', true, ['video'], false],
+    ['media', 'app://moim:8080/index.html', true, ['video'], false],
+    ['media', 'https://evil.example/?next=app://moim/index.html', true, ['video'], false],
+    ['media', 'blob:app://moim/5b1f60c0', true, ['video'], false],
+    ['media', '', true, ['video'], false],
+    ['media', APP, true, ['video', 'screen'], false],
+    ['geolocation', APP, true, undefined, false],
+    ['notifications', APP, true, undefined, false],
+    ['midi', APP, true, undefined, false],
+    ['midiSysex', APP, true, undefined, false],
+    ['clipboard-read', APP, true, undefined, false],
+    ['openExternal', APP, true, undefined, false],
+    ['hid', APP, true, undefined, false]
+  ])(
+    'answers a %s request from %s (main frame: %s, %j) with %s',
+    async (permission, requestingUrl, isMainFrame, mediaTypes, expected) => {
+      const window = await startMain()
+      const answer = new Promise<boolean>((resolve) =>
+        electron.permissionRequestHandler!(window.webContents, permission, resolve, {
+          requestingUrl,
+          isMainFrame,
+          ...(mediaTypes === undefined ? {} : { mediaTypes })
+        })
+      )
+      expect(await answer).toBe(expected)
     }
-    for (const event of [
-      'contents:will-navigate',
-      'contents:will-redirect',
-      'contents:will-attach-webview'
-    ]) {
-      expect(window.listeners.has(event)).toBe(true)
-    }
-    expect(fake.state.ipcChannels).toContain('host:start')
-    expect(fake.state.ipcChannels).toContain('screen:choose')
+  )
+
+  it.each([
+    ['media', 'app://moim', { requestingUrl: APP, isMainFrame: true, mediaType: 'audio' }, true],
+    ['media', 'http://evil.example', { isMainFrame: true, mediaType: 'video' }, false],
+    ['media', 'app://moim', { requestingUrl: APP, isMainFrame: false, mediaType: 'video' }, false],
+    ['media', 'file://', { requestingUrl: 'file:///etc/passwd', isMainFrame: true }, false],
+    ['media', 'app://moim.evil.example', { isMainFrame: true, mediaType: 'video' }, false],
+    ['notifications', 'app://moim', { requestingUrl: APP, isMainFrame: true }, false],
+    ['geolocation', 'app://moim', { requestingUrl: APP, isMainFrame: true }, false]
+  ])('answers a %s check from %s %j with %s', async (permission, origin, details, expected) => {
+    const window = await startMain()
+    expect(electron.permissionCheckHandler!(window.webContents, permission, origin, details)).toBe(expected)
+  })
+})
+
+describe('screen capture requests', () => {
+  const screen = { id: 'screen:0:0', name: 'Screen', thumbnail: { isEmpty: () => true } }
+
+  function requestCapture(frame: { url: string; parent: unknown } | null) {
+    return new Promise<unknown>((resolve) => electron.displayMediaRequestHandler!({ frame }, resolve))
+  }
+
+  it.each([
+    ['http://evil.example/', null],
+    ['file:///etc/passwd', null],
+    ['app://moim.evil.example/index.html', null],
+    [APP, { url: APP, parent: null }]
+  ])('denies capture to %s (parent frame %j) without showing the picker', async (url, parent) => {
+    await startMain()
+    electron.screenSources = [screen]
+    const picks: unknown[] = []
+    electron.renderer.on(IpcChannels.screenPick, (_event, request) => picks.push(request))
+    expect(await requestCapture({ url, parent })).toBeNull()
+    expect(await requestCapture(null)).toBeNull()
+    expect(picks).toEqual([])
   })
 
+  it('lets the app page capture the source the user picks in the app', async () => {
+    await startMain()
+    electron.screenSources = [screen]
+    const picks: { requestId: string }[] = []
+    electron.renderer.on(IpcChannels.screenPick, (_event, request) => picks.push(request))
+    const granted = requestCapture({ url: APP, parent: null })
+    await vi.waitFor(() => expect(picks).toHaveLength(1))
+    const { requestId } = picks[0]
+    expect(await invoke(IpcChannels.screenChoose, { requestId, sourceId: 'screen:0:0' })).toEqual({
+      ok: true,
+      value: null
+    })
+    expect(await granted).toEqual({ video: screen })
+  })
+})
+
+describe('navigation and new windows', () => {
+  it.each([
+    ['http://evil.example/', true, ['http://evil.example/']],
+    ['https://example.org/help', true, ['https://example.org/help']],
+    ['javascript:alert(1)', true, []],
+    ['file:///etc/passwd', true, []],
+    ['app://moim.evil.example/index.html', true, []],
+    ['moim://10.0.0.2:47100/team', true, []],
+    ['app://moim/index.html?room=team', false, []]
+  ])('on will-navigate to %s prevents it: %s, and opens externally %j', async (url, prevented, opened) => {
+    const window = await startMain()
+    expect(window.webContents.navigate('will-navigate', url)).toBe(prevented)
+    await settled()
+    expect(electron.opened).toEqual(opened)
+  })
+
+  it.each(['http://evil.example/', 'file:///etc/passwd', 'javascript:alert(1)'])(
+    'stops a redirect to %s without opening anything',
+    async (url) => {
+      const window = await startMain()
+      expect(window.webContents.navigate('will-redirect', url)).toBe(true)
+      await settled()
+      expect(electron.opened).toEqual([])
+    }
+  )
+
+  it.each([
+    ['https://example.org', ['https://example.org']],
+    ['http://evil.example/x', ['http://evil.example/x']],
+    ['javascript:alert(1)', []],
+    ['file:///etc/passwd', []],
+    [APP, []]
+  ])('denies window.open(%s) and opens externally %j', async (url, opened) => {
+    const window = await startMain()
+    expect(window.webContents.windowOpenHandler!({ url, frameName: '', features: '' })).toEqual({
+      action: 'deny'
+    })
+    await settled()
+    expect(electron.opened).toEqual(opened)
+  })
+
+  it('keeps a web contents created after the window on the app page too', async () => {
+    await startMain()
+    const later = new electron.module.BrowserWindow({})
+    expect(later.webContents.navigate('will-navigate', 'http://evil.example/')).toBe(true)
+    expect(later.webContents.navigate('will-attach-webview')).toBe(true)
+    expect(later.webContents.windowOpenHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' })
+  })
+
+  it('refuses to attach a <webview>', async () => {
+    const window = await startMain()
+    expect(window.webContents.navigate('will-attach-webview')).toBe(true)
+  })
+})
+
+describe('the app:// protocol', () => {
+  async function fetchApp(url: string): Promise<Response> {
+    await startMain()
+    return electron.protocolHandlers.get('app')!({ url })
+  }
+
+  it('serves the app page with the strict CSP and nosniff', async () => {
+    const response = await fetchApp(APP)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+    const csp = response.headers.get('content-security-policy')
+    expect(csp).toBe(CONTENT_SECURITY_POLICY)
+    const directives = new Map(
+      csp!.split('; ').map((directive) => {
+        const [name, ...values] = directive.split(' ')
+        return [name, values] as const
+      })
+    )
+    expect(directives.get('default-src')).toEqual(["'none'"])
+    expect(directives.get('script-src')).toEqual(["'self'"])
+    expect(directives.get('object-src')).toEqual(["'none'"])
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"])
+    expect(directives.get('base-uri')).toEqual(["'none'"])
+  })
+
+  it.each([
+    // package.json exists two folders above the renderer: an escape would serve it.
+    'app://moim/..%2f..%2fpackage.json',
+    'app://moim/%2e%2e/%2e%2e/package.json',
+    'app://evil.example/index.html',
+    'app://moim/index.html%00.js',
+    'app://moim/no-such-file.js'
+  ])('answers %s with 404', async (url) => {
+    expect((await fetchApp(url)).status).toBe(404)
+  })
+})
+
+describe('IPC senders', () => {
+  it('answers the app window’s top frame', async () => {
+    await startMain()
+    expect(await invoke(IpcChannels.hostStatus)).toEqual({ ok: true, value: { running: false } })
+  })
+
+  it('refuses another window showing the app page', async () => {
+    await startMain()
+    const other = new electron.module.BrowserWindow({})
+    await other.loadURL(APP)
+    electron.rendererContents = other.webContents
+    expect(await invoke(IpcChannels.hostStatus)).toMatchObject({ ok: false, code: 'forbidden' })
+  })
+
+  it('refuses a subframe of the app window', async () => {
+    const window = await startMain()
+    electron.rendererFrame = { url: APP, parent: window.webContents.mainFrame }
+    expect(await invoke(IpcChannels.hostStatus)).toMatchObject({ ok: false, code: 'forbidden' })
+  })
+
+  it('refuses the app window once it has navigated elsewhere', async () => {
+    const window = await startMain()
+    window.webContents.mainFrame.url = 'http://evil.example/'
+    expect(await invoke(IpcChannels.shellOpenExternal, 'https://example.org/')).toMatchObject({
+      ok: false,
+      code: 'forbidden'
+    })
+    expect(electron.opened).toEqual([])
+  })
+
+  it('refuses the app window once it has closed', async () => {
+    const window = await startMain()
+    window.emit('closed')
+    expect(await invoke(IpcChannels.hostStatus)).toMatchObject({ ok: false, code: 'forbidden' })
+  })
+})
+
+describe('invite links', () => {
+  it('keeps a moim:// link from open-url for the page, and ignores anything else', async () => {
+    await startMain()
+    for (const url of ['javascript:alert(1)', 'https://evil.example/', 'moim://10.0.0.2:47100/team']) {
+      const event = preventable()
+      electron.app.emit('open-url', event, url)
+      expect(event.defaultPrevented).toBe(true)
+    }
+    expect(await invoke(IpcChannels.invitePending)).toEqual({
+      ok: true,
+      value: 'moim://10.0.0.2:47100/team'
+    })
+  })
+})
+
+describe('quitting', () => {
   it('quits when the window closes, and lets quitting go ahead when nothing is hosted', async () => {
     await startMain()
-    for (const listener of fake.state.appListeners.get('window-all-closed') ?? []) listener()
-    expect(fake.state.calls.filter((call) => call === 'quit')).toHaveLength(1)
-    const event = { preventDefault: vi.fn() }
-    for (const listener of fake.state.appListeners.get('before-quit') ?? []) listener(event)
-    expect(event.preventDefault).not.toHaveBeenCalled()
+    electron.app.emit('window-all-closed')
+    expect(electron.quitCalls).toBe(1)
+    const event = preventable()
+    electron.app.emit('before-quit', event)
+    expect(event.defaultPrevented).toBe(false)
   })
 
   it('quitting while hosting first tells every guest the host stopped, then quits', async () => {
     await startMain()
-    const [window] = fake.state.windows
-    const fromApp = {
-      sender: window.webContents,
-      senderFrame: { url: 'app://moim/index.html', parent: null }
-    }
-    const started = (await fake.state.ipcHandlers.get('host:start')!(fromApp, {
-      name: 'Ann',
-      room: 'team'
-    })) as IpcResult<{
+    const started = (await invoke(IpcChannels.hostStart, { name: 'Ann', room: 'team' })) as IpcResult<{
       port: number
     }>
     if (!started.ok) throw new Error(started.message)
@@ -199,13 +341,13 @@ describe('main process', () => {
       await expect(connect(url, { extraHeaders: { origin: 'app://moim' } })).resolves.toBeDefined()
       const guest = await joined(url, 'team', 'Bo')
       const closing = guest.inbox.waitFor('server:closing')
-      const event = { preventDefault: vi.fn() }
-      for (const listener of fake.state.appListeners.get('before-quit') ?? []) listener(event)
-      expect(event.preventDefault).toHaveBeenCalledTimes(1)
+      const event = preventable()
+      electron.app.emit('before-quit', event)
+      expect(event.defaultPrevented).toBe(true)
       expect(await closing).toEqual({ reason: 'host-stopped' })
-      await vi.waitFor(() => expect(fake.state.calls).toContain('quit'))
+      await vi.waitFor(() => expect(electron.quitCalls).toBe(1))
     } finally {
-      await fake.state.ipcHandlers.get('host:stop')!(fromApp)
+      await invoke(IpcChannels.hostStop)
     }
   })
 })

@@ -4,33 +4,13 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { IpcResult } from '../../../src/shared/ipc'
 import { IpcChannels } from '../../../src/shared/ipc'
+import { FakeWebContents } from '../../support/electron-fake'
+import type { FakeBrowserWindow } from '../../support/electron-fake'
 
-/** A stand-in for Electron's ipcMain: records handlers so the test can invoke them as the page would. */
-const electron = vi.hoisted(() => {
-  const handlers = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>()
-  const windows = new Map<unknown, unknown>()
-  return {
-    handlers,
-    windows,
-    ipcMain: {
-      handle: (channel: string, handler: (event: unknown, ...args: unknown[]) => Promise<unknown>) => {
-        if (handlers.has(channel)) throw new Error(`second handler for ${channel}`)
-        handlers.set(channel, handler)
-      },
-      removeHandler: (channel: string) => handlers.delete(channel)
-    },
-    BrowserWindow: { fromWebContents: (contents: unknown) => windows.get(contents) ?? null }
-  }
-})
-vi.mock('electron', () => ({
-  ipcMain: electron.ipcMain,
-  BrowserWindow: electron.BrowserWindow,
-  shell: { openExternal: vi.fn() },
-  desktopCapturer: {},
-  app: {},
-  net: {},
-  protocol: {}
-}))
+const electron = await vi.hoisted(async () =>
+  (await import('../../support/electron-fake')).createElectronFake()
+)
+vi.mock('electron', () => electron.module)
 
 const { registerIpcHandlers } = await import('../../../src/main/ipc')
 const { HostingService } = await import('../../../src/main/hosting')
@@ -40,15 +20,14 @@ const { InviteInbox } = await import('../../../src/main/protocol-links')
 
 const APP_URL = 'app://moim/index.html'
 
-/** A fake web contents with one main frame at `url`, optionally shown in `window`. */
-function page(url: string, window: unknown) {
-  const mainFrame = { url, parent: null }
-  const sender = { mainFrame }
-  if (window) electron.windows.set(sender, window)
-  return { sender, senderFrame: mainFrame }
+/** An invoke event from the main frame of a web contents at `url`, shown in `window` (none: detached). */
+function page(url: string, window: FakeBrowserWindow | null) {
+  const contents = window?.webContents ?? new FakeWebContents(electron)
+  contents.mainFrame.url = url
+  return { sender: contents, senderFrame: contents.mainFrame }
 }
 
-const appWindow = { isDestroyed: () => false }
+let appWindow: FakeBrowserWindow
 let directory: string
 let unregister: () => void
 let hosting: InstanceType<typeof HostingService>
@@ -58,6 +37,8 @@ let opened: string[]
 let invites: InstanceType<typeof InviteInbox>
 
 beforeEach(async () => {
+  electron.reset()
+  appWindow = new electron.module.BrowserWindow()
   directory = await mkdtemp(join(tmpdir(), 'moim-ipc-'))
   hosting = new HostingService({ port: 0, listenHost: '127.0.0.1' })
   picks = []
@@ -85,17 +66,21 @@ afterEach(async () => {
   unregister()
   screen.cancel()
   await hosting.stop('shutdown')
-  electron.windows.clear()
   await rm(directory, { recursive: true, force: true })
 })
 
 function invoke(event: unknown, channel: string, ...args: unknown[]): Promise<IpcResult<unknown>> {
-  const handler = electron.handlers.get(channel)
+  const handler = electron.ipcHandlers.get(channel)
   if (!handler) throw new Error(`no handler for ${channel}`)
   return handler(event, ...args) as Promise<IpcResult<unknown>>
 }
 
 const fromApp = () => page(APP_URL, appWindow)
+
+/** `value` with an own `__proto__` key, as JSON.parse and the structured clone of IPC deliver it. */
+function polluted(value: object): unknown {
+  return JSON.parse(JSON.stringify(value).replace(/^\{/, '{"__proto__":{"polluted":true},'))
+}
 
 describe('IPC handlers', () => {
   it('register a handler for every request channel of the contract', () => {
@@ -105,11 +90,11 @@ describe('IPC handlers', () => {
       IpcChannels.inviteOpened
     ])
     const requests = Object.values(IpcChannels).filter((channel) => !events.has(channel))
-    expect([...electron.handlers.keys()].sort()).toEqual(requests.sort())
+    expect([...electron.ipcHandlers.keys()].sort()).toEqual(requests.sort())
   })
 
   it.each([
-    ['another window', () => page(APP_URL, { isDestroyed: () => false })],
+    ['another window', () => page(APP_URL, new electron.module.BrowserWindow())],
     ['no window (a detached web contents)', () => page(APP_URL, null)],
     ['a frame Electron no longer knows', () => ({ ...page(APP_URL, appWindow), senderFrame: null })],
     ['a page that navigated elsewhere', () => page('https://evil.example/', appWindow)],
@@ -149,7 +134,17 @@ describe('IPC handlers', () => {
     [IpcChannels.screenChoose, [{ requestId: 'x', sourceId: 5 }], /sourceId must be text or null/],
     [IpcChannels.shellOpenExternal, ['file:///etc/passwd'], /only http\(s\)/],
     [IpcChannels.shellOpenExternal, ['javascript:alert(1)'], /only http\(s\)/],
-    [IpcChannels.shellOpenExternal, [{ url: 'https://x' }], /url must be text/]
+    [IpcChannels.shellOpenExternal, [{ url: 'https://x' }], /url must be text/],
+    [IpcChannels.shellOpenExternal, [`https://x.org/${'a'.repeat(3_000)}`], /only http\(s\)/],
+    [IpcChannels.shellOpenExternal, ['https://example.org/', 'extra'], /expected never/i],
+    [IpcChannels.hostStart, ['Ann'], /expected object/i],
+    [IpcChannels.hostStart, [{ name: 'Ann', room: 'r'.repeat(1_000_000) }], /room must be at most/],
+    [IpcChannels.hostStart, [polluted({ name: 'Ann', room: 'team' })], /invalid key/i],
+    [IpcChannels.recentAdd, [{ address: 'a'.repeat(1_000_000) }], /address is too long/],
+    [IpcChannels.recentAdd, [polluted({ address: '10.0.0.2' })], /invalid key/i],
+    [IpcChannels.recentAdd, [[{ address: '10.0.0.2' }]], /address/],
+    [IpcChannels.recentRemove, ['x'.repeat(301)], /.+/],
+    [IpcChannels.screenChoose, [polluted({ requestId: 'x', sourceId: null })], /invalid key/i]
   ])('answer bad arguments to %s %j with a typed error', async (channel, args, message) => {
     const result = await invoke(fromApp(), channel, ...args)
     expect(result.ok).toBe(false)
@@ -159,6 +154,7 @@ describe('IPC handlers', () => {
     }
     expect(opened).toEqual([])
     expect(hosting.status().running).toBe(false)
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined()
   })
 
   it('start, report and stop hosting for the app page', async () => {

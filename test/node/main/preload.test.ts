@@ -1,37 +1,54 @@
-import { describe, expect, it, vi } from 'vitest'
-import { IpcChannels } from '../../../src/shared/ipc'
+/**
+ * The real preload, run against the real main process: only the `electron` module is replaced
+ * (test/support/electron-fake.ts), whose `ipcRenderer.invoke` calls the handlers src/main/index.ts registered, as
+ * the app's window. So `window.moim.x(...)` goes preload -> IPC -> main's sender check and validation -> the real
+ * service, and main's events come back through `webContents.send` to the preload's subscribers.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { MoimBridge } from '../../../src/shared/ipc'
+import type { FakeBrowserWindow } from '../../support/electron-fake'
 
-const electron = vi.hoisted(() => ({
-  exposed: new Map<string, unknown>(),
-  invoked: [] as unknown[][],
-  listeners: new Map<string, Set<(event: unknown, payload: unknown) => void>>()
-}))
-vi.mock('electron', () => ({
-  contextBridge: { exposeInMainWorld: (name: string, api: unknown) => electron.exposed.set(name, api) },
-  ipcRenderer: {
-    invoke: async (...args: unknown[]) => {
-      electron.invoked.push(args)
-      return { ok: true, value: null }
-    },
-    on: (channel: string, listener: (event: unknown, payload: unknown) => void) => {
-      const set = electron.listeners.get(channel) ?? new Set()
-      set.add(listener)
-      electron.listeners.set(channel, set)
-    },
-    removeListener: (channel: string, listener: (event: unknown, payload: unknown) => void) =>
-      electron.listeners.get(channel)?.delete(listener)
-  }
-}))
+const electron = await vi.hoisted(async () =>
+  (await import('../../support/electron-fake')).createElectronFake()
+)
+vi.mock('electron', () => electron.module)
 
-await import('../../../src/preload/index')
-const bridge = electron.exposed.get('moim') as MoimBridge
+const APP = 'app://moim/index.html'
+
+let userData: string
+let window: FakeBrowserWindow
+let moim: MoimBridge
+
+beforeEach(async () => {
+  vi.resetModules()
+  electron.reset()
+  userData = await mkdtemp(join(tmpdir(), 'moim-preload-'))
+  electron.userData = userData
+  // A fresh module graph brings a fresh logger; keep it as quiet as test/support/quiet-logs.ts made the first.
+  const { setLogLevel } = await import('../../../src/shared/logger')
+  setLogLevel(process.env.MOIM_LOG_LEVEL === 'debug' ? 'debug' : 'silent')
+  await import('../../../src/main/index')
+  electron.ready()
+  await vi.waitFor(() => expect(electron.windows).toHaveLength(1))
+  window = electron.windows[0]
+  await import('../../../src/preload/index')
+  moim = electron.mainWorld.moim as MoimBridge
+})
+
+afterEach(async () => {
+  await moim.host.stop()
+  await rm(userData, { recursive: true, force: true })
+})
 
 describe('preload bridge', () => {
   it('exposes only window.moim, marked as the app, with no raw ipcRenderer', () => {
-    expect([...electron.exposed.keys()]).toEqual(['moim'])
-    expect(bridge.isMoimApp).toBe(true)
-    expect(Object.keys(bridge).sort()).toEqual([
+    expect(Object.keys(electron.mainWorld)).toEqual(['moim'])
+    expect(moim.isMoimApp).toBe(true)
+    expect(moim.os).toBe(process.platform)
+    expect(Object.keys(moim).sort()).toEqual([
       'host',
       'invite',
       'isMoimApp',
@@ -40,52 +57,135 @@ describe('preload bridge', () => {
       'screen',
       'shell'
     ])
-    expect(JSON.stringify(Object.keys(bridge))).not.toMatch(/ipc|send|invoke/i)
+    const methods = Object.values(moim).flatMap((group) =>
+      typeof group === 'object' ? Object.keys(group as object) : []
+    )
+    expect(methods.join(' ')).not.toMatch(/ipc|send|invoke/i)
   })
 
-  it('maps each method to its own channel with the arguments as given', async () => {
-    electron.invoked.length = 0
-    await bridge.host.start({ name: 'Ann', room: 'team' })
-    await bridge.host.stop()
-    await bridge.host.status()
-    await bridge.recent.list()
-    await bridge.recent.add({ address: '10.0.0.2' })
-    await bridge.recent.remove('10.0.0.2:47100')
-    await bridge.screen.choose({ requestId: 'r', sourceId: null })
-    await bridge.shell.openExternal('https://example.org/')
-    await bridge.invite.pending()
-    expect(electron.invoked).toEqual([
-      [IpcChannels.hostStart, { name: 'Ann', room: 'team' }],
-      [IpcChannels.hostStop],
-      [IpcChannels.hostStatus],
-      [IpcChannels.recentList],
-      [IpcChannels.recentAdd, { address: '10.0.0.2' }],
-      [IpcChannels.recentRemove, '10.0.0.2:47100'],
-      [IpcChannels.screenChoose, { requestId: 'r', sourceId: null }],
-      [IpcChannels.shellOpenExternal, 'https://example.org/'],
-      [IpcChannels.invitePending]
+  it('remembers recent hosts in the user-data folder, newest first, and forgets one', async () => {
+    expect(await moim.recent.list()).toEqual({ ok: true, value: [] })
+    await moim.recent.add({ address: '192.168.1.20' })
+    const added = await moim.recent.add({ address: 'moim://10.0.0.2:5000/team' })
+    expect(added).toMatchObject({
+      ok: true,
+      value: [{ address: '10.0.0.2:5000', room: 'team' }, { address: '192.168.1.20:47100' }]
+    })
+    const onDisk = JSON.parse(await readFile(join(userData, 'recent-hosts.json'), 'utf8'))
+    expect(onDisk.map((entry: { address: string }) => entry.address)).toEqual([
+      '10.0.0.2:5000',
+      '192.168.1.20:47100'
     ])
+    expect(await moim.recent.remove('10.0.0.2:5000')).toMatchObject({
+      ok: true,
+      value: [{ address: '192.168.1.20:47100' }]
+    })
+    expect(await moim.recent.list()).toMatchObject({ ok: true, value: [{ address: '192.168.1.20:47100' }] })
   })
 
-  it('hands event listeners the payload only (never the event and its sender), and unsubscribes', () => {
-    const received: unknown[][] = []
-    const offs = [
-      bridge.host.onChanged((...args) => received.push(['host', ...args])),
-      bridge.screen.onPick((...args) => received.push(['pick', ...args])),
-      bridge.invite.onOpened((...args) => received.push(['invite', ...args]))
+  it('reports that nothing is hosted', async () => {
+    expect(await moim.host.status()).toEqual({ ok: true, value: { running: false } })
+    expect(await moim.host.stop()).toMatchObject({ ok: false, code: 'not-hosting' })
+  })
+
+  it.each([
+    ['recent.add with a number', () => moim.recent.add({ address: 42 as never })],
+    ['recent.add with a huge address', () => moim.recent.add({ address: 'a'.repeat(1_000_000) })],
+    ['recent.add with an ftp address', () => moim.recent.add({ address: 'ftp://10.0.0.1' })],
+    [
+      'recent.add with a __proto__ key',
+      () => moim.recent.add(JSON.parse('{"address":"10.0.0.2","__proto__":{"polluted":true}}'))
+    ],
+    ['recent.remove with null', () => moim.recent.remove(null as never)],
+    ['host.start with an empty name', () => moim.host.start({ name: '', room: 'team' })],
+    ['host.start with a huge room', () => moim.host.start({ name: 'Ann', room: 'r'.repeat(100_000) })],
+    [
+      'host.start with an extra field',
+      () => moim.host.start({ name: 'Ann', room: 'team', admin: true } as never)
+    ],
+    ['shell.openExternal with file:', () => moim.shell.openExternal('file:///etc/passwd')],
+    ['shell.openExternal with javascript:', () => moim.shell.openExternal('javascript:alert(1)')],
+    [
+      'screen.choose with a numeric source',
+      () => moim.screen.choose({ requestId: 'r', sourceId: 5 as never })
     ]
-    const emit = (channel: string, payload: unknown) =>
-      electron.listeners.get(channel)?.forEach((listener) => listener({ sender: 'ipcRenderer' }, payload))
-    emit(IpcChannels.hostChanged, { running: false })
-    emit(IpcChannels.screenPick, { requestId: 'r', sources: [] })
-    emit(IpcChannels.inviteOpened, 'moim://10.0.0.2:47100/team')
-    expect(received).toEqual([
-      ['host', { running: false }],
-      ['pick', { requestId: 'r', sources: [] }],
-      ['invite', 'moim://10.0.0.2:47100/team']
+  ])('refuses %s with a typed invalid result, changing nothing', async (_name, call) => {
+    const result = await call()
+    expect(result).toMatchObject({ ok: false, code: 'invalid', message: expect.any(String) })
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(await moim.recent.list()).toEqual({ ok: true, value: [] })
+    expect(await moim.host.status()).toEqual({ ok: true, value: { running: false } })
+    expect(electron.opened).toEqual([])
+  })
+
+  it('opens an http(s) link in the system browser', async () => {
+    expect(await moim.shell.openExternal('https://example.org/help')).toEqual({ ok: true, value: null })
+    expect(electron.opened).toEqual(['https://example.org/help'])
+  })
+
+  it('is refused by main when it runs in a window other than the app’s', async () => {
+    const other = new electron.module.BrowserWindow({})
+    await other.loadURL(APP)
+    electron.rendererContents = other.webContents
+    expect(await moim.recent.add({ address: '10.0.0.2' })).toMatchObject({ ok: false, code: 'forbidden' })
+    expect(await moim.shell.openExternal('https://example.org/')).toMatchObject({
+      ok: false,
+      code: 'forbidden'
+    })
+    electron.rendererContents = window.webContents
+    expect(await moim.recent.list()).toEqual({ ok: true, value: [] })
+    expect(electron.opened).toEqual([])
+  })
+
+  it('hands an invite from a second launch to the page, payload only, until it unsubscribes', async () => {
+    const received: unknown[][] = []
+    const off = moim.invite.onOpened((...args) => received.push(args))
+    window.webContents.emit('did-finish-load')
+    electron.app.emit('second-instance', {}, ['moim', 'moim://10.0.0.2:47100/team'])
+    expect(received).toEqual([['moim://10.0.0.2:47100/team']])
+    off()
+    electron.app.emit('second-instance', {}, ['moim', 'moim://10.0.0.3:47100/b'])
+    expect(received).toHaveLength(1)
+  })
+
+  it('hands the launch invite out once', async () => {
+    electron.app.emit('open-url', { preventDefault: () => {} }, 'moim://10.0.0.2:47100/team')
+    expect(await moim.invite.pending()).toEqual({ ok: true, value: 'moim://10.0.0.2:47100/team' })
+    expect(await moim.invite.pending()).toEqual({ ok: true, value: null })
+  })
+
+  it('shows a screen request in the page and grants the source the page chooses', async () => {
+    const screen = { id: 'screen:0:0', name: 'Screen', thumbnail: { isEmpty: () => true } }
+    electron.screenSources = [screen]
+    const picks: unknown[][] = []
+    moim.screen.onPick((...args) => picks.push(args))
+    const granted = new Promise((resolve) =>
+      electron.displayMediaRequestHandler!({ frame: { url: APP, parent: null } }, resolve)
+    )
+    await vi.waitFor(() => expect(picks).toHaveLength(1))
+    const [[request]] = picks as [[{ requestId: string; sources: unknown[] }]]
+    expect(request.sources).toEqual([{ id: 'screen:0:0', name: 'Screen', kind: 'screen', thumbnail: '' }])
+    expect(await moim.screen.choose({ requestId: request.requestId, sourceId: 'window:9:0' })).toMatchObject({
+      ok: false,
+      code: 'invalid'
+    })
+    expect(await moim.screen.choose({ requestId: request.requestId, sourceId: 'screen:0:0' })).toEqual({
+      ok: true,
+      value: null
+    })
+    expect(await granted).toEqual({ video: screen })
+  })
+
+  it('starts and stops hosting, and the page hears each change', async () => {
+    const changes: unknown[][] = []
+    moim.host.onChanged((...args) => changes.push(args))
+    const started = await moim.host.start({ name: 'Ann', room: 'team', capacity: 3 })
+    expect(started).toMatchObject({ ok: true, value: { running: true, room: 'team', capacity: 3 } })
+    expect(await moim.host.status()).toMatchObject({ ok: true, value: { running: true, name: 'Ann' } })
+    expect(await moim.host.stop()).toEqual({ ok: true, value: { running: false } })
+    expect(changes).toEqual([
+      [expect.objectContaining({ running: true, room: 'team' })],
+      [{ running: false }]
     ])
-    for (const off of offs) off()
-    emit(IpcChannels.hostChanged, { running: false })
-    expect(received).toHaveLength(3)
   })
 })

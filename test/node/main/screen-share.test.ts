@@ -6,7 +6,11 @@ const SOURCES = [
   { id: 'screen:0:0', name: 'Entire screen', thumbnail: thumbnail('data:image/png;base64,AAA') },
   { id: 'window:42:0', name: 'Notes', thumbnail: thumbnail('') }
 ]
-vi.mock('electron', () => ({ desktopCapturer: { getSources: async () => SOURCES } }))
+const electron = await vi.hoisted(async () =>
+  (await import('../../support/electron-fake')).createElectronFake()
+)
+vi.mock('electron', () => electron.module)
+electron.screenSources = SOURCES
 
 const { ScreenPicker, installDisplayMediaHandler } = await import('../../../src/main/screen-share')
 
@@ -17,11 +21,11 @@ type Handler = (request: { frame: { url: string; parent: unknown } | null }, cal
 function setUp() {
   const asked: ScreenPickRequest[] = []
   const picker = new ScreenPicker((request) => asked.push(request) > 0, 5_000)
-  let handler: Handler | undefined
-  const session = { setDisplayMediaRequestHandler: (installed: Handler) => (handler = installed) }
+  const session = electron.module.session.defaultSession
   installDisplayMediaHandler(session as never, picker, (url) => url === 'app://moim/index.html')
+  const handler = electron.displayMediaRequestHandler as Handler
   const request = (url: string, parent: unknown = null): Promise<{ video?: unknown } | null> =>
-    new Promise((resolve) => handler!({ frame: { url, parent } }, resolve))
+    new Promise((resolve) => handler({ frame: { url, parent } }, resolve))
   return { asked, picker, request }
 }
 

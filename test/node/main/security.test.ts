@@ -2,14 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { FakeWebContents } from '../../support/electron-fake'
 
-const electron = vi.hoisted(() => ({ opened: [] as string[] }))
-vi.mock('electron', () => ({
-  shell: { openExternal: async (url: string) => void electron.opened.push(url) },
-  net: {},
-  protocol: {},
-  app: {}
-}))
+const electron = await vi.hoisted(async () =>
+  (await import('../../support/electron-fake')).createElectronFake()
+)
+vi.mock('electron', () => electron.module)
 
 const { CONTENT_SECURITY_POLICY, guardWebContents, isExternalWebUrl, navigationAction, openExternally } =
   await import('../../../src/main/security')
@@ -45,26 +43,15 @@ describe('navigation and external links', () => {
 
   it('prevents navigation away, denies new windows and webviews', async () => {
     electron.opened.length = 0
-    const listeners = new Map<string, (event: { preventDefault(): void }, url?: string) => void>()
-    let openHandler: ((details: { url: string }) => { action: string }) | undefined
-    const contents = {
-      on: (name: string, listener: (event: { preventDefault(): void }, url?: string) => void) =>
-        listeners.set(name, listener),
-      setWindowOpenHandler: (handler: typeof openHandler) => (openHandler = handler)
-    }
+    const contents = new FakeWebContents(electron)
     guardWebContents(contents as never, () => APP)
-    const navigate = (name: string, url?: string): boolean => {
-      let prevented = false
-      listeners.get(name)!({ preventDefault: () => (prevented = true) }, url)
-      return prevented
-    }
-    expect(navigate('will-navigate', 'https://evil.example/')).toBe(true)
-    expect(navigate('will-navigate', 'file:///etc/passwd')).toBe(true)
-    expect(navigate('will-redirect', 'https://evil.example/')).toBe(true)
-    expect(navigate('will-navigate', 'app://moim/index.html')).toBe(false)
-    expect(navigate('will-attach-webview')).toBe(true)
-    expect(openHandler!({ url: 'https://example.org/a' })).toEqual({ action: 'deny' })
-    expect(openHandler!({ url: 'app://moim/index.html' })).toEqual({ action: 'deny' })
+    expect(contents.navigate('will-navigate', 'https://evil.example/')).toBe(true)
+    expect(contents.navigate('will-navigate', 'file:///etc/passwd')).toBe(true)
+    expect(contents.navigate('will-redirect', 'https://evil.example/')).toBe(true)
+    expect(contents.navigate('will-navigate', 'app://moim/index.html')).toBe(false)
+    expect(contents.navigate('will-attach-webview')).toBe(true)
+    expect(contents.windowOpenHandler!({ url: 'https://example.org/a' })).toEqual({ action: 'deny' })
+    expect(contents.windowOpenHandler!({ url: 'app://moim/index.html' })).toEqual({ action: 'deny' })
     await vi.waitFor(() =>
       expect(electron.opened).toEqual(['https://evil.example/', 'https://example.org/a'])
     )
@@ -117,6 +104,8 @@ describe('app:// file resolution', () => {
     expect(resolveAppFile(root, 'app://moim/..%5c..%5cetc')?.startsWith(root)).toBe(true)
     expect(resolveAppFile(root, 'app://moim/%E0%A4%A')).toBeNull()
     expect(resolveAppFile(root, 'app://moim/a%00b')).toBeNull()
+    // The folder itself is no file (Chromium would answer a file: directory with a listing of it).
+    expect(resolveAppFile(root, 'app://moim/%2e%2e%2f')).toBeNull()
     expect(resolveAppFile(root, 'app://other/index.html')).toBeNull()
     expect(resolveAppFile(root, 'https://moim/index.html')).toBeNull()
   })
