@@ -16,6 +16,8 @@ export interface ServerConfig {
   env?: Record<string, string>
   /** Moim at an earlier commit (lib/baseline.ts), to measure what a change bought. */
   serverModule?: string
+  /** Moim as a node of a cluster sharing rooms through this Redis. */
+  redisUrl?: string
 }
 
 /** Limits high enough that the server, not the per-socket bucket, is what saturates. */
@@ -77,7 +79,8 @@ export async function startServerAndGenerator(
   const { port } = await server.call<{ port: number }>('start', {
     kind: config.kind,
     rateLimits: config.rateLimits,
-    serverModule: config.serverModule
+    serverModule: config.serverModule,
+    redisUrl: config.redisUrl
   })
   const gen = await Child.start(`${config.label} generator`, LOAD_URL)
   children.push(gen)

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { slowReaders } from './attack'
 import { callSetup, meshLoad } from './browser'
+import { clusterBench } from './cluster'
 import { bundleSizes } from './bundle'
 import { DEFAULT_BASELINE, improvements } from './improve'
 import { joinStorm } from './join'
@@ -18,7 +19,17 @@ import type { RelayOptions, RelayRow, ServerConfig } from './relay'
 import { cpuPerMessage, renderReport } from './lib/report'
 import type { Results } from './lib/report'
 
-const SECTIONS = ['relay', 'join', 'memory', 'call', 'mesh', 'bundle', 'improve', 'attack'] as const
+const SECTIONS = [
+  'relay',
+  'join',
+  'memory',
+  'call',
+  'mesh',
+  'bundle',
+  'improve',
+  'attack',
+  'cluster'
+] as const
 type Section = (typeof SECTIONS)[number]
 
 function parseArgs(argv: string[]): {
@@ -223,6 +234,31 @@ async function main(): Promise<void> {
       `slow readers: ${options.sockets} connections for ${options.durationMs / 1000} s, and without the attack`
     )
     results.attack = await slowReaders(options)
+  }
+
+  if (only.has('cluster')) {
+    const options = quick
+      ? {
+          pairs: 50,
+          window: 8,
+          warmupMs: 200,
+          durationMs: 800,
+          unloadedCount: 100,
+          joinClients: 300,
+          joinRooms: 60,
+          memoryClients: 1_000
+        }
+      : {
+          pairs: 200,
+          window: 8,
+          warmupMs: 1_000,
+          durationMs: 4_000,
+          unloadedCount: 1_000,
+          joinClients: 1_000,
+          joinRooms: 200,
+          memoryClients: 2_000
+        }
+    results.cluster = await clusterBench(options, log)
   }
 
   results.finishedAt = new Date().toISOString()

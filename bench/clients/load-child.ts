@@ -32,12 +32,28 @@ export interface RelayResult {
   generatorCores: number
 }
 
-/** Opens `count` pairs, each alone in its own room (`<prefix><i>`), and wires their receivers. */
-async function setupPairs(params: { kind: ServerKind; port: number; count: number; prefix: string }) {
+/**
+ * Opens `count` pairs, each alone in its own room (`<prefix><i>`), and wires their receivers. With
+ * `receiverPort`, receivers connect to that server (another node of a cluster) and senders to `port`.
+ */
+async function setupPairs(params: {
+  kind: ServerKind
+  port: number
+  receiverPort?: number
+  count: number
+  prefix: string
+}) {
   kind = params.kind
-  const clients = await connectMany(kind, params.port, params.count * 2)
   pairs = []
-  for (let i = 0; i < params.count; i++) pairs.push({ sender: clients[2 * i], receiver: clients[2 * i + 1] })
+  if (params.receiverPort === undefined) {
+    const clients = await connectMany(kind, params.port, params.count * 2)
+    for (let i = 0; i < params.count; i++)
+      pairs.push({ sender: clients[2 * i], receiver: clients[2 * i + 1] })
+  } else {
+    const senders = await connectMany(kind, params.port, params.count)
+    const receivers = await connectMany(kind, params.receiverPort, params.count)
+    for (let i = 0; i < params.count; i++) pairs.push({ sender: senders[i], receiver: receivers[i] })
+  }
   await Promise.all(
     pairs.flatMap((pair, i) =>
       [pair.sender, pair.receiver].map(
@@ -203,12 +219,22 @@ async function drain(): Promise<void> {
 async function joinStorm(params: {
   kind: ServerKind
   port: number
+  /** Several servers of a cluster: client i connects to ports[i % ports.length]. */
+  ports?: number[]
   clients: number
   rooms: number
   prefix: string
 }) {
   const connectStart = performance.now()
-  const clients = await connectMany(params.kind, params.port, params.clients)
+  const ports = params.ports ?? [params.port]
+  const perPort = await Promise.all(
+    ports.map((port, p) => connectMany(params.kind, port, Math.ceil((params.clients - p) / ports.length)))
+  )
+  // Interleaved again, so client i is on ports[i % ports.length] and rooms mix the servers.
+  const clients = Array.from(
+    { length: params.clients },
+    (_, i) => perPort[i % ports.length][Math.floor(i / ports.length)]
+  )
   const connectMs = performance.now() - connectStart
   idle.push(...clients)
   const expected = new Array<number>(params.rooms).fill(0)

@@ -1,5 +1,6 @@
 /** Renders the benchmark results as the Markdown report written to bench/results/latest.md. */
 import type { AttackRow } from '../attack'
+import type { ClusterResult } from '../cluster'
 import type { JoinRow } from '../join'
 import type { MemoryRow } from '../memory'
 import type { RelayOptions, RelayRow } from '../relay'
@@ -79,6 +80,7 @@ export interface Results {
   bundle?: BundleResult
   improvements?: { baseline: string; rows: ImprovementRow[] }
   attack?: AttackRow[]
+  cluster?: ClusterResult
   notes?: string[]
 }
 
@@ -532,6 +534,58 @@ export function renderReport(results: Results): string {
           String(r.stillOpen)
         ])
       )
+    )
+    out.push('')
+  }
+
+  if (results.cluster) {
+    const c = results.cluster
+    out.push('## 9. Several servers as one (Redis)')
+    out.push('')
+    out.push(
+      'Moim servers (own processes, signal limits raised) alone and as nodes sharing one redis-server (loopback, ' +
+        'persistence off). Relay: pairs each alone in a room, the sender on one node and the receiver on the other, ' +
+        'against both on one server, same generator and options (unloaded: one message at a time; saturated: a ' +
+        'window of messages in flight per pair). The cross-node path costs one store lookup per signal and a trip ' +
+        'through the Redis Streams adapter. Join storm: clients spread round robin over three nodes. Goal: ≥ 0.5× ' +
+        "one server's relay throughput."
+    )
+    out.push('')
+    const single = (size: string) => c.relay.find((r) => r.size === size && r.label === 'one server')
+    out.push(
+      table(
+        ['Relay', 'Payload', 'Unloaded p50 ms', 'p99 ms', 'Saturated msg/s', 'vs one server'],
+        c.relay.map((r) => [
+          r.label,
+          r.size,
+          fmt(r.unloaded.latency?.p50, 2),
+          fmt(r.unloaded.latency?.p99, 2),
+          fmt(r.saturated.perSecond, 0),
+          x(ratio(r.saturated.perSecond, single(r.size)?.saturated.perSecond ?? Number.NaN))
+        ])
+      )
+    )
+    out.push('')
+    const oneJoin = c.join.find((r) => r.label === 'one server')
+    out.push(
+      table(
+        ['Join storm', 'Clients', 'Rooms', 'All joined (ms)', 'Join ack p50 ms', 'p99 ms', 'vs one server'],
+        c.join.map((r) => [
+          r.label,
+          String(r.clients),
+          String(r.rooms),
+          fmt(r.completeMs, 0),
+          fmt(r.join.p50, 1),
+          fmt(r.join.p99, 1),
+          x(ratio(r.completeMs, oneJoin?.completeMs ?? Number.NaN))
+        ])
+      )
+    )
+    out.push('')
+    out.push(
+      `Heap per idle client (${c.heapPerClient.clients} clients): ${kb(c.heapPerClient.single)} KB on a single ` +
+        `server, ${kb(c.heapPerClient.cluster)} KB on a cluster node ` +
+        `(${x(ratio(c.heapPerClient.cluster, c.heapPerClient.single))}).`
     )
     out.push('')
   }

@@ -27,6 +27,8 @@ export interface StartParams {
   serverModule?: string
   /** Moim only: serve this directory (the built web client) for the browser benchmarks. */
   staticDir?: string
+  /** Moim only: a node of a cluster sharing rooms through this Redis. */
+  redisUrl?: string
 }
 
 type CreateServer = typeof createSignalingServer
@@ -138,6 +140,7 @@ async function start(params: StartParams): Promise<{ port: number; pid: number }
       limits: params.limits ?? BENCH_LIMITS,
       capacity: params.capacity,
       staticDir: params.staticDir,
+      cluster: params.redisUrl === undefined ? undefined : { redisUrl: params.redisUrl },
       logger
     })
     const bound = await server.listen(0, '127.0.0.1')
