@@ -28,6 +28,10 @@ export const sharedStyles = css`
       'Segoe UI',
       Roboto,
       'Noto Sans',
+      'Apple SD Gothic Neo',
+      'Malgun Gothic',
+      'Noto Sans KR',
+      'Noto Sans CJK KR',
       sans-serif;
   }
 
