@@ -12,7 +12,10 @@ import type { HostStatus } from '../../../shared/ipc'
 import type { JoinAddress } from '../../../shared/join-address'
 import type { JoinRequestDetail, SelectDeviceDetail } from './events'
 import { sharedStyles } from './shared.styles'
+import { createLogger } from '../../../shared/logger'
 import './moim-lobby'
+
+const log = createLogger('app')
 
 /** What the ended view says for why the call ended (the host's room, the user's own, a lost connection). */
 function endedText(code: CallError['code'] | 'self-ended' | undefined): { heading: string; detail: string } {
@@ -38,11 +41,11 @@ function endedText(code: CallError['code'] | 'self-ended' | undefined): { headin
 }
 
 /**
- * The in-call views, loaded after the lobby has rendered (or at once when a join starts): joining needs only the
- * lobby, and the startup bundle has a budget.
+ * The in-call and ended views, loaded after the lobby has rendered (or at once when a join starts): joining needs
+ * only the lobby, and the startup bundle has a budget. Both come together, while the server is surely there: in a
+ * browser the page's server is the host, and once the host ends the room nothing can be fetched from it.
  */
-const loadCallView = () => import('./moim-call-view')
-const loadEndedView = () => import('./moim-ended-view')
+const loadCallViews = () => Promise.all([import('./moim-call-view'), import('./moim-ended-view')])
 
 /** The switch's languages, each named in itself. */
 const LANGUAGE_NAMES: { language: Language; name: string }[] = [
@@ -186,7 +189,7 @@ export class MoimApp extends LitElement {
     super.connectedCallback()
     void this._session.start()
     // The call view is needed only once a join succeeds: fetch it when the lobby is up, before anyone presses Join.
-    setTimeout(() => void loadCallView(), 0)
+    setTimeout(() => void loadCallViews(), 0)
     if (platform.isDesktopApp) {
       // Every getDisplayMedia in the desktop app is answered by the in-app picker, a guest's in-call share as much
       // as a host's: it comes with the app, not with host mode.
@@ -215,8 +218,7 @@ export class MoimApp extends LitElement {
     // browsers never download it.
     if (canHost() && (this._lobbyTab === 'host' || this._hosting !== null)) void import('./moim-host-panel')
     const phase = this._callState.value.phase
-    if (phase === 'joining' || phase === 'in-call' || this._sessionState.value.joining) void loadCallView()
-    if (phase === 'ended') void loadEndedView()
+    if (phase !== 'lobby' || this._sessionState.value.joining) void loadCallViews()
   }
 
   protected override updated(): void {
@@ -281,7 +283,10 @@ export class MoimApp extends LitElement {
   }
 
   private _onLanguageClick(language: Language): void {
-    void chooseLanguage(language)
+    chooseLanguage(language).catch((error: unknown) =>
+      // In a browser whose host has gone, the language's module may not load: the UI stays as it is.
+      log.warn('could not switch the language', { language, error: String(error) })
+    )
   }
 
   private _onTabClick(tab: 'join' | 'host'): void {

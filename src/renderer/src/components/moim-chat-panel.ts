@@ -111,6 +111,11 @@ export class MoimChatPanel extends LitElement {
         border-top: 1px solid var(--_border);
       }
 
+      form button {
+        flex: none;
+        white-space: nowrap;
+      }
+
       .alert {
         margin: 0 0.75rem 0.75rem;
         font-size: 0.9rem;

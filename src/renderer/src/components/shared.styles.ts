@@ -22,6 +22,9 @@ export const sharedStyles = css`
     --_focus: 0 0 0 3px color-mix(in srgb, var(--_accent) 70%, transparent);
     box-sizing: border-box;
     color: var(--_text);
+    /* Korean wraps between words (eojeol), not between any two syllables; long strings still break. */
+    word-break: keep-all;
+    overflow-wrap: break-word;
     font-family:
       system-ui,
       -apple-system,
