@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 import { playwright } from '@vitest/browser-playwright'
 import { moimServerCommands } from './test/support/moim-server-commands'
 
@@ -23,6 +23,9 @@ export const CHROMIUM_ARGS = [
   '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1'
 ]
 
+/** Browser tests that run in a Chromium whose language is Korean (`ko-KR`). */
+const KO_KR_TESTS = 'test/browser/**/*.ko-KR.test.ts'
+
 export default defineConfig({
   test: {
     projects: [
@@ -44,7 +47,23 @@ export default defineConfig({
             provider: playwright({
               launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }
             }),
-            instances: [{ browser: 'chromium' }],
+            instances: [
+              {
+                browser: 'chromium',
+                exclude: [...configDefaults.exclude, KO_KR_TESTS]
+              },
+              {
+                // The Korean UI as Korean users get it: a browser whose language is Korean (navigator.languages,
+                // Accept-Language and Intl's default all say ko-KR), with nothing remembered.
+                browser: 'chromium',
+                name: 'chromium ko-KR',
+                include: [KO_KR_TESTS],
+                provider: playwright({
+                  launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--lang=ko-KR'] },
+                  contextOptions: { locale: 'ko-KR' }
+                })
+              }
+            ],
             // Real signaling servers for the call-core tests (test/browser/core/server.ts).
             commands: moimServerCommands
           }

@@ -1,8 +1,9 @@
 /**
- * Renderer entry: page-wide styles and the app shell. The styles go in as a constructed stylesheet
- * (`adoptedStyleSheets`) so the CSP needs no 'unsafe-inline'.
+ * Renderer entry: page-wide styles, the UI's language, and the app shell. The styles go in as a constructed
+ * stylesheet (`adoptedStyleSheets`) so the CSP needs no 'unsafe-inline'.
  */
 import { css } from 'lit'
+import { startLanguage } from './localization'
 import './components/moim-app'
 
 const pageStyles = css`
@@ -17,8 +18,17 @@ const pageStyles = css`
       'Segoe UI',
       Roboto,
       'Noto Sans',
+      'Apple SD Gothic Neo',
+      'Malgun Gothic',
+      'Noto Sans KR',
+      'Noto Sans CJK KR',
       sans-serif;
     line-height: 1.45;
+  }
+
+  /* Until a language other than English has loaded, show nothing rather than English for a moment. */
+  html[data-loading-language] moim-app {
+    visibility: hidden;
   }
 
   html,
@@ -36,3 +46,6 @@ const pageStyles = css`
 
 if (pageStyles.styleSheet)
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, pageStyles.styleSheet]
+
+// The language's module is fetched while the app shell starts its session.
+void startLanguage()

@@ -24,35 +24,70 @@ describe('moim-call-controls', () => {
     await page.viewport(1280, 800)
   })
 
-  it('names the microphone toggle by what it does and announces muted with aria-pressed', async () => {
-    await wiredControls()
-    const mute = page.getByRole('button', { name: 'Mute microphone', exact: true })
-    await expect.element(mute).toHaveAttribute('aria-pressed', 'false')
-    await mute.click()
-    const unmute = page.getByRole('button', { name: 'Unmute microphone', exact: true })
-    await expect.element(unmute).toHaveAttribute('aria-pressed', 'true')
+  it('keeps one name for the microphone toggle and says on or off with aria-pressed alone', async () => {
+    const controls = await wiredControls()
+    const microphone = page.getByRole('button', { name: 'Microphone', exact: true })
+    await expect.element(microphone).toHaveAttribute('aria-pressed', 'true')
+    await expect.element(microphone).toHaveAttribute('title', 'Mute microphone (M)')
+    await microphone.click()
+    expect(controls.muted).toBe(true)
+    // The same button, by the same name: only its pressed state (and the tooltip saying what a press does) changed.
+    await expect.element(microphone).toHaveAttribute('aria-pressed', 'false')
+    await expect.element(microphone).toHaveAttribute('title', 'Unmute microphone (M)')
+    expect(page.getByRole('button', { name: /mute/i }).elements()).toHaveLength(0)
   })
 
-  it('names the camera toggle by what it does and announces camera-off with aria-pressed', async () => {
-    await wiredControls()
-    const off = page.getByRole('button', { name: 'Turn camera off', exact: true })
-    await expect.element(off).toHaveAttribute('aria-pressed', 'false')
-    await off.click()
-    await expect
-      .element(page.getByRole('button', { name: 'Turn camera on', exact: true }))
-      .toHaveAttribute('aria-pressed', 'true')
+  it('keeps one name for the camera toggle and says on or off with aria-pressed alone', async () => {
+    const controls = await wiredControls()
+    const camera = page.getByRole('button', { name: 'Camera', exact: true })
+    await expect.element(camera).toHaveAttribute('aria-pressed', 'true')
+    await camera.click()
+    expect(controls.cameraOff).toBe(true)
+    await expect.element(camera).toHaveAttribute('aria-pressed', 'false')
+    await expect.element(camera).toHaveAttribute('title', 'Turn camera on (V)')
   })
 
   it('toggles the microphone with M and the camera with V when focus is not in a text field', async () => {
     const controls = await wiredControls()
     ;(document.activeElement as HTMLElement | null)?.blur()
     await userEvent.keyboard('m')
-    await expect.element(page.getByRole('button', { name: 'Unmute microphone' })).toBeInTheDocument()
+    await expect
+      .element(page.getByRole('button', { name: 'Microphone', exact: true }))
+      .toHaveAttribute('aria-pressed', 'false')
     expect(controls.muted).toBe(true)
     await userEvent.keyboard('v')
     expect(controls.cameraOff).toBe(true)
     await userEvent.keyboard('M')
     expect(controls.muted).toBe(false)
+  })
+
+  it('toggles with the M and V keys of a Korean layout, which type ㅡ and ㅍ', async () => {
+    const controls = await wiredControls()
+    ;(document.activeElement as HTMLElement | null)?.blur()
+    const press = (init: KeyboardEventInit) =>
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { bubbles: true, composed: true, ...init }))
+    press({ key: 'ㅡ', code: 'KeyM' })
+    expect(controls.muted).toBe(true)
+    press({ key: 'ㅍ', code: 'KeyV' })
+    expect(controls.cameraOff).toBe(true)
+    // Shift+M types ㅡ too on that layout; still the same key.
+    press({ key: 'ㅡ', code: 'KeyM', shiftKey: true })
+    expect(controls.muted).toBe(false)
+  })
+
+  it('ignores the shortcut keys with Ctrl, Alt or Meta, and the characters m and v typed by other keys', async () => {
+    const controls = await wiredControls()
+    ;(document.activeElement as HTMLElement | null)?.blur()
+    const press = (init: KeyboardEventInit) =>
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { bubbles: true, composed: true, ...init }))
+    press({ key: 'ㅡ', code: 'KeyM', ctrlKey: true })
+    press({ key: 'm', code: 'KeyM', altKey: true })
+    press({ key: 'v', code: 'KeyV', metaKey: true })
+    // AZERTY's "m" sits where QWERTY has ";": shortcuts follow the key's place, like the aria-keyshortcuts.
+    press({ key: 'm', code: 'Semicolon' })
+    press({ key: 'ㅡ', code: 'KeyM', isComposing: true })
+    expect(controls.muted).toBe(false)
+    expect(controls.cameraOff).toBe(false)
   })
 
   it('ignores M and V typed into the chat Message box', async () => {
@@ -132,8 +167,8 @@ describe('moim-call-controls', () => {
     let toggles = 0
     controls.addEventListener('moim-toggle-mute', () => toggles++)
     controls.addEventListener('moim-toggle-camera', () => toggles++)
-    await expect.element(page.getByRole('button', { name: 'Mute microphone' })).toBeDisabled()
-    await expect.element(page.getByRole('button', { name: 'Turn camera off' })).toBeDisabled()
+    await expect.element(page.getByRole('button', { name: 'Microphone', exact: true })).toBeDisabled()
+    await expect.element(page.getByRole('button', { name: 'Camera', exact: true })).toBeDisabled()
     ;(document.activeElement as HTMLElement | null)?.blur()
     await userEvent.keyboard('mv')
     expect(toggles).toBe(0)

@@ -194,10 +194,10 @@ describe('moim-lobby', () => {
       .toHaveDisplayValue('Looking for devices…')
   })
 
-  it('shows a permission error from the devices in an alert', async () => {
+  it('shows a permission error from the devices in an alert, worded from its code and device', async () => {
     await lobby({
       media: mediaState({
-        error: { code: 'media-denied', message: 'Permission to use the camera was denied.' }
+        error: { code: 'media-denied', device: 'camera', message: 'core English, for logs' }
       })
     })
     await expect

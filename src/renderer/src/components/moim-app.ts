@@ -1,32 +1,57 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
+import { localized, msg } from '@lit/localize'
 import { Session, readUrlIntent } from '../core/session'
 import type { CallError, CallState, MediaState } from '../core/types'
 import type { SessionState } from '../core/session'
 import { StoreController } from '../controllers/store-controller'
 import { canHost, pageServer, platform } from '../platform'
+import { chooseLanguage, currentLanguage } from '../localization'
+import type { Language } from '../localization'
 import type { HostStatus } from '../../../shared/ipc'
 import type { JoinAddress } from '../../../shared/join-address'
 import type { JoinRequestDetail, SelectDeviceDetail } from './events'
 import { sharedStyles } from './shared.styles'
-import './moim-call-view'
-import './moim-ended-view'
+import { createLogger } from '../../../shared/logger'
 import './moim-lobby'
 
-const ENDED_TEXT: Partial<Record<CallError['code'] | 'self-ended', { heading: string; detail: string }>> = {
-  'host-ended': {
-    heading: 'The host ended the room',
-    detail: 'Everyone was disconnected. You can join another room from the lobby.'
-  },
-  'self-ended': {
-    heading: 'You stopped hosting',
-    detail: 'The room is closed and everyone was disconnected. Host again or join a room from the lobby.'
-  },
-  disconnected: {
-    heading: 'Lost the connection',
-    detail: 'The server could not be reached again. Check the network, then join from the lobby.'
+const log = createLogger('app')
+
+/** What the ended view says for why the call ended (the host's room, the user's own, a lost connection). */
+function endedText(code: CallError['code'] | 'self-ended' | undefined): { heading: string; detail: string } {
+  switch (code) {
+    case 'self-ended':
+      return {
+        heading: msg('You stopped hosting'),
+        detail: msg(
+          'The room is closed and everyone was disconnected. Host again or join a room from the lobby.'
+        )
+      }
+    case 'disconnected':
+      return {
+        heading: msg('Lost the connection'),
+        detail: msg('The server could not be reached again. Check the network, then join from the lobby.')
+      }
+    default:
+      return {
+        heading: msg('The host ended the room'),
+        detail: msg('Everyone was disconnected. You can join another room from the lobby.')
+      }
   }
 }
+
+/**
+ * The in-call and ended views, loaded after the lobby has rendered (or at once when a join starts): joining needs
+ * only the lobby, and the startup bundle has a budget. Both come together, while the server is surely there: in a
+ * browser the page's server is the host, and once the host ends the room nothing can be fetched from it.
+ */
+const loadCallViews = () => Promise.all([import('./moim-call-view'), import('./moim-ended-view')])
+
+/** The switch's languages, each named in itself. */
+const LANGUAGE_NAMES: { language: Language; name: string }[] = [
+  { language: 'ko', name: '한국어' },
+  { language: 'en', name: 'English' }
+]
 
 /**
  * The app shell: owns the Session, shows the view for the call's phase (lobby -> joining -> in call -> ended) and
@@ -34,6 +59,7 @@ const ENDED_TEXT: Partial<Record<CallError['code'] | 'self-ended', { heading: st
  * chat error). The Session decides what the page's server and `?room=&name=` invite mean.
  */
 @customElement('moim-app')
+@localized()
 export class MoimApp extends LitElement {
   static override styles = [
     sharedStyles,
@@ -106,6 +132,33 @@ export class MoimApp extends LitElement {
         max-width: 980px;
         margin: 0 auto;
       }
+
+      .languages {
+        display: flex;
+        gap: 0.25rem;
+        margin-left: auto;
+      }
+
+      .languages button {
+        padding: 0.3rem 0.7rem;
+        font-size: 0.85rem;
+        border-radius: 999px;
+        color: var(--_muted-text);
+        background: transparent;
+      }
+
+      .languages button[aria-pressed='true'] {
+        color: var(--_text);
+        border-color: var(--_accent);
+        background: color-mix(in srgb, var(--_accent) 18%, transparent);
+      }
+
+      /* Phones: the tagline gives way to the brand and the language switch. */
+      @media (max-width: 480px) {
+        .tagline {
+          display: none;
+        }
+      }
     `
   ]
 
@@ -121,7 +174,7 @@ export class MoimApp extends LitElement {
   /** The user left the "ended" view; show the lobby until the next join. */
   @state() private _endedDismissed = false
 
-  @state() private _chatError: string | null = null
+  @state() private _chatError: CallError | null = null
 
   /** Desktop: which lobby tab is shown, joining someone's room or hosting one. */
   @state() private _lobbyTab: 'join' | 'host' = 'join'
@@ -135,6 +188,8 @@ export class MoimApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback()
     void this._session.start()
+    // The call view is needed only once a join succeeds: fetch it when the lobby is up, before anyone presses Join.
+    setTimeout(() => void loadCallViews(), 0)
     if (platform.isDesktopApp) {
       // Every getDisplayMedia in the desktop app is answered by the in-app picker, a guest's in-call share as much
       // as a host's: it comes with the app, not with host mode.
@@ -162,11 +217,14 @@ export class MoimApp extends LitElement {
     // Host mode is loaded when it is first shown (the Host tab, or a room this app already hosts): guests and
     // browsers never download it.
     if (canHost() && (this._lobbyTab === 'host' || this._hosting !== null)) void import('./moim-host-panel')
+    const phase = this._callState.value.phase
+    if (phase !== 'lobby' || this._sessionState.value.joining) void loadCallViews()
   }
 
   protected override updated(): void {
     const room = this._callState.value.room
-    document.title = this._callState.value.phase === 'in-call' && room ? `${room.name} · Moim` : 'Moim'
+    const brand = msg('Moim', { desc: 'The app’s name (모임, “a gathering”)' })
+    document.title = this._callState.value.phase === 'in-call' && room ? `${room.name} · ${brand}` : brand
   }
 
   private _onHostStatus(status: HostStatus): void {
@@ -210,7 +268,7 @@ export class MoimApp extends LitElement {
 
   private async _onSendChat(event: CustomEvent<{ text: string }>): Promise<void> {
     const result = await this._session.call.sendChat(event.detail.text)
-    this._chatError = result.ok ? null : result.error.message
+    this._chatError = result.ok ? null : result.error
   }
 
   private _onLeave(): void {
@@ -222,6 +280,13 @@ export class MoimApp extends LitElement {
     this._endedDismissed = true
     // The lobby lists the page server's rooms again (and says so if it is gone).
     void this._session.backToLobby()
+  }
+
+  private _onLanguageClick(language: Language): void {
+    chooseLanguage(language).catch((error: unknown) =>
+      // In a browser whose host has gone, the language's module may not load: the UI stays as it is.
+      log.warn('could not switch the language', { language, error: String(error) })
+    )
   }
 
   private _onTabClick(tab: 'join' | 'host'): void {
@@ -253,7 +318,7 @@ export class MoimApp extends LitElement {
         ${label}
       </button>`
     return html`<div class="tabs" role="tablist" @keydown=${this._onTabKeyDown}>
-      ${tab('join', 'Join a room')} ${tab('host', this._hosting ? 'Hosting' : 'Host a room')}
+      ${tab('join', msg('Join a room'))} ${tab('host', this._hosting ? msg('Hosting') : msg('Host a room'))}
     </div>`
   }
 
@@ -323,14 +388,28 @@ export class MoimApp extends LitElement {
         </moim-call-view>
       </main>`
     }
+    const language = currentLanguage()
     const header = html`<header class="top">
-      <h1 class="brand">Moim</h1>
-      <span class="tagline">a room on your own network</span>
+      <h1 class="brand">${msg('Moim', { desc: 'The app’s name (모임, “a gathering”)' })}</h1>
+      <span class="tagline">${msg('a room on your own network')}</span>
+      <div class="languages" role="group" aria-label=${msg('Language')}>
+        ${LANGUAGE_NAMES.map(
+          (entry) =>
+            html`<button
+              type="button"
+              lang=${entry.language}
+              aria-pressed=${entry.language === language ? 'true' : 'false'}
+              @click=${() => this._onLanguageClick(entry.language)}
+            >
+              ${entry.name}
+            </button>`
+        )}
+      </div>
     </header>`
     if (state.phase === 'ended' && !this._endedDismissed) {
       const ownRoom = this._sessionState.value.ownRoom
       const code = state.error?.code === 'host-ended' && ownRoom ? 'self-ended' : state.error?.code
-      const text = (code && ENDED_TEXT[code]) ?? ENDED_TEXT['host-ended']!
+      const text = endedText(code)
       return html`${header}
         <main>
           <moim-ended-view

@@ -1,7 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
+import { localized, msg, str } from '@lit/localize'
 import type { MediaState } from '../core/types'
 import { KeyboardShortcutsController } from '../controllers/keyboard-shortcuts-controller'
+import { pluralOne } from '../localization'
 import { fire } from './events'
 import { sharedStyles } from './shared.styles'
 import {
@@ -17,9 +19,12 @@ import {
 import './moim-device-picker'
 
 /**
- * The call's control bar: microphone and camera toggles (also on the M and V keys when focus is not in a text
- * field), device selects, screen sharing, the chat toggle with its unread count, and Leave.
- * Toggles announce their state with `aria-pressed`; the component only reports intents, the app applies them.
+ * The call's control bar: microphone and camera toggles (also on the M and V keys, by their position on the
+ * keyboard so they work on every layout, when focus is not in a text field), device selects, screen sharing, the
+ * chat toggle with its unread count, and Leave.
+ * Toggles keep one accessible name ("Microphone", "Camera", "Share screen", "Chat") and announce their state with
+ * `aria-pressed` (pressed: on); the tooltip says what a press does. The component only reports intents, the app
+ * applies them.
  *
  * @fires moim-toggle-mute - the user wants the microphone muted or unmuted
  * @fires moim-toggle-camera - the user wants the camera off or on
@@ -30,6 +35,7 @@ import './moim-device-picker'
  * @csspart bar - the toolbar
  */
 @customElement('moim-call-controls')
+@localized()
 export class MoimCallControls extends LitElement {
   static override styles = [
     sharedStyles,
@@ -66,7 +72,8 @@ export class MoimCallControls extends LitElement {
         border-radius: 50%;
       }
 
-      .toggle[aria-pressed='true'] {
+      /* A microphone or camera that is off shows red. */
+      .toggle.input[aria-pressed='false']:not(:disabled) {
         background: color-mix(in srgb, var(--_danger) 22%, var(--_surface-2));
         border-color: color-mix(in srgb, var(--_danger) 70%, transparent);
       }
@@ -149,9 +156,10 @@ export class MoimCallControls extends LitElement {
 
   constructor() {
     super()
+    // Key codes, not characters: on a Korean layout M types 'ㅡ' and V 'ㅍ'.
     new KeyboardShortcutsController(this, {
-      m: () => this._onMuteClick(),
-      v: () => this._onCameraClick()
+      KeyM: () => this._onMuteClick(),
+      KeyV: () => this._onCameraClick()
     })
   }
 
@@ -189,50 +197,56 @@ export class MoimCallControls extends LitElement {
   }
 
   override render() {
-    const unreadText = this.unread === 1 ? '1 unread message' : `${this.unread} unread messages`
+    const unreadText = pluralOne(this.unread)
+      ? msg(str`${this.unread} unread message`)
+      : msg(str`${this.unread} unread messages`)
     return html`
-      <div class="bar" role="group" aria-label="Call controls" part="bar">
+      <div class="bar" role="group" aria-label=${msg('Call controls')} part="bar">
         <div class="group">
           <button
-            class="toggle"
-            aria-pressed=${this.muted ? 'true' : 'false'}
+            class="toggle input"
+            aria-pressed=${this.muted ? 'false' : 'true'}
             ?disabled=${this._noMicrophone}
             title=${
               this._noMicrophone
-                ? 'No microphone'
+                ? msg('No microphone')
                 : this.muted
-                  ? 'Unmute microphone (M)'
-                  : 'Mute microphone (M)'
+                  ? msg('Unmute microphone (M)')
+                  : msg('Mute microphone (M)')
             }
             aria-keyshortcuts="M"
             @click=${this._onMuteClick}
           >
             ${this.muted ? micOffIcon : micIcon}
-            <span class="visually-hidden">${this.muted ? 'Unmute microphone' : 'Mute microphone'}</span>
+            <span class="visually-hidden">${msg('Microphone')}</span>
           </button>
           <button
-            class="toggle"
-            aria-pressed=${this.cameraOff ? 'true' : 'false'}
+            class="toggle input"
+            aria-pressed=${this.cameraOff ? 'false' : 'true'}
             ?disabled=${this._noCamera}
-            title=${this._noCamera ? 'No camera' : this.cameraOff ? 'Turn camera on (V)' : 'Turn camera off (V)'}
+            title=${
+              this._noCamera
+                ? msg('No camera')
+                : this.cameraOff
+                  ? msg('Turn camera on (V)')
+                  : msg('Turn camera off (V)')
+            }
             aria-keyshortcuts="V"
             @click=${this._onCameraClick}
           >
             ${this.cameraOff ? cameraOffIcon : cameraIcon}
-            <span class="visually-hidden">${this.cameraOff ? 'Turn camera on' : 'Turn camera off'}</span>
+            <span class="visually-hidden">${msg('Camera')}</span>
           </button>
           ${
             this.canShareScreen
               ? html`<button
                   class="toggle on"
                   aria-pressed=${this.sharingScreen ? 'true' : 'false'}
-                  title=${this.sharingScreen ? 'Stop sharing screen' : 'Share screen'}
+                  title=${this.sharingScreen ? msg('Stop sharing screen') : msg('Share screen')}
                   @click=${this._onScreenClick}
                 >
                   ${screenIcon}
-                  <span class="visually-hidden"
-                    >${this.sharingScreen ? 'Stop sharing screen' : 'Share screen'}</span
-                  >
+                  <span class="visually-hidden">${msg('Share screen')}</span>
                 </button>`
               : nothing
           }
@@ -241,10 +255,10 @@ export class MoimCallControls extends LitElement {
           class="toggle devices-toggle"
           aria-expanded=${this._devicesOpen ? 'true' : 'false'}
           aria-controls="devices"
-          title="Devices"
+          title=${msg('Devices')}
           @click=${this._onDevicesClick}
         >
-          ${settingsIcon}<span class="visually-hidden">Devices</span>
+          ${settingsIcon}<span class="visually-hidden">${msg('Devices')}</span>
         </button>
         <moim-device-picker
           id="devices"
@@ -255,11 +269,11 @@ export class MoimCallControls extends LitElement {
         <div class="group">
           <button
             class="toggle on"
-            aria-label="Chat"
+            aria-label=${msg('Chat')}
             aria-pressed=${this.chatOpen ? 'true' : 'false'}
             aria-expanded=${this.chatOpen ? 'true' : 'false'}
             aria-describedby="unread"
-            title="Chat"
+            title=${msg('Chat')}
             @click=${this._onChatClick}
           >
             ${chatIcon}
@@ -275,7 +289,7 @@ export class MoimCallControls extends LitElement {
             >${this.unread > 0 && !this.chatOpen ? unreadText : ''}</span
           >
           <button class="danger leave" @click=${this._onLeaveClick}>
-            ${leaveIcon}<span>Leave call</span>
+            ${leaveIcon}<span>${msg('Leave call')}</span>
           </button>
         </div>
       </div>

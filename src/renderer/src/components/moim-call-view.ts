@@ -1,7 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit'
 import type { PropertyValues } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
-import type { CallState, ChatEntry, MediaState } from '../core/types'
+import { localized, msg, str } from '@lit/localize'
+import type { CallError, CallState, ChatEntry, MediaState } from '../core/types'
+import { pluralOne } from '../localization'
+import { errorMessage, noticeMessage } from './input-messages'
 import { MediaQueryController } from '../controllers/media-query-controller'
 import { sharedStyles } from './shared.styles'
 import { lockIcon } from './icons'
@@ -28,6 +31,7 @@ function countIncoming(entries: ChatEntry[]): number {
  * @csspart main - the grid and chat area
  */
 @customElement('moim-call-view')
+@localized()
 export class MoimCallView extends LitElement {
   static override styles = [
     sharedStyles,
@@ -139,7 +143,7 @@ export class MoimCallView extends LitElement {
   @property({ type: Boolean }) hosting = false
 
   /** Why the last chat message could not be sent, or null. */
-  @property({ attribute: false }) chatError: string | null = null
+  @property({ attribute: false }) chatError: CallError | null = null
 
   private readonly _wide = new MediaQueryController(this, WIDE_WINDOW_QUERY)
 
@@ -190,8 +194,9 @@ export class MoimCallView extends LitElement {
     const { state, media } = this
     const room = state.room
     const people = state.participants.length + 1
+    const notice = noticeMessage(media.noticeCode, media.notice)
     const self: SelfView = {
-      name: state.self?.name ?? 'You',
+      name: state.self?.name ?? '',
       stream: media.localStream,
       muted: media.muted,
       cameraOff: media.cameraOff || (!media.localStream?.getVideoTracks().length && !media.sharingScreen),
@@ -200,8 +205,20 @@ export class MoimCallView extends LitElement {
     return html`
       <header>
         <h1 tabindex="-1">${room?.name ?? ''}</h1>
-        ${room?.locked ? html`${lockIcon}<span class="visually-hidden">Password protected</span>` : nothing}
-        <span class="people">${people === 1 ? 'Just you' : `${people} people`}</span>
+        ${
+          room?.locked
+            ? html`${lockIcon}<span class="visually-hidden">${msg('Password protected')}</span>`
+            : nothing
+        }
+        <span class="people"
+          >${
+            people === 1
+              ? msg('Just you')
+              : pluralOne(people)
+                ? msg(str`${people} person`)
+                : msg(str`${people} people`)
+          }</span
+        >
         ${
           this.hosting
             ? html`<button
@@ -210,7 +227,7 @@ export class MoimCallView extends LitElement {
                 aria-controls="invite-panel"
                 @click=${this._onInviteClick}
               >
-                ${this._inviteOpen ? 'Hide invite' : 'Invite people'}
+                ${this._inviteOpen ? msg('Hide invite') : msg('Invite people')}
               </button>`
             : nothing
         }
@@ -218,16 +235,18 @@ export class MoimCallView extends LitElement {
       <div class="messages">
         ${
           state.server === 'reconnecting'
-            ? html`<p class="notice" role="status">Lost the connection to the server. Reconnecting…</p>`
+            ? html`<p class="notice" role="status">
+                ${msg('Lost the connection to the server. Reconnecting…')}
+              </p>`
             : nothing
         }
         ${
-          state.error && state.error.message !== this.chatError
-            ? html`<p class="alert" role="alert">${state.error.message}</p>`
+          state.error && state.error.message !== this.chatError?.message
+            ? html`<p class="alert" role="alert">${errorMessage(state.error)}</p>`
             : nothing
         }
-        ${media.notice ? html`<p class="notice" role="status">${media.notice}</p>` : nothing}
-        ${media.error ? html`<p class="alert" role="alert">${media.error.message}</p>` : nothing}
+        ${notice ? html`<p class="notice" role="status">${notice}</p>` : nothing}
+        ${media.error ? html`<p class="alert" role="alert">${errorMessage(media.error)}</p>` : nothing}
       </div>
       <div class="main ${this._chatOpen ? 'with-chat' : ''}" part="main">
         <moim-video-grid
@@ -237,7 +256,10 @@ export class MoimCallView extends LitElement {
         ></moim-video-grid>
         ${
           this._chatOpen
-            ? html`<moim-chat-panel .entries=${state.chat} .sendError=${this.chatError}></moim-chat-panel>`
+            ? html`<moim-chat-panel
+                .entries=${state.chat}
+                .sendError=${this.chatError ? errorMessage(this.chatError) : null}
+              ></moim-chat-panel>`
             : nothing
         }
         <div id="invite-panel" class="invite-panel" ?hidden=${!this.hosting || !this._inviteOpen}>

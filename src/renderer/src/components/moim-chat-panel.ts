@@ -2,12 +2,30 @@ import { LitElement, css, html, nothing } from 'lit'
 import type { PropertyValues } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
+import { localized, msg, str } from '@lit/localize'
 import { LIMITS } from '../../../shared/protocol'
-import type { ChatEntry } from '../core/types'
+import type { ChatEntry, SystemEvent } from '../core/types'
+import { formatTime } from '../localization'
 import { fire } from './events'
 import { sharedStyles } from './shared.styles'
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
+/** A system line in the chosen language; lines without an event keep the core's English. */
+function systemText(event: SystemEvent | undefined, text: string): string {
+  switch (event?.type) {
+    case 'self-joined':
+      return msg(str`You joined ${event.room}.`)
+    case 'rejoined':
+      return msg('Reconnected to the room.')
+    case 'reconnecting':
+      return msg('Connection to the server lost; reconnecting…')
+    case 'joined':
+      return msg(str`${event.name} joined.`)
+    case 'left':
+      return msg(str`${event.name} left.`)
+    default:
+      return text
+  }
+}
 
 /**
  * The room's chat: a live log of messages and join/leave lines, and a box to write in.
@@ -17,6 +35,7 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute:
  * @csspart log - the scrolling message list
  */
 @customElement('moim-chat-panel')
+@localized()
 export class MoimChatPanel extends LitElement {
   static override styles = [
     sharedStyles,
@@ -92,6 +111,11 @@ export class MoimChatPanel extends LitElement {
         border-top: 1px solid var(--_border);
       }
 
+      form button {
+        flex: none;
+        white-space: nowrap;
+      }
+
       .alert {
         margin: 0 0.75rem 0.75rem;
         font-size: 0.9rem;
@@ -144,15 +168,15 @@ export class MoimChatPanel extends LitElement {
   private _renderEntry(entry: ChatEntry) {
     if (entry.kind === 'system') {
       return html`<li class="system">
-        ${entry.text} ·
-        <time datetime=${new Date(entry.ts).toISOString()}>${timeFormat.format(entry.ts)}</time>
+        ${systemText(entry.event, entry.text)} ·
+        <time datetime=${new Date(entry.ts).toISOString()}>${formatTime(entry.ts)}</time>
       </li>`
     }
     const { message, self } = entry
     return html`<li class="message ${self ? 'self' : ''}">
       <div class="meta">
-        <span class="from">${self ? 'You' : message.name}</span>
-        <time datetime=${new Date(message.ts).toISOString()}>${timeFormat.format(message.ts)}</time>
+        <span class="from">${self ? msg('You') : message.name}</span>
+        <time datetime=${new Date(message.ts).toISOString()}>${formatTime(message.ts)}</time>
       </div>
       <p class="text">${message.text}</p>
     </li>`
@@ -160,9 +184,9 @@ export class MoimChatPanel extends LitElement {
 
   override render() {
     return html`
-      <h2 id="chat-heading">Chat</h2>
-      <ol role="log" aria-label="Chat history" part="log">
-        ${this.entries.length === 0 ? html`<li class="empty">No messages yet.</li>` : nothing}
+      <h2 id="chat-heading">${msg('Chat')}</h2>
+      <ol role="log" aria-label=${msg('Chat history')} part="log">
+        ${this.entries.length === 0 ? html`<li class="empty">${msg('No messages yet.')}</li>` : nothing}
         ${repeat(
           this.entries,
           (entry) => (entry.kind === 'system' ? `s:${entry.id}` : `m:${entry.message.id}`),
@@ -170,17 +194,17 @@ export class MoimChatPanel extends LitElement {
         )}
       </ol>
       <form @submit=${this._onSubmit}>
-        <label class="visually-hidden" for="message">Message</label>
+        <label class="visually-hidden" for="message">${msg('Message')}</label>
         <input
           id="message"
           type="text"
           autocomplete="off"
           maxlength=${LIMITS.chatText}
-          placeholder="Write a message"
+          placeholder=${msg('Write a message')}
           .value=${this._draft}
           @input=${this._onInput}
         />
-        <button type="submit" class="primary" ?disabled=${this._draft.trim() === ''}>Send</button>
+        <button type="submit" class="primary" ?disabled=${this._draft.trim() === ''}>${msg('Send')}</button>
       </form>
       ${this.sendError ? html`<p class="alert" role="alert">${this.sendError}</p>` : nothing}
     `

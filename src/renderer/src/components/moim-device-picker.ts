@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
+import { localized, msg } from '@lit/localize'
 import type { DeviceInfo, DeviceKind, MediaState } from '../core/types'
 import { fire } from './events'
 import { sharedStyles } from './shared.styles'
@@ -20,6 +21,7 @@ interface Row {
  * @fires moim-select-device - the user picked a device (`detail.kind`, `detail.id`)
  */
 @customElement('moim-device-picker')
+@localized()
 export class MoimDevicePicker extends LitElement {
   static override styles = [
     sharedStyles,
@@ -105,35 +107,35 @@ export class MoimDevicePicker extends LitElement {
     const looking =
       m === null ||
       (m.cameras.length + m.microphones.length + m.speakers.length === 0 && !m.notice && !m.error)
-    const empty = (text: string) => (looking ? 'Looking for devices…' : text)
+    const empty = (text: string) => (looking ? msg('Looking for devices…') : text)
     return html`
       ${this._renderRow(
         {
           kind: 'camera',
-          label: 'Camera',
+          label: msg('Camera'),
           devices: m?.cameras ?? [],
           selected: m?.cameraId ?? null,
-          empty: empty('No camera found')
+          empty: empty(msg('No camera found'))
         },
         cameraIcon
       )}
       ${this._renderRow(
         {
           kind: 'microphone',
-          label: 'Microphone',
+          label: msg('Microphone'),
           devices: m?.microphones ?? [],
           selected: m?.microphoneId ?? null,
-          empty: empty('No microphone found')
+          empty: empty(msg('No microphone found'))
         },
         micIcon
       )}
       ${this._renderRow(
         {
           kind: 'speaker',
-          label: 'Speaker',
+          label: msg('Speaker'),
           devices: m?.speakers ?? [],
           selected: m?.speakerId ?? null,
-          empty: empty('System default')
+          empty: empty(msg('System default'))
         },
         speakerIcon
       )}

@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
+import { localized, msg } from '@lit/localize'
 import { fire } from './events'
 import { sharedStyles } from './shared.styles'
 
@@ -10,6 +11,7 @@ import { sharedStyles } from './shared.styles'
  * @fires moim-back-to-lobby - the user wants to go back to the lobby
  */
 @customElement('moim-ended-view')
+@localized()
 export class MoimEndedView extends LitElement {
   static override styles = [
     sharedStyles,
@@ -54,11 +56,11 @@ export class MoimEndedView extends LitElement {
     `
   ]
 
-  /** The headline. */
-  @property() heading = 'The host ended the room'
+  /** The headline; empty: the host ended the room. */
+  @property() heading = ''
 
-  /** A sentence of detail under the headline. */
-  @property() detail = 'Everyone was disconnected. You can join another room from the lobby.'
+  /** A sentence of detail under the headline; empty: the one for a room the host ended. */
+  @property() detail = ''
 
   @query('h2') private _heading!: HTMLHeadingElement
 
@@ -73,10 +75,10 @@ export class MoimEndedView extends LitElement {
   override render() {
     return html`<div class="card">
       <div role="alert">
-        <h2 tabindex="-1">${this.heading}</h2>
-        <p>${this.detail}</p>
+        <h2 tabindex="-1">${this.heading || msg('The host ended the room')}</h2>
+        <p>${this.detail || msg('Everyone was disconnected. You can join another room from the lobby.')}</p>
       </div>
-      <button class="primary" @click=${this._onBackClick}>Back to lobby</button>
+      <button class="primary" @click=${this._onBackClick}>${msg('Back to lobby')}</button>
     </div>`
   }
 }

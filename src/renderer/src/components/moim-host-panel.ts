@@ -1,17 +1,50 @@
 import { LitElement, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
-import type { HostAddress, HostStatus } from '../../../shared/ipc'
+import { localized, msg, str } from '@lit/localize'
+import type { HostAddress, HostStatus, IpcErrorCode } from '../../../shared/ipc'
 import { checkDisplayName, checkRoomName } from '../../../shared/input-rules'
 import { parseJoinAddress } from '../../../shared/join-address'
 import { LIMITS } from '../../../shared/protocol'
 import { platform } from '../platform'
 import type { Platform } from '../platform'
 import { fire } from './events'
-import { inputMessage } from './input-messages'
+import { addressMessage, inputMessage, mainMessage } from './input-messages'
 import { hostPanelStyles } from './moim-host-panel.styles'
 import { sharedStyles } from './shared.styles'
 
 type Running = Extract<HostStatus, { running: true }>
+
+/** What to say when main refuses to start or stop hosting, in languages other than main's English. */
+function hostErrorText(code: IpcErrorCode): string {
+  switch (code) {
+    case 'already-hosting':
+      return msg('A room is already being hosted; stop it first.')
+    case 'not-hosting':
+      return msg('No room is being hosted.')
+    case 'port-unavailable':
+      return msg('Every port Moim tried is in use; close the program using them and try again.')
+    case 'invalid':
+      return msg('Check the name, the room and the password, then try again.')
+    default:
+      return msg('The server could not be started. Try again, or restart Moim.')
+  }
+}
+
+/** What was copied, for the status line. */
+type Copied = 'address' | 'app-link' | 'browser-link' | 'failed'
+
+function copiedText(copied: Copied): string {
+  switch (copied) {
+    case 'address':
+      return msg('Address copied')
+    case 'app-link':
+      return msg('App invite link copied')
+    case 'browser-link':
+      return msg('Browser link copied')
+    case 'failed':
+      return msg('Could not copy; select the text instead')
+  }
+}
 
 /**
  * Host mode (desktop app only): a form to host a room (name, room, optional password, capacity), then how others
@@ -23,6 +56,7 @@ type Running = Extract<HostStatus, { running: true }>
  * @fires moim-join - hosting started (or "Join my room" pressed): join `room` on `serverUrl` (loopback)
  */
 @customElement('moim-host-panel')
+@localized()
 export class MoimHostPanel extends LitElement {
   static override styles = [sharedStyles, hostPanelStyles]
 
@@ -40,8 +74,9 @@ export class MoimHostPanel extends LitElement {
 
   @state() private _status: HostStatus = { running: false }
   @state() private _busy = false
-  @state() private _error: string | null = null
-  @state() private _copied: string | null = null
+  /** What went wrong, built when shown, so a language switch rewords it. */
+  @state() private _error: (() => string) | null = null
+  @state() private _copied: Copied | null = null
   /** The address whose QR code is shown (index into status.addresses). */
   @state() private _selected = 0
   @state() private _name = ''
@@ -74,16 +109,18 @@ export class MoimHostPanel extends LitElement {
   }
 
   /** Checks the form here, with the same rules main applies, so mistakes are shown next to the form at once. */
-  private _validate(): { name: string; room: string; password?: string; capacity: number } | string {
+  private _validate(): { name: string; room: string; password?: string; capacity: number } | (() => string) {
     const name = checkDisplayName(this._name)
-    if (!name.ok) return inputMessage('name', name.reason)
+    if (!name.ok) return () => inputMessage('name', name.reason)
     const room = checkRoomName(this._room)
-    if (!room.ok) return inputMessage('room', room.reason)
+    if (!room.ok) return () => inputMessage('room', room.reason)
     const capacity = Number(this._capacity)
     if (!Number.isInteger(capacity) || capacity < 2 || capacity > LIMITS.maxCapacity) {
-      return `People in the room: a whole number from 2 to ${LIMITS.maxCapacity}`
+      return () => msg(str`People in the room: a whole number from 2 to ${LIMITS.maxCapacity}`)
     }
-    if (this._password.length > LIMITS.password) return `Password: at most ${LIMITS.password} characters`
+    if (this._password.length > LIMITS.password) {
+      return () => msg(str`Password: at most ${LIMITS.password} characters`)
+    }
     return this._password === ''
       ? { name: name.value, room: room.value, capacity }
       : { name: name.value, room: room.value, password: this._password, capacity }
@@ -93,7 +130,7 @@ export class MoimHostPanel extends LitElement {
     event.preventDefault()
     if (this._busy) return
     const request = this._validate()
-    if (typeof request === 'string') {
+    if (typeof request === 'function') {
       this._error = request
       return
     }
@@ -102,7 +139,8 @@ export class MoimHostPanel extends LitElement {
     try {
       const result = await this.platform.host.start(request)
       if (!result.ok) {
-        this._error = result.message
+        const { code, message } = result
+        this._error = () => mainMessage(message, hostErrorText(code))
         return
       }
       this._setStatus(result.value)
@@ -117,7 +155,8 @@ export class MoimHostPanel extends LitElement {
     if (!status.running) return
     const server = parseJoinAddress(status.localUrl)
     if (!server.ok) {
-      this._error = `The room’s own address does not work: ${server.message}`
+      const detail = server.message
+      this._error = () => msg(str`The room’s own address does not work: ${addressMessage(detail)}`)
       return
     }
     fire(this, 'moim-join', {
@@ -133,18 +172,21 @@ export class MoimHostPanel extends LitElement {
     try {
       const result = await this.platform.host.stop()
       if (result.ok) this._setStatus(result.value)
-      else this._error = result.message
+      else {
+        const { code, message } = result
+        this._error = () => mainMessage(message, hostErrorText(code))
+      }
     } finally {
       this._busy = false
     }
   }
 
-  private async _copy(text: string, what: string): Promise<void> {
+  private async _copy(text: string, what: Exclude<Copied, 'failed'>): Promise<void> {
     try {
       await navigator.clipboard.writeText(text)
-      this._copied = `${what} copied`
+      this._copied = what
     } catch {
-      this._copied = `Could not copy; select the text instead`
+      this._copied = 'failed'
     }
     clearTimeout(this._copiedTimer)
     this._copiedTimer = setTimeout(() => (this._copied = null), 2_500)
@@ -160,14 +202,14 @@ export class MoimHostPanel extends LitElement {
       this._error = null
     }
     return html`<section class="card" aria-labelledby="host-heading">
-      <h2 id="host-heading">Host a room</h2>
+      <h2 id="host-heading">${msg('Host a room')}</h2>
       <p class="muted">
-        This computer becomes the server: others on your network join with the address shown here.
+        ${msg('This computer becomes the server: others on your network join with the address shown here.')}
       </p>
       <form @submit=${this._onHost} novalidate>
         ${field(
           'host-name',
-          'Your name',
+          msg('Your name'),
           html`<input
             id="host-name"
             autocomplete="nickname"
@@ -178,7 +220,7 @@ export class MoimHostPanel extends LitElement {
         )}
         ${field(
           'host-room',
-          'Room name',
+          msg('Room name'),
           html`<input
             id="host-room"
             maxlength=${LIMITS.room}
@@ -188,7 +230,7 @@ export class MoimHostPanel extends LitElement {
         )}
         ${field(
           'host-password',
-          'Password (optional)',
+          msg('Password (optional)'),
           html`<input
             id="host-password"
             type="password"
@@ -200,7 +242,7 @@ export class MoimHostPanel extends LitElement {
         )}
         ${field(
           'host-capacity',
-          'People in the room',
+          msg('People in the room'),
           html`<input
             id="host-capacity"
             type="number"
@@ -213,11 +255,11 @@ export class MoimHostPanel extends LitElement {
         )}
         <div class="actions">
           <button class="primary" type="submit" ?disabled=${this._busy}>
-            ${this._busy ? 'Starting…' : 'Host a room'}
+            ${this._busy ? msg('Starting…') : msg('Host a room')}
           </button>
         </div>
       </form>
-      ${this._error ? html`<p class="alert" role="alert">${this._error}</p>` : nothing}
+      ${this._error ? html`<p class="alert" role="alert">${this._error()}</p>` : nothing}
     </section>`
   }
 
@@ -231,29 +273,29 @@ export class MoimHostPanel extends LitElement {
       <div class="buttons">
         <button
           type="button"
-          aria-label=${`Copy address ${address.display}`}
-          @click=${() => this._copy(address.display, 'Address')}
+          aria-label=${msg(str`Copy address ${address.display}`)}
+          @click=${() => this._copy(address.display, 'address')}
         >
-          Copy
+          ${msg('Copy')}
         </button>
         <button
           type="button"
-          aria-label=${`Copy app invite link for ${address.display}`}
-          @click=${() => this._copy(address.appLink, 'App invite link')}
+          aria-label=${msg(str`Copy app invite link for ${address.display}`)}
+          @click=${() => this._copy(address.appLink, 'app-link')}
         >
-          Copy invite
+          ${msg('Copy invite')}
         </button>
         <button
           type="button"
-          aria-label=${`Copy browser link for ${address.display}`}
-          @click=${() => this._copy(address.browserLink, 'Browser link')}
+          aria-label=${msg(str`Copy browser link for ${address.display}`)}
+          @click=${() => this._copy(address.browserLink, 'browser-link')}
         >
-          Copy web link
+          ${msg('Copy web link')}
         </button>
         <button
           type="button"
           aria-pressed=${selected ? 'true' : 'false'}
-          aria-label=${`Show QR code for ${address.display}`}
+          aria-label=${msg(str`Show QR code for ${address.display}`)}
           @click=${() => (this._selected = index)}
         >
           QR
@@ -266,61 +308,67 @@ export class MoimHostPanel extends LitElement {
     const shown = status.addresses[this._selected]
     const others = status.people.filter((person) => person !== status.name)
     return html`<section class="card" aria-labelledby="host-heading">
-      <h2 id="host-heading">Hosting “${status.room}” on port ${status.port}</h2>
+      <h2 id="host-heading">${msg(str`Hosting “${status.room}” on port ${status.port}`)}</h2>
       ${
         status.locked && status.password !== undefined
-          ? html`<p class="secret">Password: <code>${status.password}</code></p>`
+          ? html`<p class="secret">${msg('Password:')} <code>${status.password}</code></p>`
           : html`<p class="muted">
-              Open room: anyone with the address can join (up to ${status.capacity} people).
+              ${msg(str`Open room: anyone with the address can join (up to ${status.capacity} people).`)}
             </p>`
       }
       <div class="hosting">
         <div>
-          <h3>Others join with</h3>
+          <h3>${msg('Others join with')}</h3>
           ${
             status.addresses.length === 0
               ? html`<p class="notice" role="status">
-                  No network found: only this computer can join. Connect to Wi-Fi or a cable to invite others.
+                  ${msg(
+                    'No network found: only this computer can join. Connect to Wi-Fi or a cable to invite others.'
+                  )}
                 </p>`
               : html`<ul class="addresses">
                   ${status.addresses.map((address, index) => this._renderAddress(address, index))}
                 </ul>`
           }
-          <p class="status" role="status" aria-live="polite">${this._copied ?? ''}</p>
+          <p class="status" role="status" aria-live="polite">
+            ${this._copied ? copiedText(this._copied) : ''}
+          </p>
         </div>
         ${
           shown
             ? html`<figure class="qr">
-                <img src=${shown.qrDataUrl} alt=${`QR code of ${shown.browserLink}`} />
+                <img src=${shown.qrDataUrl} alt=${msg(str`QR code of ${shown.browserLink}`)} />
                 <figcaption class="muted">
-                  Scan to join from a phone’s browser: ${shown.browserLink}
+                  ${msg(str`Scan to join from a phone’s browser: ${shown.browserLink}`)}
                 </figcaption>
               </figure>`
             : nothing
         }
       </div>
       <div>
-        <h3 id="people-heading">In the room (${status.people.length} of ${status.capacity})</h3>
+        <h3 id="people-heading">${msg(str`In the room (${status.people.length} of ${status.capacity})`)}</h3>
         ${
           status.people.length === 0
-            ? html`<p class="muted">Nobody yet.</p>`
+            ? html`<p class="muted">${msg('Nobody yet.')}</p>`
             : html`<ul class="people" aria-labelledby="people-heading">
                 ${status.people.map((person) => html`<li>${person}</li>`)}
               </ul>`
         }
-        ${others.length === 0 && status.people.length > 0 ? html`<p class="muted">Waiting for guests…</p>` : nothing}
+        ${others.length === 0 && status.people.length > 0 ? html`<p class="muted">${msg('Waiting for guests…')}</p>` : nothing}
       </div>
       <div class="actions">
         ${
           status.people.includes(status.name)
             ? nothing
-            : html`<button type="button" class="primary" @click=${this._joinOwnRoom}>Join my room</button>`
+            : html`<button type="button" class="primary" @click=${this._joinOwnRoom}>
+                ${msg('Join my room')}
+              </button>`
         }
         <button type="button" class="danger" ?disabled=${this._busy} @click=${this._onStop}>
-          Stop hosting
+          ${msg('Stop hosting')}
         </button>
       </div>
-      ${this._error ? html`<p class="alert" role="alert">${this._error}</p>` : nothing}
+      ${this._error ? html`<p class="alert" role="alert">${this._error()}</p>` : nothing}
     </section>`
   }
 

@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit'
 import type { PropertyValues } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
+import { localized, msg } from '@lit/localize'
 import { AudioLevelController } from '../controllers/audio-level-controller'
 import { sharedStyles } from './shared.styles'
 
@@ -9,6 +10,7 @@ import { sharedStyles } from './shared.styles'
  * animation frame, so the user sees their microphone works before joining.
  */
 @customElement('moim-level-meter')
+@localized()
 export class MoimLevelMeter extends LitElement {
   static override styles = [
     sharedStyles,
@@ -61,7 +63,7 @@ export class MoimLevelMeter extends LitElement {
   }
 
   override render() {
-    return html`<label for="meter">Input level</label
+    return html`<label for="meter">${msg('Input level')}</label
       ><meter
         id="meter"
         min="0"

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from 'lit'
 import type { PropertyValues } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
+import { localized, msg } from '@lit/localize'
 import { checkDisplayName, checkPassword, checkRoomName } from '../../../shared/input-rules'
 import { LIMITS } from '../../../shared/protocol'
 import type { InvalidField, RoomInfo } from '../../../shared/protocol'
@@ -8,7 +9,7 @@ import { parseJoinAddress } from '../../../shared/join-address'
 import type { JoinAddress, JoinAddressResult } from '../../../shared/join-address'
 import type { CallError, MediaState, ServerConnectionState } from '../core/types'
 import { fire } from './events'
-import { errorMessage, inputMessage } from './input-messages'
+import { addressMessage, errorMessage, inputMessage, noticeMessage } from './input-messages'
 import { lockIcon } from './icons'
 import { lobbyStyles } from './moim-lobby.styles'
 import { sharedStyles } from './shared.styles'
@@ -48,6 +49,7 @@ const FIELD_OF_INPUT: Partial<Record<InvalidField, Field>> = {
  * @fires moim-select-device - from the device picker
  */
 @customElement('moim-lobby')
+@localized()
 export class MoimLobby extends LitElement {
   static override styles = [sharedStyles, lobbyStyles]
 
@@ -84,7 +86,8 @@ export class MoimLobby extends LitElement {
   @state() private _room = ''
   @state() private _password = ''
   @state() private _server = ''
-  @state() private _invalid: { field: Field; message: string } | null = null
+  /** A field refused before sending, and what to say: built when shown, so a language switch rewords it. */
+  @state() private _invalid: { field: Field; message: () => string } | null = null
 
   @query('#password') private _passwordInput!: HTMLInputElement
 
@@ -144,7 +147,7 @@ export class MoimLobby extends LitElement {
     if (room.locked) this.updateComplete.then(() => this._passwordInput?.focus())
   }
 
-  private _invalidate(field: Field, message: string): void {
+  private _invalidate(field: Field, message: () => string): void {
     this._invalid = { field, message }
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>(`#${field}`)?.focus())
   }
@@ -154,26 +157,26 @@ export class MoimLobby extends LitElement {
     if (this.busy) return
     // The server's own rules, checked here so the sentence appears on the field at fault before anything is sent.
     const name = checkDisplayName(this._name)
-    if (!name.ok) return this._invalidate('name', inputMessage('name', name.reason))
+    if (!name.ok) return this._invalidate('name', () => inputMessage('name', name.reason))
     let server: JoinAddress | null = null
     if (this.showServer) {
       const parsed = this._parseServer()
-      if (!parsed.ok) return this._invalidate('server', parsed.message)
+      if (!parsed.ok) return this._invalidate('server', () => addressMessage(parsed.message))
       server = parsed.value
       if (!this._room.trim() && parsed.value.room) this._room = parsed.value.room
     }
     const room = checkRoomName(this._room)
     if (!room.ok) {
       // Here an empty room can also be picked from the list below.
-      const message =
-        room.reason === 'empty'
-          ? 'Enter a room name, or pick an open room.'
-          : inputMessage('room', room.reason)
-      return this._invalidate('room', message)
+      const reason = room.reason
+      return this._invalidate('room', () =>
+        reason === 'empty' ? msg('Enter a room name, or pick an open room.') : inputMessage('room', reason)
+      )
     }
     const password = this._password ? checkPassword(this._password) : null
     if (password && !password.ok) {
-      return this._invalidate('password', inputMessage('password', password.reason))
+      const reason = password.reason
+      return this._invalidate('password', () => inputMessage('password', reason))
     }
     this._invalid = null
     fire(this, 'moim-join', {
@@ -214,12 +217,12 @@ export class MoimLobby extends LitElement {
     if (this.rooms.length === 0) {
       const why =
         this.connection === 'connecting'
-          ? 'Looking for open rooms…'
+          ? msg('Looking for open rooms…')
           : this.connection === 'connected' || this.connection === 'reconnecting'
-            ? 'No open rooms yet. Name one to start it.'
+            ? msg('No open rooms yet. Name one to start it.')
             : this.showServer
-              ? 'Enter the host’s address to see its open rooms.'
-              : 'Not connected to the server.'
+              ? msg('Enter the host’s address to see its open rooms.')
+              : msg('Not connected to the server.')
       return html`<p class="empty">${why}</p>`
     }
     return html`<ul class="rooms">
@@ -228,11 +231,17 @@ export class MoimLobby extends LitElement {
         return html`<li>
           <button type="button" @click=${() => this._onRoomClick(room)}>
             <span class="room-name">${room.name}</span>
-            ${full ? html`<span class="full">full</span>` : nothing}
+            ${full ? html`<span class="full">${msg('full', { desc: 'A room with no seat left' })}</span>` : nothing}
             <span class="count"
-              >${room.count}/${room.capacity}<span class="visually-hidden"> people</span></span
+              >${room.count}/${room.capacity}<span class="visually-hidden"
+                >${msg(' people', { desc: 'After “3/6” in the list of rooms, for screen readers' })}</span
+              ></span
             >
-            ${room.locked ? html`${lockIcon}<span class="visually-hidden">, needs a password</span>` : nothing}
+            ${
+              room.locked
+                ? html`${lockIcon}<span class="visually-hidden">${msg(', needs a password')}</span>`
+                : nothing
+            }
           </button>
         </li>`
       })}
@@ -241,18 +250,21 @@ export class MoimLobby extends LitElement {
 
   override render() {
     const media = this.media
-    const message = this._invalid?.message ?? (this.error ? errorMessage(this.error) : null)
+    const message = this._invalid?.message() ?? (this.error ? errorMessage(this.error) : null)
+    const notice = noticeMessage(media?.noticeCode, media?.notice ?? null)
     return html`
       <div class="layout">
         <section class="card">
-          <h2>Join a room</h2>
+          <h2>${msg('Join a room')}</h2>
           <form novalidate aria-busy=${this.busy ? 'true' : 'false'} @submit=${this._onSubmit}>
-            ${this._renderField('name', 'Your name', this._name, { max: LIMITS.name, autocomplete: 'nickname' })}
+            ${this._renderField('name', msg('Your name'), this._name, { max: LIMITS.name, autocomplete: 'nickname' })}
             ${
               this.showServer
-                ? this._renderField('server', 'Server address', this._server, {
+                ? this._renderField('server', msg('Server address'), this._server, {
                     max: 2048,
-                    hint: 'The host’s address, like 192.168.1.20 or 192.168.1.20:47100, or an invite link.'
+                    hint: msg(
+                      'The host’s address, like 192.168.1.20 or 192.168.1.20:47100, or an invite link.'
+                    )
                   })
                 : nothing
             }
@@ -263,22 +275,22 @@ export class MoimLobby extends LitElement {
                   </datalist>`
                 : nothing
             }
-            ${this._renderField('room', 'Room', this._room, { max: LIMITS.room })}
-            ${this._renderField('password', 'Password', this._password, {
+            ${this._renderField('room', msg('Room'), this._room, { max: LIMITS.room })}
+            ${this._renderField('password', msg('Password'), this._password, {
               type: 'password',
               max: LIMITS.password,
-              hint: 'Only if the room has one. A new room takes the password you set here.'
+              hint: msg('Only if the room has one. A new room takes the password you set here.')
             })}
             ${message ? html`<p class="alert" role="alert" id="form-error">${message}</p>` : nothing}
             <button class="primary join" type="submit" ?disabled=${this.busy}>
-              ${this.busy ? 'Joining…' : 'Join'}
+              ${this.busy ? msg('Joining…') : msg('Join')}
             </button>
           </form>
-          <h3>Open rooms</h3>
+          <h3>${msg('Open rooms')}</h3>
           ${this._renderRooms()}
         </section>
         <section class="card">
-          <h2>Check your camera and microphone</h2>
+          <h2>${msg('Check your camera and microphone')}</h2>
           <moim-video-tile
             class="preview"
             self
@@ -288,8 +300,8 @@ export class MoimLobby extends LitElement {
             .cameraOff=${!media?.localStream?.getVideoTracks().length || media.cameraOff}
             .muted=${media?.muted ?? false}
           ></moim-video-tile>
-          ${media?.notice ? html`<p class="notice" role="status">${media.notice}</p>` : nothing}
-          ${media?.error ? html`<p class="alert" role="alert">${media.error.message}</p>` : nothing}
+          ${notice ? html`<p class="notice" role="status">${notice}</p>` : nothing}
+          ${media?.error ? html`<p class="alert" role="alert">${errorMessage(media.error)}</p>` : nothing}
           <moim-level-meter .source=${this.levelSource}></moim-level-meter>
           <moim-device-picker .media=${media}></moim-device-picker>
         </section>

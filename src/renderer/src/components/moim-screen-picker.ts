@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import type { PropertyValues } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
+import { localized, msg } from '@lit/localize'
 import type { ScreenChoice, ScreenPickRequest, ScreenSource } from '../../../shared/ipc'
 import { platform } from '../platform'
 import type { Platform } from '../platform'
@@ -17,6 +18,7 @@ import { sharedStyles } from './shared.styles'
  * @fires moim-screen-choose - `{ requestId, sourceId }`, sourceId null when cancelled
  */
 @customElement('moim-screen-picker')
+@localized()
 export class MoimScreenPicker extends LitElement {
   static override styles = [
     sharedStyles,
@@ -159,24 +161,24 @@ export class MoimScreenPicker extends LitElement {
   override render() {
     const sources = this.request?.sources ?? []
     return html`<dialog aria-labelledby="picker-heading" @cancel=${this._onCancel}>
-      <h2 id="picker-heading">Choose what to share</h2>
+      <h2 id="picker-heading">${msg('Choose what to share')}</h2>
       ${this._renderGroup(
-        'Screens',
+        msg('Screens'),
         sources.filter((source) => source.kind === 'screen')
       )}
       ${this._renderGroup(
-        'Windows',
+        msg('Windows'),
         sources.filter((source) => source.kind === 'window')
       )}
       <div class="actions">
-        <button type="button" @click=${() => this._answer(null)}>Cancel</button>
+        <button type="button" @click=${() => this._answer(null)}>${msg('Cancel')}</button>
         <button
           type="button"
           class="primary"
           ?disabled=${this._chosen === null}
           @click=${() => this._answer(this._chosen)}
         >
-          Share
+          ${msg('Share')}
         </button>
       </div>
     </dialog>`

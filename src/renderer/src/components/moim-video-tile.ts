@@ -1,16 +1,23 @@
 import { LitElement, css, html, nothing } from 'lit'
 import type { PropertyValues } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
+import { localized, msg, str } from '@lit/localize'
 import { applySpeaker } from '../core/speaker-output'
 import type { PeerConnectionState } from '../core/types'
 import { sharedStyles } from './shared.styles'
 import { micOffIcon, screenIcon } from './icons'
 
-const CONNECTION_TEXT: Record<PeerConnectionState, string> = {
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  reconnecting: 'Reconnecting…',
-  failed: 'Connection failed'
+function connectionText(state: PeerConnectionState): string {
+  switch (state) {
+    case 'connecting':
+      return msg('Connecting…')
+    case 'connected':
+      return msg('Connected')
+    case 'reconnecting':
+      return msg('Reconnecting…')
+    case 'failed':
+      return msg('Connection failed')
+  }
 }
 
 /**
@@ -25,6 +32,7 @@ const CONNECTION_TEXT: Record<PeerConnectionState, string> = {
  * @csspart name - the name label
  */
 @customElement('moim-video-tile')
+@localized()
 export class MoimVideoTile extends LitElement {
   static override styles = [
     sharedStyles,
@@ -203,12 +211,15 @@ export class MoimVideoTile extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const parts = [this._displayName()]
-    if (this.muted) parts.push('muted')
+    if (this.muted) parts.push(msg('muted'))
     // "video off", not "camera off": an aria-label containing "camera" would also match getByLabel('Camera').
-    if (this.cameraOff) parts.push('video off')
-    if (this.screen) parts.push('sharing screen')
-    if (this.connection && this.connection !== 'connected') parts.push(CONNECTION_TEXT[this.connection])
-    this.setAttribute('aria-label', parts.join(', '))
+    if (this.cameraOff) parts.push(msg('video off'))
+    if (this.screen) parts.push(msg('sharing screen'))
+    if (this.connection && this.connection !== 'connected') parts.push(connectionText(this.connection))
+    this.setAttribute(
+      'aria-label',
+      parts.join(msg(', ', { desc: 'Between the parts of a video tile’s label' }))
+    )
     if (changed.has('connection')) {
       if (this.connection) this.setAttribute('data-connection', this.connection)
       else this.removeAttribute('data-connection')
@@ -228,7 +239,7 @@ export class MoimVideoTile extends LitElement {
   /** "Ann (you)" on the self tile, just "You" before a name is typed. */
   private _displayName(): string {
     if (!this.self) return this.name
-    return this.name.trim() ? `${this.name} (you)` : 'You'
+    return this.name.trim() ? msg(str`${this.name} (you)`) : msg('You')
   }
 
   private _play(): void {
@@ -262,19 +273,23 @@ export class MoimVideoTile extends LitElement {
         ${showVideo ? nothing : html`<div class="avatar" aria-hidden="true"><span>${initial}</span></div>`}
         ${
           connection
-            ? html`<span class="chip connection ${connection}">${CONNECTION_TEXT[connection]}</span>`
+            ? html`<span class="chip connection ${connection}">${connectionText(connection)}</span>`
             : nothing
         }
         ${
           this._playBlocked
-            ? html`<button class="play" @click=${this._onPlayClick}>Play sound</button>`
+            ? html`<button class="play" @click=${this._onPlayClick}>${msg('Play sound')}</button>`
             : nothing
         }
         <div class="footer">
           <span class="chip name" part="name">${this._displayName()}</span>
-          ${this.muted ? html`<span class="chip muted">${micOffIcon}Muted</span>` : nothing}
-          ${this.cameraOff ? html`<span class="chip">Camera off</span>` : nothing}
-          ${this.screen ? html`<span class="chip screen-badge">${screenIcon}Sharing screen</span>` : nothing}
+          ${this.muted ? html`<span class="chip muted">${micOffIcon}${msg('Muted')}</span>` : nothing}
+          ${this.cameraOff ? html`<span class="chip">${msg('Camera off')}</span>` : nothing}
+          ${
+            this.screen
+              ? html`<span class="chip screen-badge">${screenIcon}${msg('Sharing screen')}</span>`
+              : nothing
+          }
         </div>
       </div>
     `

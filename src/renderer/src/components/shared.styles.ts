@@ -22,12 +22,19 @@ export const sharedStyles = css`
     --_focus: 0 0 0 3px color-mix(in srgb, var(--_accent) 70%, transparent);
     box-sizing: border-box;
     color: var(--_text);
+    /* Korean wraps between words (eojeol), not between any two syllables; long strings still break. */
+    word-break: keep-all;
+    overflow-wrap: break-word;
     font-family:
       system-ui,
       -apple-system,
       'Segoe UI',
       Roboto,
       'Noto Sans',
+      'Apple SD Gothic Neo',
+      'Malgun Gothic',
+      'Noto Sans KR',
+      'Noto Sans CJK KR',
       sans-serif;
   }
 

@@ -1,6 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 
-/** Single-key shortcuts (e.g. `m`, `v`), matched case-insensitively, without modifier keys. */
+/**
+ * Single-key shortcuts keyed by `KeyboardEvent.code` (`KeyM`, `KeyV`): the key's position, not the character it
+ * types, so they work on every layout (on a Korean one the M key types 'ㅡ', on a Russian one 'ь').
+ */
 export type ShortcutMap = Record<string, () => void>
 
 const TEXT_INPUT_TYPES = new Set([
@@ -28,7 +31,8 @@ export function isTypingTarget(target: EventTarget | null): boolean {
 
 /**
  * Listens for single-key shortcuts on the window while its host is connected. Keys typed into a text field
- * (even inside a shadow root: the event's composed path is checked) or pressed with Ctrl/Alt/Meta are ignored.
+ * (even inside a shadow root: the event's composed path is checked), composing with an input method, or pressed
+ * with Ctrl/Alt/Meta are ignored.
  */
 export class KeyboardShortcutsController implements ReactiveController {
   constructor(
@@ -47,10 +51,12 @@ export class KeyboardShortcutsController implements ReactiveController {
   }
 
   private readonly _onKeyDown = (event: KeyboardEvent): void => {
-    if (event.defaultPrevented || event.repeat || event.ctrlKey || event.altKey || event.metaKey) return
+    if (event.defaultPrevented || event.repeat || event.isComposing) return
+    if (event.ctrlKey || event.altKey || event.metaKey) return
     // The event is retargeted at shadow boundaries; the first node of the composed path is where focus really is.
     if (isTypingTarget(event.composedPath()[0] ?? null)) return
-    const action = this._shortcuts[event.key.toLowerCase()]
+    // Own keys only: `code` comes from the event, and "toString" must not find Object.prototype's.
+    const action = Object.hasOwn(this._shortcuts, event.code) ? this._shortcuts[event.code] : undefined
     if (!action) return
     event.preventDefault()
     action()

@@ -22,7 +22,14 @@ import type { Result } from './result'
 import { SignalingClient } from './signaling-client'
 import type { SignalingClientOptions } from './signaling-client'
 import type { MediaTransport, TransportFactory } from './transport'
-import type { CallError, CallState, ChatEntry, Participant, ServerConnectionState } from './types'
+import type {
+  CallError,
+  CallState,
+  ChatEntry,
+  Participant,
+  ServerConnectionState,
+  SystemEvent
+} from './types'
 
 const log = createLogger('call')
 
@@ -219,7 +226,9 @@ export class Call {
       chat: history,
       error: null
     })
-    this.addSystem(first ? `You joined ${result.room.name}.` : 'Reconnected to the room.')
+    if (first)
+      this.addSystem(`You joined ${result.room.name}.`, { type: 'self-joined', room: result.room.name })
+    else this.addSystem('Reconnected to the room.', { type: 'rejoined' })
     for (const peer of result.peers) transport.addPeer(peer.id)
   }
 
@@ -237,7 +246,7 @@ export class Call {
       return
     }
     if (state === 'reconnecting' && this.current.phase === 'in-call') {
-      this.addSystem('Connection to the server lost; reconnecting…')
+      this.addSystem('Connection to the server lost; reconnecting…', { type: 'reconnecting' })
     }
     this.update({ server: state })
   }
@@ -260,7 +269,7 @@ export class Call {
     this.update({
       participants: [...this.current.participants, { peer, stream: null, connection: 'connecting' }]
     })
-    this.addSystem(`${peer.name} joined.`)
+    this.addSystem(`${peer.name} joined.`, { type: 'joined', name: peer.name })
     // The newcomer calls everyone already here and its offer creates our connection (MediaTransport.handleSignal). One
     // offer per pair keeps joins quick and avoids a Chromium race where a rolled-back offer stalls ICE gathering.
   }
@@ -270,7 +279,7 @@ export class Call {
     if (leaving === undefined) return
     this.transport?.removePeer(id)
     this.update({ participants: this.current.participants.filter((p) => p.peer.id !== id) })
-    this.addSystem(`${leaving.peer.name} left.`)
+    this.addSystem(`${leaving.peer.name} left.`, { type: 'left', name: leaving.peer.name })
   }
 
   private onPeerUpdated(peer: Peer): void {
@@ -332,9 +341,9 @@ export class Call {
     return this.announcing
   }
 
-  private addSystem(text: string): void {
+  private addSystem(text: string, event: SystemEvent): void {
     this.systemCounter += 1
-    this.addChat({ kind: 'system', id: `system-${this.systemCounter}`, text, ts: Date.now() })
+    this.addChat({ kind: 'system', id: `system-${this.systemCounter}`, text, ts: Date.now(), event })
   }
 
   private addChat(entry: ChatEntry): void {

@@ -14,7 +14,7 @@ import { describeMediaError, errorName } from './media-errors'
 import type { MediaKind } from './peer-connection'
 import { loadPreferences, savePreferences } from './preferences'
 import { captureScreen } from './screen-share'
-import type { CallError, DeviceInfo, DeviceKind, MediaState } from './types'
+import type { CallError, DeviceInfo, DeviceKind, MediaNotice, MediaState, MediaSubject } from './types'
 
 const log = createLogger('local-media')
 
@@ -32,11 +32,20 @@ export interface LocalMediaOptions {
 /** Called with each new outgoing track; the Call installs one that calls MediaTransport.replaceTrack. */
 export type TrackHook = (kind: MediaKind, track: MediaStreamTrack | null) => void | Promise<void>
 
+/** The notices in English, for logs; the UI words them from `noticeCode`. */
+const NOTICE_TEXT: Record<MediaNotice, string> = {
+  'no-media-api': 'This browser gives no access to cameras or microphones: you can watch and listen only.',
+  'no-devices':
+    'No camera or microphone is available: you can watch and listen, but others will not see or hear you.',
+  'no-camera': 'No camera found: others will hear you but not see you.',
+  'no-microphone': 'No microphone found: others will see you but not hear you.'
+}
+
 /** The track kind each input sends, and how it is named to the user. */
 const INPUT = {
   camera: { media: 'video', what: 'camera' },
   microphone: { media: 'audio', what: 'microphone' }
-} as const satisfies Record<InputKind, { media: MediaKind; what: string }>
+} as const satisfies Record<InputKind, { media: MediaKind; what: MediaSubject }>
 
 const INITIAL_STATE: MediaState = Object.freeze({
   cameras: [],
@@ -50,6 +59,7 @@ const INITIAL_STATE: MediaState = Object.freeze({
   cameraOff: false,
   sharingScreen: false,
   notice: null,
+  noticeCode: null,
   error: null
 })
 
@@ -203,8 +213,13 @@ export class LocalMedia {
     this.devices?.addEventListener('devicechange', this.onDeviceChange)
     if (this.devices === undefined) {
       this.update({
-        notice: 'This browser gives no access to cameras or microphones: you can watch and listen only.',
-        error: { code: 'media-unavailable', message: 'Camera and microphone access is not available here.' }
+        notice: NOTICE_TEXT['no-media-api'],
+        noticeCode: 'no-media-api',
+        error: {
+          code: 'media-unavailable',
+          device: 'camera and microphone',
+          message: 'Camera and microphone access is not available here.'
+        }
       })
       return
     }
@@ -246,19 +261,22 @@ export class LocalMedia {
     }
 
     const notice = this.noticeFor()
-    if (notice !== null) log.info(notice)
-    this.update({ localStream: this.buildStream(), notice, error: errors[0] ?? null })
+    if (notice.notice !== null) log.info(notice.notice)
+    this.update({ localStream: this.buildStream(), ...notice, error: errors[0] ?? null })
   }
 
-  private noticeFor(): string | null {
+  private noticeFor(): Pick<MediaState, 'notice' | 'noticeCode'> {
     const camera = this.inputs.camera !== null
     const microphone = this.inputs.microphone !== null
-    if (camera && microphone) return null
-    if (!camera && !microphone) {
-      return 'No camera or microphone is available: you can watch and listen, but others will not see or hear you.'
-    }
-    if (!camera) return 'No camera found: others will hear you but not see you.'
-    return 'No microphone found: others will see you but not hear you.'
+    const code: MediaNotice | null =
+      camera && microphone
+        ? null
+        : !camera && !microphone
+          ? 'no-devices'
+          : !camera
+            ? 'no-camera'
+            : 'no-microphone'
+    return { notice: code === null ? null : NOTICE_TEXT[code], noticeCode: code }
   }
 
   /** Preferred ids are per-origin and may change; the label identifies the same device again. */
@@ -295,7 +313,7 @@ export class LocalMedia {
         await this.openInput(kind, candidate.id)
       }
     }
-    this.update({ notice: this.noticeFor() })
+    this.update(this.noticeFor())
   }
 
   /** The kinds of device the browser reports, counting entries it hides the id of until permission is given. */

@@ -1,5 +1,5 @@
 /**
- * What the user picked last time (name, devices), kept in localStorage. Stored JSON is treated as
+ * What the user picked last time (name, devices, the UI's language), kept in localStorage. Stored JSON is treated as
  * untrusted: a corrupt or hand-edited value never breaks start-up, it just falls back to defaults field by field.
  */
 import { LIMITS } from '../../../shared/protocol'
@@ -12,7 +12,13 @@ export interface Preferences {
   microphoneLabel: string | null
   speakerId: string | null
   speakerLabel: string | null
+  /** The UI language the user chose with the switch; null follows the system/browser languages. */
+  language: Language | null
 }
+
+/** The UI's languages: English (the source) and Korean. */
+export const LANGUAGES = ['en', 'ko'] as const
+export type Language = (typeof LANGUAGES)[number]
 
 export const PREFERENCES_KEY = 'moim.preferences.v1'
 
@@ -23,7 +29,8 @@ export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({
   microphoneId: null,
   microphoneLabel: null,
   speakerId: null,
-  speakerLabel: null
+  speakerLabel: null,
+  language: null
 })
 
 function stringOrNull(value: unknown, max = 512): string | null {
@@ -41,7 +48,8 @@ export function parsePreferences(raw: unknown): Preferences {
     microphoneId: stringOrNull(source.microphoneId),
     microphoneLabel: stringOrNull(source.microphoneLabel),
     speakerId: stringOrNull(source.speakerId),
-    speakerLabel: stringOrNull(source.speakerLabel)
+    speakerLabel: stringOrNull(source.speakerLabel),
+    language: LANGUAGES.find((language) => language === source.language) ?? null
   }
 }
 

@@ -11,7 +11,7 @@ export async function captureScreen(devices: MediaDevicesLike | undefined): Prom
   if (devices === undefined || typeof devices.getDisplayMedia !== 'function') {
     return {
       ok: false,
-      error: { code: 'media-unavailable', message: 'Screen sharing is not available here.' }
+      error: { code: 'media-unavailable', device: 'screen', message: 'Screen sharing is not available here.' }
     }
   }
   let stream: MediaStream

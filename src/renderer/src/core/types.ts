@@ -31,7 +31,12 @@ export interface CallError {
   /** With 'invalid': the typed field the server refused and why (together), so the UI words it itself. */
   field?: InvalidField
   reason?: InvalidReason
+  /** With 'media-denied' / 'media-unavailable': which capture failed, so the UI words it in its own language. */
+  device?: MediaSubject
 }
+
+/** What a media error is about. */
+export type MediaSubject = 'camera' | 'microphone' | 'camera and microphone' | 'screen'
 
 /** Per remote peer: how the RTCPeerConnection is doing. */
 export type PeerConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed'
@@ -44,10 +49,21 @@ export interface Participant {
   connection: PeerConnectionState
 }
 
+/**
+ * What a system line of the chat says, so the UI words it in its own language (`text` is the English, for logs
+ * and for entries without one).
+ */
+export type SystemEvent =
+  | { type: 'self-joined'; room: string }
+  | { type: 'rejoined' }
+  | { type: 'reconnecting' }
+  | { type: 'joined'; name: string }
+  | { type: 'left'; name: string }
+
 /** One line of the chat panel: a message, or a join/leave notice generated locally. */
 export type ChatEntry =
   | { kind: 'message'; message: ChatMessage; self: boolean }
-  | { kind: 'system'; id: string; text: string; ts: number }
+  | { kind: 'system'; id: string; text: string; ts: number; event?: SystemEvent }
 
 export type CallPhase = 'lobby' | 'joining' | 'in-call' | 'ended'
 
@@ -63,6 +79,9 @@ export interface CallState {
   /** The last error, cleared by the next successful action. */
   error: CallError | null
 }
+
+/** Why the user cannot be seen or heard: no media API, or no camera and/or microphone. */
+export type MediaNotice = 'no-media-api' | 'no-devices' | 'no-camera' | 'no-microphone'
 
 export type DeviceKind = 'camera' | 'microphone' | 'speaker'
 
@@ -84,7 +103,9 @@ export interface MediaState {
   muted: boolean
   cameraOff: boolean
   sharingScreen: boolean
-  /** A notice the user should see (e.g. "No camera found: others will not see you"), or null. */
+  /** A notice the user should see (e.g. "No camera found: others will not see you"), in English, or null. */
   notice: string | null
+  /** Which notice `notice` is, so the UI words it in its own language. */
+  noticeCode?: MediaNotice | null
   error: CallError | null
 }
