@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, join, normalize, resolve, sep } from 'node:path'
+import { checkRoomName } from '../shared/input-rules'
 
 /** Content types of the files a web client build contains, by extension (shared with the app:// protocol). */
 export const CONTENT_TYPES: Record<string, string> = {
@@ -30,8 +31,26 @@ export const FRAMING_HEADERS: Readonly<Record<string, string>> = {
 }
 
 /**
+ * Where a page path that is not a file sends the browser: `/standup/` or `/team/standup` (a room typed as a path)
+ * to `/?room=standup` (the last segment, when it is a room name), anything else to `/`, keeping the query. The
+ * page itself cannot be served there: its files are referenced relative to `/` and would 404 under the path.
+ */
+export function pageRedirect(pathname: string, search: string): string {
+  const last = pathname
+    .split('/')
+    .filter((segment) => segment !== '')
+    .at(-1)
+  const room = last === undefined ? undefined : checkRoomName(last)
+  const query = new URLSearchParams(search)
+  if (room?.ok && !query.has('room')) query.set('room', room.value)
+  const rest = query.toString()
+  return rest === '' ? '/' : `/?${rest}`
+}
+
+/**
  * Serves the files under `root` (the built web client) for GET and HEAD. Paths are resolved inside `root` only;
- * `/` and unknown extension-less paths serve `index.html` so invite links like `/?room=x` open the app.
+ * `/` serves `index.html` so invite links like `/?room=x` open the app, and other extension-less paths that are
+ * not files redirect there (see pageRedirect), so no link shows a blank page.
  */
 export function createStaticHandler(
   root: string
@@ -45,8 +64,11 @@ export function createStaticHandler(
       return
     }
     let pathname: string
+    let search: string
     try {
-      pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname)
+      const url = new URL(request.url ?? '/', 'http://localhost')
+      pathname = decodeURIComponent(url.pathname)
+      search = url.search
     } catch {
       response.writeHead(400).end('Bad request')
       return
@@ -61,7 +83,11 @@ export function createStaticHandler(
       return
     }
     let info = await stat(file).catch(() => undefined)
-    if (info?.isDirectory() || (info === undefined && extname(file) === '')) {
+    if (file !== base && (info?.isDirectory() || (info === undefined && extname(file) === ''))) {
+      response.writeHead(302, { Location: pageRedirect(pathname, search) }).end()
+      return
+    }
+    if (info?.isDirectory()) {
       file = join(base, 'index.html')
       info = await stat(file).catch(() => undefined)
     }

@@ -74,6 +74,20 @@ describe('static web client', () => {
     expect(await get(port, '/?room=lounge')).toMatchObject({ status: 200, body: INDEX })
   })
 
+  it.each([
+    ['/standup/', '/?room=standup'],
+    ['/team/standup', '/?room=standup'],
+    ['/%EB%AA%A8%EC%9E%84', `/?room=${encodeURIComponent('모임')}`],
+    ['/standup?name=Ann', '/?name=Ann&room=standup'],
+    ['/%F0%9F%98%80/', '/'],
+    ['/a/b/', '/?room=b']
+  ])('sends a page path %s, which would show a blank page, to %s', async (path, location) => {
+    const { port } = await startServer({ staticDir: webDir })
+    const { status, headers } = await getWithHeaders(port, path)
+    expect(status).toBe(302)
+    expect(headers.location).toBe(location)
+  })
+
   it('serves a file under the directory with its content type', async () => {
     const { port } = await startServer({ staticDir: webDir })
     expect(await get(port, '/assets/app-1234.js')).toEqual({
