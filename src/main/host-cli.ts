@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util'
 import { createLogger, setLogLevel } from '../shared/logger'
 import type { LogLevel } from '../shared/logger'
 import { DEFAULT_PORT, LIMITS } from '../shared/protocol'
-import { httpUrl, listNetworkAddresses } from './network-addresses'
+import type { NetworkInterfaceInfo } from 'node:os'
+import { httpUrl, isLinkLocal, listNetworkAddresses } from './network-addresses'
 import { canonicalHost } from '../server/origin-policy'
 import { StoreUnavailableError } from '../server/room-store'
 import { createSignalingServer, DEFAULT_SERVER_LIMITS } from '../server/server'
@@ -195,6 +196,32 @@ function parseRedisUrl(text: string): string | null {
   }
 }
 
+/**
+ * The URLs `npm run host` tells people to open: localhost and every interface address of a wildcard listener
+ * (IPv4 only for 0.0.0.0), or the one address bound, then the names the operator gave. Link-local addresses
+ * (169.254/16, fe80::/10) are left out: no browser opens `http://[fe80::1%25eth0]:47100/`, and the OS picks them
+ * when a network gives no address.
+ */
+export function joinUrls(
+  bound: { host: string; port: number },
+  hostnames: readonly string[],
+  interfaces?: NodeJS.Dict<NetworkInterfaceInfo[]>
+): string[] {
+  const wildcard = bound.host === '::' || bound.host === '0.0.0.0'
+  const urls = wildcard
+    ? [
+        httpUrl('localhost', bound.port),
+        ...listNetworkAddresses(interfaces)
+          .filter((entry) => bound.host === '::' || entry.family === 'IPv4')
+          .filter((entry) => !isLinkLocal(entry.address))
+          .map((entry) => `${httpUrl(entry.address, bound.port)}  (${entry.interface})`)
+      ]
+    : [httpUrl(bound.host, bound.port)]
+  // Names the operator gave are how browsers are meant to reach this server; bracketed IPv6 is already URL form.
+  urls.push(...hostnames.map((name) => `http://${name}:${bound.port}/`))
+  return urls
+}
+
 /** The value as a whole number, or -1 when it is not one. */
 function parseWhole(value: string): number {
   return WHOLE_NUMBER.test(value) ? Number(value) : -1
@@ -258,17 +285,7 @@ async function main(): Promise<void> {
 
   // Warned only once listening, so a start that fails prints its one error line and nothing else.
   if (!webClientBuilt) log.warn(`no web client at ${webDir}: browsers cannot join (run \`npm run build\`)`)
-  const wildcard = bound.host === '::' || bound.host === '0.0.0.0'
-  const urls = wildcard
-    ? [
-        httpUrl('localhost', bound.port),
-        ...listNetworkAddresses()
-          .filter((entry) => bound.host === '::' || entry.family === 'IPv4')
-          .map((entry) => `${httpUrl(entry.address, bound.port)}  (${entry.interface})`)
-      ]
-    : [httpUrl(bound.host, bound.port)]
-  // Names the operator gave are how browsers are meant to reach this server; bracketed IPv6 is already URL form.
-  urls.push(...hostnames.map((name) => `http://${name}:${bound.port}/`))
+  const urls = joinUrls(bound, hostnames)
   const mode = redisUrl === undefined ? '' : `, sharing rooms through ${redisUrl}`
   console.log(`Moim server running (rooms of up to ${capacity}${mode}). Join at:`)
   for (const url of urls) console.log(`  ${url}`)

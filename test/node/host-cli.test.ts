@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import type { Server as NetServer } from 'node:net'
+import type { NetworkInterfaceInfo } from 'node:os'
 import { resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { parseHostArgs } from '../../src/main/host-cli'
+import { joinUrls, parseHostArgs } from '../../src/main/host-cli'
 import { DEFAULT_SERVER_LIMITS } from '../../src/server/server'
 import type { HostOptions } from '../../src/main/host-cli'
 import { DEFAULT_PORT, LIMITS } from '../../src/shared/protocol'
@@ -157,6 +158,36 @@ describe('parseHostArgs', () => {
       help: true,
       message: expect.stringContaining('Usage: npm run host')
     })
+  })
+})
+
+describe('joinUrls', () => {
+  const interfaces = {
+    eth0: [
+      { address: '192.168.1.20', family: 'IPv4', internal: false },
+      { address: 'fe80::1c2b:3cff:fe4d:5e6f', family: 'IPv6', internal: false },
+      { address: 'fd12::20', family: 'IPv6', internal: false }
+    ],
+    wlan0: [{ address: '169.254.10.2', family: 'IPv4', internal: false }]
+  } as unknown as NodeJS.Dict<NetworkInterfaceInfo[]>
+
+  it('leaves link-local addresses (with or without a zone) out of the URLs people are told to open', () => {
+    const urls = joinUrls({ host: '::', port: 47100 }, [], interfaces)
+    expect(urls).toEqual([
+      'http://localhost:47100/',
+      'http://192.168.1.20:47100/  (eth0)',
+      'http://[fd12::20]:47100/  (eth0)'
+    ])
+    expect(urls.join(' ')).not.toMatch(/fe80|169\.254|%25/)
+  })
+
+  it('lists IPv4 only for 0.0.0.0, the bound address alone otherwise, and the given names last', () => {
+    expect(joinUrls({ host: '0.0.0.0', port: 1 }, ['moim.example.org'], interfaces)).toEqual([
+      'http://localhost:1/',
+      'http://192.168.1.20:1/  (eth0)',
+      'http://moim.example.org:1/'
+    ])
+    expect(joinUrls({ host: '127.0.0.1', port: 2 }, [], interfaces)).toEqual(['http://127.0.0.1:2/'])
   })
 })
 
