@@ -14,6 +14,27 @@ describe('moim-chat-panel', () => {
     expect((window as { __moimPwned?: number }).__moimPwned).toBeUndefined()
   })
 
+  it('makes http(s) links clickable, opening outside the app, and leaves every other scheme as text', async () => {
+    const text =
+      'agenda: https://example.org/doc?id=1&x=2. old: http://10.0.0.5:8080/a, ' +
+      'not: javascript:alert(1) file:///etc/passwd moim://host/room <a href="https://evil.example">x</a>'
+    const panel = await mount('moim-chat-panel', { entries: [message('Ann', text)] })
+    const paragraph = panel.shadowRoot!.querySelector('.message .text')!
+    const links = [...paragraph.querySelectorAll('a')]
+    expect(links.map((a) => a.getAttribute('href'))).toEqual([
+      'https://example.org/doc?id=1&x=2',
+      'http://10.0.0.5:8080/a',
+      'https://evil.example'
+    ])
+    for (const link of links) {
+      expect(link.target).toBe('_blank')
+      expect(link.rel).toBe('noopener noreferrer')
+    }
+    // The text reads exactly as sent: the sentence's dot and comma stay outside the links, markup stays text.
+    expect(paragraph.textContent).toBe(text)
+    expect(paragraph.querySelector('a[href^="javascript"], a[href^="file"], a[href^="moim"]')).toBeNull()
+  })
+
   it('shows sender, a timestamp and join/leave system lines', async () => {
     const entries = [systemLine('Bob joined.'), message('Bob', 'hello'), message('Ann', 'hi Bob', true)]
     const panel = await mount('moim-chat-panel', { entries })

@@ -1,3 +1,4 @@
+import { chatParts } from './chat-links'
 import { LitElement, css, html, nothing } from 'lit'
 import type { PropertyValues } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
@@ -10,6 +11,19 @@ import { fire } from './events'
 import { sharedStyles } from './shared.styles'
 
 /** A system line in the chosen language; lines without an event keep the core's English. */
+/**
+ * A message as text with its http(s) links as links (kept on one template line: the text is `pre-wrap`). A link
+ * opens outside the app: a new tab in a browser; in the desktop app main denies the window and hands http(s) to
+ * the system browser.
+ */
+function messageText(text: string): unknown[] {
+  return chatParts(text).map((part) =>
+    'url' in part
+      ? html`<a href=${part.url} target="_blank" rel="noopener noreferrer">${part.url}</a>`
+      : part.text
+  )
+}
+
 function systemText(event: SystemEvent | undefined, text: string): string {
   switch (event?.type) {
     case 'self-joined':
@@ -89,6 +103,11 @@ export class MoimChatPanel extends LitElement {
         margin: 0.1rem 0 0;
         white-space: pre-wrap;
         overflow-wrap: anywhere;
+      }
+
+      li.message .text a {
+        color: inherit;
+        text-decoration: underline;
       }
 
       li.system {
@@ -178,7 +197,7 @@ export class MoimChatPanel extends LitElement {
         <span class="from">${self ? msg('You') : message.name}</span>
         <time datetime=${new Date(message.ts).toISOString()}>${formatTime(message.ts)}</time>
       </div>
-      <p class="text">${message.text}</p>
+      <p class="text">${messageText(message.text)}</p>
     </li>`
   }
 
