@@ -188,6 +188,11 @@ describe('invalid payloads', () => {
       const viewBefore = await roomAsSeenByNewcomer(url)
       // The newcomer's visit sent peer:joined/left and rooms:changed; let them all arrive before counting.
       await vi.waitFor(() => expect(lobby.inbox.payloads('rooms:changed').at(-1)?.[0]?.count).toBe(2))
+      // ...and no list is still on its way: none arrives for 100 ms (each change is sent within a tick here).
+      for (let seen = -1; seen !== lobby.inbox.payloads('rooms:changed').length;) {
+        seen = lobby.inbox.payloads('rooms:changed').length
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
       for (const client of [ann, bob, lobby]) await settle(client)
       const receivedBefore = [ann, bob, lobby].map((client) => client.inbox.received.length)
 
