@@ -203,6 +203,8 @@ export class Call {
     this.transport = transport
     this.media.setTrackHook((kind, track) => transport.replaceTrack(kind, track))
     transport.subscribe(() => this.syncTransport())
+    // Offers first: each connection starts its offer off the main thread before the call view renders.
+    for (const peer of result.peers) transport.addPeer(peer.id)
     const participants: Participant[] = result.peers.map((peer) => ({
       peer,
       stream: null,
@@ -220,7 +222,6 @@ export class Call {
       error: null
     })
     this.addSystem(first ? `You joined ${result.room.name}.` : 'Reconnected to the room.')
-    for (const peer of result.peers) transport.addPeer(peer.id)
   }
 
   private onServerState(state: ServerConnectionState, error: CallError | null): void {
@@ -257,12 +258,14 @@ export class Call {
   private onPeerJoined(peer: Peer): void {
     if (this.current.phase !== 'in-call' || this.transport === null) return
     if (this.current.participants.some((p) => p.peer.id === peer.id)) return
+    // The newcomer calls everyone already here; our connection is made now, while its offer is on the way, and
+    // waits for it. One offer per pair keeps joins quick and avoids a Chromium race where a rolled-back offer
+    // stalls ICE gathering.
+    this.transport.expectPeer(peer.id)
     this.update({
       participants: [...this.current.participants, { peer, stream: null, connection: 'connecting' }]
     })
     this.addSystem(`${peer.name} joined.`)
-    // The newcomer calls everyone already here and its offer creates our connection (MediaTransport.handleSignal). One
-    // offer per pair keeps joins quick and avoids a Chromium race where a rolled-back offer stalls ICE gathering.
   }
 
   private onPeerLeft(id: string): void {

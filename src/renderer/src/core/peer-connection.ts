@@ -8,16 +8,13 @@
 import { createLogger } from '../../../shared/logger'
 import type { IceCandidate, SessionDescription, SignalMessage, SignalRequest } from '../../../shared/protocol'
 import type { PeerConnectionState } from './types'
+import type { VideoLadderStep } from './video-ladder'
 
 const log = createLogger('peer-connection')
 
 export type MediaKind = 'audio' | 'video'
 
-/** Encoding limits for one video sender. */
-export interface VideoLadderStep {
-  maxBitrate: number
-  scaleResolutionDownBy: number
-}
+export type { VideoLadderStep } from './video-ladder'
 
 /** Politeness must be decided the same way on both sides and differ between them. */
 export function isPolite(selfId: string, remoteId: string): boolean {
@@ -47,7 +44,10 @@ export interface PeerConnectionOptions extends IceWatchdogOptions {
   /** The tracks we send now (null: none of that kind yet), all in `stream` so the remote side sees one stream. */
   tracks: Record<MediaKind, MediaStreamTrack | null>
   stream: MediaStream
-  /** We start the negotiation: without a track of some kind we still offer to receive it. */
+  /**
+   * We start the negotiation and offer at once; without a track of some kind we still offer to receive it. The
+   * other side (false) is made as soon as the peer is known and waits for that offer instead of making its own.
+   */
   initiator: boolean
   /** The video encoding limits to apply once the sender has encodings. */
   ladder: VideoLadderStep
@@ -65,6 +65,11 @@ export class PeerConnection {
   private makingOffer = false
   private ignoreOffer = false
   private isSettingRemoteAnswerPending = false
+  /**
+   * The answering side of a first negotiation: our own negotiationneeded is ignored until the remote offer has
+   * been applied (it covers our tracks, whose transceivers it reuses). Two offers crossing would cost a rollback.
+   */
+  private awaitingOffer: boolean
   /** Candidates that arrived before any remote description: addIceCandidate would reject them. */
   private pendingCandidates: RTCIceCandidateInit[] = []
   private everConnected = false
@@ -88,19 +93,17 @@ export class PeerConnection {
     this.disconnectedGraceMs = options.disconnectedGraceMs ?? 4_000
     this.maxIceRestarts = options.maxIceRestarts ?? 3
     this.connectTimeoutMs = options.connectTimeoutMs ?? 8_000
-    const pc = new RTCPeerConnection({ iceServers: options.iceServers })
+    this.awaitingOffer = !options.initiator
+    const pc = new RTCPeerConnection({
+      iceServers: options.iceServers,
+      // One transport for audio and video: half the candidates to gather, signal and check.
+      bundlePolicy: 'max-bundle'
+    })
     this.pc = pc
 
-    pc.onnegotiationneeded = async () => {
-      try {
-        this.makingOffer = true
-        await pc.setLocalDescription()
-        this.sendDescription()
-      } catch (error) {
-        log.error('could not make an offer', { peer: this.remoteId, error: String(error) })
-      } finally {
-        this.makingOffer = false
-      }
+    pc.onnegotiationneeded = () => {
+      if (this.awaitingOffer || this.makingOffer || pc.signalingState !== 'stable') return
+      void this.makeOffer()
     }
     pc.onicecandidate = ({ candidate }) => {
       void this.signal({ to: this.remoteId, candidate: candidate === null ? null : toCandidate(candidate) })
@@ -127,6 +130,9 @@ export class PeerConnection {
         pc.addTransceiver(kind, { direction: 'sendrecv', streams: [options.stream] })
       }
     }
+    // The caller offers now rather than on negotiationneeded: that event is a task queued behind whatever the
+    // page does next (rendering the call view on a join), and the offer is created off the main thread meanwhile.
+    if (options.initiator) void this.makeOffer()
     this.armConnectTimer()
   }
 
@@ -158,6 +164,7 @@ export class PeerConnection {
         this.isSettingRemoteAnswerPending = description.type === 'answer'
         await pc.setRemoteDescription(description as RTCSessionDescriptionInit) // SRD rolls back as needed
         this.isSettingRemoteAnswerPending = false
+        this.awaitingOffer = false
         await this.flushCandidates()
         if (description.type === 'offer') {
           await pc.setLocalDescription()
@@ -259,7 +266,11 @@ export class PeerConnection {
     }
     this.iceRestarts += 1
     log.info('restarting ICE', { peer: this.remoteId, attempt: this.iceRestarts })
-    this.pc.restartIce()
+    if (this.awaitingOffer) {
+      // The offer we waited for never came (nothing negotiated yet): make one ourselves.
+      this.awaitingOffer = false
+      void this.makeOffer()
+    } else this.pc.restartIce()
     this.armConnectTimer()
     this.setState(this.everConnected ? 'reconnecting' : 'connecting')
   }
@@ -277,6 +288,20 @@ export class PeerConnection {
       })
       this.restartIce()
     }, wait)
+  }
+
+  /** Perfect negotiation's offer, as peer.js makes it on negotiationneeded. */
+  private async makeOffer(): Promise<void> {
+    if (this.closed) return
+    try {
+      this.makingOffer = true
+      await this.pc.setLocalDescription()
+      this.sendDescription()
+    } catch (error) {
+      if (!this.closed) log.error('could not make an offer', { peer: this.remoteId, error: String(error) })
+    } finally {
+      this.makingOffer = false
+    }
   }
 
   private async flushCandidates(): Promise<void> {
