@@ -101,7 +101,8 @@ export class Call {
 
   /**
    * Joins a room: starts local media if needed (a missing camera or a denied permission still joins,
-   * receive-only), connects to every peer, announces our audio/video state and loads the recent chat.
+   * receive-only), connects to every peer, announces our audio/video state and loads the recent chat. The join is
+   * sent without waiting for the camera: tracks that open later reach the connections through replaceTrack.
    */
   async join(request: JoinRequest): Promise<Result<void>> {
     if (this.current.phase === 'in-call' || this.current.phase === 'joining') {
@@ -109,7 +110,9 @@ export class Call {
     }
     if (this.client.state !== 'connected') return this.fail('disconnected', 'Connect to a Moim server first.')
     this.update({ phase: 'joining', error: null })
-    await this.media.start()
+    // Already started by the lobby's preview in the usual case; an invite link that joins at once opens the
+    // camera while the join is in flight.
+    void this.media.start()
     const joined = await this.client.join(request)
     if (!joined.ok) {
       this.update({ phase: 'lobby', error: joined.error })

@@ -236,6 +236,9 @@ export class LocalMedia {
         const stream = await this.devices.getUserMedia(constraints)
         this.adoptTrack('microphone', stream.getAudioTracks()[0] ?? null)
         this.adoptTrack('camera', stream.getVideoTracks()[0] ?? null)
+        // A call may already be under way (the join does not wait for the camera).
+        await this.hand('audio', this.inputs.microphone)
+        await this.hand('video', this.videoTrack)
       } catch (error) {
         log.warn('getUserMedia failed for camera and microphone together', { error: String(error) })
         if (errorName(error) === 'NotAllowedError' || errorName(error) === 'SecurityError') {
