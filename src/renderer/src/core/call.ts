@@ -102,7 +102,7 @@ export class Call {
   /**
    * Joins a room: starts local media if needed (a missing camera or a denied permission still joins,
    * receive-only), connects to every peer, announces our audio/video state and loads the recent chat. The join is
-   * sent without waiting for the camera: tracks that open later reach the connections through replaceTrack.
+   * sent without waiting for the camera to open.
    */
   async join(request: JoinRequest): Promise<Result<void>> {
     if (this.current.phase === 'in-call' || this.current.phase === 'joining') {
@@ -111,14 +111,17 @@ export class Call {
     if (this.client.state !== 'connected') return this.fail('disconnected', 'Connect to a Moim server first.')
     this.update({ phase: 'joining', error: null })
     // Already started by the lobby's preview in the usual case; an invite link that joins at once opens the
-    // camera while the join is in flight.
-    void this.media.start()
+    // camera while the join is in flight. The room is entered as soon as the join is answered (a peer joining
+    // while a permission prompt is open must not be missed); tracks that open later go out via replaceTrack.
+    const media = this.media.start()
     const joined = await this.client.join(request)
     if (!joined.ok) {
       this.update({ phase: 'lobby', error: joined.error })
       return joined
     }
     this.enterRoom(joined.value, true)
+    // Resolved once our media is known too, so `self` then says what we send.
+    await media
     await this.announce(true)
     return ok()
   }
