@@ -2,8 +2,9 @@
  * One connection to one remote peer, owning everything about it: its RTCPeerConnection, the "perfect negotiation"
  * exactly as webrtc/samples `perfect-negotiation/js/peer.js` does it (`makingOffer`, `ignoreOffer`, politeness by
  * comparing ids, `setLocalDescription()` without arguments), the queue of candidates that arrive before any
- * remote description, the ICE watchdog and restarts, and the encoding limits of its video sender. A transport
- * (the mesh) only creates, feeds and closes these; nothing outside mutates their state.
+ * remote description, the ICE watchdog and restarts, and the encoding limits and start bitrate of its video
+ * sender. The caller offers as soon as it is made; the other side is made as soon as the peer is known and waits
+ * for that offer. A transport (the mesh) only creates, feeds and closes these; nothing outside mutates them.
  */
 import { createLogger } from '../../../shared/logger'
 import type { IceCandidate, SessionDescription, SignalMessage, SignalRequest } from '../../../shared/protocol'
