@@ -15,6 +15,17 @@ import { Child, sleep } from './lib/proc'
 import type { CallSetupResult, MeshRow } from './lib/report'
 import { median } from './lib/stats'
 import { SERVER_URL } from './relay'
+import { CAMERA_CAPTURE, sentVideoSize } from '../src/renderer/src/core/video-ladder'
+
+/** Camera constraints of a floor page: the frame size Moim sends in a room of that size, at Moim's frame rate. */
+function floorCamera(remotePeers: number): MediaTrackConstraints {
+  const { width, height } = sentVideoSize(remotePeers)
+  return {
+    width: { ideal: width },
+    height: { ideal: height },
+    frameRate: { ideal: CAMERA_CAPTURE.frameRate }
+  }
+}
 
 interface BenchState {
   joinAt: number | null
@@ -112,15 +123,12 @@ function instrument(): void {
  * no signaling server. From creating the connections (media already open) to the first decoded video frame at
  * both ends.
  */
-async function loopbackInPage(): Promise<number> {
+async function loopbackInPage(video: MediaTrackConstraints): Promise<number> {
   const now = (): number => performance.timeOrigin + performance.now()
   type Processor = new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<{ close(): void }> }
   const TrackProcessor = (window as unknown as { MediaStreamTrackProcessor: Processor })
     .MediaStreamTrackProcessor
-  const constraints = {
-    audio: true,
-    video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } }
-  }
+  const constraints = { audio: true, video }
   const streams = [
     await navigator.mediaDevices.getUserMedia(constraints),
     await navigator.mediaDevices.getUserMedia(constraints)
@@ -174,7 +182,13 @@ type FloorWindow = Window & { __floor: FloorState; __floorJoin: (room: string) =
  * create their connection on `joined` and answer, candidates trickle through the relay as they come. The least
  * work an N-person mesh needs, for the call-setup benchmark to compare Moim against.
  */
-async function floorPage(relayUrl: string): Promise<void> {
+async function floorPage({
+  relayUrl,
+  video
+}: {
+  relayUrl: string
+  video: MediaTrackConstraints
+}): Promise<void> {
   const now = (): number => performance.timeOrigin + performance.now()
   type Processor = new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<{ close(): void }> }
   const TrackProcessor = (window as unknown as { MediaStreamTrackProcessor: Processor })
@@ -182,10 +196,7 @@ async function floorPage(relayUrl: string): Promise<void> {
   const state: FloorState = { joinAt: null, frames: [] }
   const floorWindow = window as unknown as FloorWindow
   floorWindow.__floor = state
-  const stream = await navigator.mediaDevices.getUserMedia({
-    audio: true,
-    video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } }
-  })
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video })
   const ws = new WebSocket(relayUrl)
   await new Promise((resolve, reject) => {
     ws.onopen = resolve
@@ -360,7 +371,7 @@ async function floorOnce(
       pages.push({ context, page })
       // A page of the Moim server's origin: a secure context (127.0.0.1) for getUserMedia, without the app.
       await page.goto(`${url}/moim.json`)
-      await page.evaluate(floorPage, relayUrl)
+      await page.evaluate(floorPage, { relayUrl, video: floorCamera(peers - 1) })
       await page.evaluate((name) => (window as unknown as FloorWindow).__floorJoin(name), room)
       await meshed(i)
     }
@@ -402,7 +413,7 @@ async function measureCallSetup(
     try {
       const page = await context.newPage()
       await page.goto(`${url}/moim.json`)
-      loopback.push(await page.evaluate(loopbackInPage))
+      loopback.push(await page.evaluate(loopbackInPage, floorCamera(1)))
     } finally {
       await context.close()
     }
@@ -440,7 +451,9 @@ async function measureCallSetup(
       'from creating the connections to the first decoded frame at both ends. Mesh floor: the same N pages ' +
       "(own contexts, camera and microphone open before the join) on the bench's raw `ws` relay with no app " +
       'logic, the others already meshed; the joiner offers to every peer the moment the relay names them, ' +
-      'candidates trickle; measured like Moim, from the join to the full mesh. Same browser, same run, interleaved.',
+      'candidates trickle; measured like Moim, from the join to the full mesh. Both floors capture the frame size ' +
+      'Moim sends in a room of that size (1280×720 up to 2 remote peers, 640×360 for 3: `sentVideoSize`), at ' +
+      "Moim's frame rate. Same browser, same run, interleaved.",
     loopback: stat(loopback),
     rows: options.peers.map((peers) => ({
       peers,

@@ -138,7 +138,8 @@ function instrumentPage(sizes: Record<string, { width: number; height: number }>
               : undefined
       const list = await devices.enumerateDevices()
       const label = list.find((d) => d.kind === 'videoinput' && d.deviceId === id)?.label ?? 'fake_device_0'
-      const size = sizes[label] ?? sizes.fake_device_0!
+      const size = sizes[label] ?? sizes.fake_device_0
+      if (size === undefined) return getUserMedia(constraints)
       constraints = {
         ...constraints,
         video: {
@@ -178,10 +179,11 @@ export async function openPage(
   url: string,
   name: string,
   query: string,
-  options: { withoutDevices?: boolean } = {}
+  options: { withoutDevices?: boolean; nativeCameraSize?: boolean } = {}
 ): Promise<CallPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
-  await context.addInitScript(instrumentPage, CAMERA_SIZES)
+  // No sizes: the cameras give what the app asks for (the fake camera goes up to 1920×1080).
+  await context.addInitScript(instrumentPage, options.nativeCameraSize ? {} : CAMERA_SIZES)
   if (options.withoutDevices) await context.addInitScript(hideCameraAndMicrophone)
   const page = await context.newPage()
   await page.goto(`${url}/${query}`)

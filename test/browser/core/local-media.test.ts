@@ -86,11 +86,17 @@ describe('LocalMedia', () => {
     expect(grouped.speaker.map((d) => d.id)).toEqual(['communications'])
   })
 
-  it('switches camera: a new track from the chosen device goes to the hook and the old one stops', async () => {
+  it('hands the opened tracks to the hook, then on a camera switch the new one, and the old one stops', async () => {
     media = new LocalMedia({ video: SMALL, persist: false })
     const handed: [MediaKind, MediaStreamTrack | null][] = []
     media.setTrackHook((kind, track) => void handed.push([kind, track]))
     await media.start({})
+    // A call under way when the devices open gets them too (a join does not wait for the camera).
+    expect(handed).toEqual([
+      ['audio', media.audioTrack],
+      ['video', media.videoTrack]
+    ])
+    handed.length = 0
     const before = media.videoTrack!
     const target = await idOf('fake_device_2')
     await media.selectDevice('camera', target)
@@ -202,8 +208,8 @@ describe('LocalMedia', () => {
   it('shares the screen instead of the camera and returns to the camera when the source ends', async () => {
     media = new LocalMedia({ video: SMALL, persist: false })
     const handed: [MediaKind, MediaStreamTrack | null][] = []
-    media.setTrackHook((kind, track) => void handed.push([kind, track]))
     await media.start({})
+    media.setTrackHook((kind, track) => void handed.push([kind, track]))
     const cameraTrack = media.videoTrack!
     expect(await media.startScreenShare()).toBe(true)
     const screen = media.videoTrack!

@@ -108,7 +108,8 @@ export class Call {
 
   /**
    * Joins a room: starts local media if needed (a missing camera or a denied permission still joins,
-   * receive-only), connects to every peer, announces our audio/video state and loads the recent chat.
+   * receive-only), connects to every peer, announces our audio/video state and loads the recent chat. The join is
+   * sent without waiting for the camera to open.
    */
   async join(request: JoinRequest): Promise<Result<void>> {
     if (this.current.phase === 'in-call' || this.current.phase === 'joining') {
@@ -116,13 +117,18 @@ export class Call {
     }
     if (this.client.state !== 'connected') return this.fail('disconnected', 'Connect to a Moim server first.')
     this.update({ phase: 'joining', error: null })
-    await this.media.start()
+    // Already started by the lobby's preview in the usual case; an invite link that joins at once opens the
+    // camera while the join is in flight. The room is entered as soon as the join is answered (a peer joining
+    // while a permission prompt is open must not be missed); tracks that open later go out via replaceTrack.
+    const media = this.media.start()
     const joined = await this.client.join(request)
     if (!joined.ok) {
       this.update({ phase: 'lobby', error: joined.error })
       return joined
     }
     this.enterRoom(joined.value, true)
+    // Resolved once our media is known too, so `self` then says what we send.
+    await media
     await this.announce(true)
     return ok()
   }
@@ -210,6 +216,8 @@ export class Call {
     this.transport = transport
     this.media.setTrackHook((kind, track) => transport.replaceTrack(kind, track))
     transport.subscribe(() => this.syncTransport())
+    // Offers first: each connection starts its offer off the main thread before the call view renders.
+    for (const peer of result.peers) transport.addPeer(peer.id)
     const participants: Participant[] = result.peers.map((peer) => ({
       peer,
       stream: null,
@@ -229,7 +237,6 @@ export class Call {
     if (first)
       this.addSystem(`You joined ${result.room.name}.`, { type: 'self-joined', room: result.room.name })
     else this.addSystem('Reconnected to the room.', { type: 'rejoined' })
-    for (const peer of result.peers) transport.addPeer(peer.id)
   }
 
   private onServerState(state: ServerConnectionState, error: CallError | null): void {
@@ -266,12 +273,14 @@ export class Call {
   private onPeerJoined(peer: Peer): void {
     if (this.current.phase !== 'in-call' || this.transport === null) return
     if (this.current.participants.some((p) => p.peer.id === peer.id)) return
+    // The newcomer calls everyone already here; our connection is made now, while its offer is on the way, and
+    // waits for it. One offer per pair keeps joins quick and avoids a Chromium race where a rolled-back offer
+    // stalls ICE gathering.
+    this.transport.expectPeer(peer.id)
     this.update({
       participants: [...this.current.participants, { peer, stream: null, connection: 'connecting' }]
     })
     this.addSystem(`${peer.name} joined.`, { type: 'joined', name: peer.name })
-    // The newcomer calls everyone already here and its offer creates our connection (MediaTransport.handleSignal). One
-    // offer per pair keeps joins quick and avoids a Chromium race where a rolled-back offer stalls ICE gathering.
   }
 
   private onPeerLeft(id: string): void {

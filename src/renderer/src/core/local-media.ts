@@ -14,6 +14,7 @@ import { describeMediaError, errorName } from './media-errors'
 import type { MediaKind } from './peer-connection'
 import { loadPreferences, savePreferences } from './preferences'
 import { captureScreen } from './screen-share'
+import { CAMERA_CAPTURE } from './video-ladder'
 import type { CallError, DeviceInfo, DeviceKind, MediaNotice, MediaState, MediaSubject } from './types'
 
 const log = createLogger('local-media')
@@ -21,7 +22,10 @@ const log = createLogger('local-media')
 export interface LocalMediaOptions {
   /** Defaults to `navigator.mediaDevices`. */
   devices?: MediaDevicesLike
-  /** Camera constraints besides the device (default 640x360 ideal, 24 fps ideal: enough for a mesh). */
+  /**
+   * Camera constraints besides the device (default CAMERA_CAPTURE, 1280x720 at 24 fps, as ideals: the mesh's ladder
+   * sends all of it to up to two peers and scales it down for more).
+   */
   video?: MediaTrackConstraints
   /** Microphone constraints besides the device (default: echo cancellation, noise suppression, AGC). */
   audio?: MediaTrackConstraints
@@ -86,7 +90,11 @@ export class LocalMedia {
   constructor(options: LocalMediaOptions = {}) {
     this.devices = options.devices ?? globalThis.navigator?.mediaDevices
     this.constraints = {
-      camera: options.video ?? { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } },
+      camera: options.video ?? {
+        width: { ideal: CAMERA_CAPTURE.width },
+        height: { ideal: CAMERA_CAPTURE.height },
+        frameRate: { ideal: CAMERA_CAPTURE.frameRate }
+      },
       microphone: options.audio ?? { echoCancellation: true, noiseSuppression: true, autoGainControl: true }
     }
     this.persist = options.persist ?? true
@@ -243,6 +251,9 @@ export class LocalMedia {
         const stream = await this.devices.getUserMedia(constraints)
         this.adoptTrack('microphone', stream.getAudioTracks()[0] ?? null)
         this.adoptTrack('camera', stream.getVideoTracks()[0] ?? null)
+        // A call may already be under way (the join does not wait for the camera).
+        await this.hand('audio', this.inputs.microphone)
+        await this.hand('video', this.videoTrack)
       } catch (error) {
         log.warn('getUserMedia failed for camera and microphone together', { error: String(error) })
         if (errorName(error) === 'NotAllowedError' || errorName(error) === 'SecurityError') {

@@ -7,8 +7,9 @@ import { createLogger } from '../../../shared/logger'
 import type { SignalMessage } from '../../../shared/protocol'
 import { Emitter } from './emitter'
 import { PeerConnection } from './peer-connection'
-import type { IceWatchdogOptions, MediaKind, VideoLadderStep } from './peer-connection'
+import type { IceWatchdogOptions, MediaKind } from './peer-connection'
 import type { MediaTransport, RemoteMedia, TransportContext, TransportFactory } from './transport'
+import { videoLadder } from './video-ladder'
 
 const log = createLogger('mesh-transport')
 
@@ -17,17 +18,7 @@ export interface MeshTransportOptions extends TransportContext, IceWatchdogOptio
   iceServers?: RTCIceServer[]
 }
 
-/**
- * The bitrate/resolution ladder: every remote peer costs us one more encode and upload, so each sender gets less
- * as the mesh grows. Up to three remote peers keep full resolution (only the bitrate drops).
- */
-export function videoLadder(remotePeers: number): VideoLadderStep {
-  if (remotePeers <= 1) return { maxBitrate: 2_500_000, scaleResolutionDownBy: 1 }
-  if (remotePeers === 2) return { maxBitrate: 1_500_000, scaleResolutionDownBy: 1 }
-  if (remotePeers === 3) return { maxBitrate: 1_000_000, scaleResolutionDownBy: 1 }
-  if (remotePeers <= 5) return { maxBitrate: 600_000, scaleResolutionDownBy: 1.5 }
-  return { maxBitrate: 400_000, scaleResolutionDownBy: 2 }
-}
+export { videoLadder } from './video-ladder'
 
 /** A TransportFactory for the mesh, with the given ICE servers and watchdog timings. */
 export function meshTransport(
@@ -69,11 +60,19 @@ export class MeshTransport implements MediaTransport {
 
   /**
    * Starts a connection to `peerId` and offers (no-op if one exists). In a room the newcomer calls everyone; the
-   * others get their connection from the first offer (`handleSignal`). Both sides may call it at once: perfect
-   * negotiation sorts it out.
+   * others make theirs when they learn of the newcomer (`expectPeer`) or from its first offer (`handleSignal`).
+   * Both sides may call it at once: perfect negotiation sorts it out.
    */
   addPeer(peerId: string): void {
     this.createPeer(peerId, true)
+  }
+
+  /**
+   * Makes the connection to a peer that will call us (no-op if one exists), before its offer arrives: the
+   * RTCPeerConnection and our tracks are ready, so answering costs only the negotiation itself.
+   */
+  expectPeer(peerId: string): void {
+    this.createPeer(peerId, false)
   }
 
   /** Closes the connection to `peerId` and forgets it (its tracks end). */
@@ -131,13 +130,16 @@ export class MeshTransport implements MediaTransport {
     this.peers.set(peerId, peer)
     log.debug('peer added', { peer: peerId, polite: peer.polite })
     this.changed()
-    void this.applyLadder()
+    // The new connection applies its step itself once negotiated: getParameters now would block the page on the
+    // WebRTC thread while it creates the offer (7 ms of a 90 ms join task in a trace of a 2-person setup).
+    void this.applyLadder(peer)
   }
 
-  /** Every sender gets the step for the mesh's current size. */
-  private async applyLadder(): Promise<void> {
+  /** Every sender (but `except`, which has the step already) gets the step for the mesh's current size. */
+  private async applyLadder(except?: PeerConnection): Promise<void> {
     const step = videoLadder(this.peers.size)
-    await Promise.all([...this.peers.values()].map((peer) => peer.setLadder(step)))
+    const others = [...this.peers.values()].filter((peer) => peer !== except)
+    await Promise.all(others.map((peer) => peer.setLadder(step)))
   }
 
   private changed(): void {

@@ -2,22 +2,24 @@
  * One connection to one remote peer, owning everything about it: its RTCPeerConnection, the "perfect negotiation"
  * exactly as webrtc/samples `perfect-negotiation/js/peer.js` does it (`makingOffer`, `ignoreOffer`, politeness by
  * comparing ids, `setLocalDescription()` without arguments), the queue of candidates that arrive before any
- * remote description, the ICE watchdog and restarts, and the encoding limits of its video sender. A transport
- * (the mesh) only creates, feeds and closes these; nothing outside mutates their state.
+ * remote description, the ICE watchdog and restarts, and the encoding limits and start bitrate of its video
+ * sender. The caller offers as soon as it is made; the other side is made as soon as the peer is known and waits
+ * for that offer. A transport (the mesh) only creates, feeds and closes these; nothing outside mutates them.
  */
 import { createLogger } from '../../../shared/logger'
 import type { IceCandidate, SessionDescription, SignalMessage, SignalRequest } from '../../../shared/protocol'
+import { withStartBitrate } from './sdp'
 import type { PeerConnectionState } from './types'
+import type { VideoLadderStep } from './video-ladder'
 
 const log = createLogger('peer-connection')
 
+/** Where the video we send starts before bandwidth estimation (at most the ladder's bitrate): a LAN carries it. */
+const START_BITRATE_KBPS = 1_000
+
 export type MediaKind = 'audio' | 'video'
 
-/** Encoding limits for one video sender. */
-export interface VideoLadderStep {
-  maxBitrate: number
-  scaleResolutionDownBy: number
-}
+export type { VideoLadderStep } from './video-ladder'
 
 /** Politeness must be decided the same way on both sides and differ between them. */
 export function isPolite(selfId: string, remoteId: string): boolean {
@@ -47,7 +49,10 @@ export interface PeerConnectionOptions extends IceWatchdogOptions {
   /** The tracks we send now (null: none of that kind yet), all in `stream` so the remote side sees one stream. */
   tracks: Record<MediaKind, MediaStreamTrack | null>
   stream: MediaStream
-  /** We start the negotiation: without a track of some kind we still offer to receive it. */
+  /**
+   * We start the negotiation and offer at once; without a track of some kind we still offer to receive it. The
+   * other side (false) is made as soon as the peer is known and waits for that offer instead of making its own.
+   */
   initiator: boolean
   /** The video encoding limits to apply once the sender has encodings. */
   ladder: VideoLadderStep
@@ -65,6 +70,11 @@ export class PeerConnection {
   private makingOffer = false
   private ignoreOffer = false
   private isSettingRemoteAnswerPending = false
+  /**
+   * The answering side of a first negotiation: our own negotiationneeded is ignored until the remote offer has
+   * been applied (it covers our tracks, whose transceivers it reuses). Two offers crossing would cost a rollback.
+   */
+  private awaitingOffer: boolean
   /** Candidates that arrived before any remote description: addIceCandidate would reject them. */
   private pendingCandidates: RTCIceCandidateInit[] = []
   private everConnected = false
@@ -73,6 +83,8 @@ export class PeerConnection {
   private connectTimer: ReturnType<typeof setTimeout> | undefined
   private closed = false
   private ladder: VideoLadderStep
+  /** What the video sender's encoding was last set to (or found at), so unchanged steps cost no call. */
+  private appliedLadder: { sender: RTCRtpSender; maxBitrate: number; scale: number } | null = null
   private readonly send: PeerConnectionOptions['send']
   private readonly onChange: () => void
   private readonly disconnectedGraceMs: number
@@ -88,19 +100,17 @@ export class PeerConnection {
     this.disconnectedGraceMs = options.disconnectedGraceMs ?? 4_000
     this.maxIceRestarts = options.maxIceRestarts ?? 3
     this.connectTimeoutMs = options.connectTimeoutMs ?? 8_000
-    const pc = new RTCPeerConnection({ iceServers: options.iceServers })
+    this.awaitingOffer = !options.initiator
+    const pc = new RTCPeerConnection({
+      iceServers: options.iceServers,
+      // One transport for audio and video: half the candidates to gather, signal and check.
+      bundlePolicy: 'max-bundle'
+    })
     this.pc = pc
 
-    pc.onnegotiationneeded = async () => {
-      try {
-        this.makingOffer = true
-        await pc.setLocalDescription()
-        this.sendDescription()
-      } catch (error) {
-        log.error('could not make an offer', { peer: this.remoteId, error: String(error) })
-      } finally {
-        this.makingOffer = false
-      }
+    pc.onnegotiationneeded = () => {
+      if (this.awaitingOffer || this.makingOffer || pc.signalingState !== 'stable') return
+      void this.makeOffer()
     }
     pc.onicecandidate = ({ candidate }) => {
       void this.signal({ to: this.remoteId, candidate: candidate === null ? null : toCandidate(candidate) })
@@ -127,6 +137,12 @@ export class PeerConnection {
         pc.addTransceiver(kind, { direction: 'sendrecv', streams: [options.stream] })
       }
     }
+    // The caller offers now rather than on negotiationneeded: that event is a task queued behind whatever the
+    // page does next (rendering the call view on a join), and the offer is created off the main thread meanwhile.
+    // In a microtask, so that connections made together (a join into a room of several) are all built before the
+    // WebRTC thread gets busy with the first offer: building one then blocks the page on that thread (addTrack
+    // waited 17 ms a call in a traced 4-person join).
+    if (options.initiator) queueMicrotask(() => void this.makeOffer())
     this.armConnectTimer()
   }
 
@@ -156,8 +172,9 @@ export class PeerConnection {
           return
         }
         this.isSettingRemoteAnswerPending = description.type === 'answer'
-        await pc.setRemoteDescription(description as RTCSessionDescriptionInit) // SRD rolls back as needed
+        await pc.setRemoteDescription(this.startingFast(description)) // SRD rolls back as needed
         this.isSettingRemoteAnswerPending = false
+        this.awaitingOffer = false
         await this.flushCandidates()
         if (description.type === 'offer') {
           await pc.setLocalDescription()
@@ -259,7 +276,11 @@ export class PeerConnection {
     }
     this.iceRestarts += 1
     log.info('restarting ICE', { peer: this.remoteId, attempt: this.iceRestarts })
-    this.pc.restartIce()
+    if (this.awaitingOffer) {
+      // The offer we waited for never came (nothing negotiated yet): make one ourselves.
+      this.awaitingOffer = false
+      void this.makeOffer()
+    } else this.pc.restartIce()
     this.armConnectTimer()
     this.setState(this.everConnected ? 'reconnecting' : 'connecting')
   }
@@ -277,6 +298,35 @@ export class PeerConnection {
       })
       this.restartIce()
     }, wait)
+  }
+
+  /**
+   * The remote description with a start bitrate for the video we send (sdp.ts): in a page-to-page loopback at
+   * 1280×720, the first frame came after 250-306 ms at Chromium's default start and 134-254 ms at 1 Mbit/s, and
+   * it was 1280 wide instead of 320-480.
+   */
+  private startingFast(description: SessionDescription): RTCSessionDescriptionInit {
+    const kbps = Math.min(START_BITRATE_KBPS, Math.round(this.ladder.maxBitrate / 1000))
+    // Only for full 720p: at 640×360 the default start shows no such drop (first frame in 107-160 ms in the same
+    // loopback), and in a room of four a faster start adds encoding work when the setup is most CPU-bound.
+    const full = this.ladder.scaleResolutionDownBy === 1
+    const sdp =
+      description.sdp === undefined || !full ? description.sdp : withStartBitrate(description.sdp, kbps)
+    return { type: description.type, ...(sdp === undefined ? {} : { sdp }) }
+  }
+
+  /** Perfect negotiation's offer, as peer.js makes it on negotiationneeded. */
+  private async makeOffer(): Promise<void> {
+    if (this.closed) return
+    try {
+      this.makingOffer = true
+      await this.pc.setLocalDescription()
+      this.sendDescription()
+    } catch (error) {
+      if (!this.closed) log.error('could not make an offer', { peer: this.remoteId, error: String(error) })
+    } finally {
+      this.makingOffer = false
+    }
   }
 
   private async flushCandidates(): Promise<void> {
@@ -312,19 +362,30 @@ export class PeerConnection {
     const sender = senderFor(this.pc, 'video')
     if (sender === undefined) return
     const step = this.ladder
-    const parameters = sender.getParameters()
-    const encoding = parameters.encodings?.[0]
-    if (encoding === undefined) return
     // Screen content keeps its full resolution: text must stay readable, a lower frame rate is the better trade.
     const scale =
       sender.track?.contentHint === 'detail' || sender.track?.contentHint === 'text'
         ? 1
         : step.scaleResolutionDownBy
-    if (encoding.maxBitrate === step.maxBitrate && (encoding.scaleResolutionDownBy ?? 1) === scale) return
+    const applied = this.appliedLadder
+    // getParameters blocks the page until the WebRTC thread answers, which during a setup is busy with offers
+    // and answers: 27 calls took 107 ms of the joiner's main thread in a traced 4-person setup. Ask only when
+    // the encoding should change.
+    if (applied?.sender === sender && applied.maxBitrate === step.maxBitrate && applied.scale === scale)
+      return
+    const parameters = sender.getParameters()
+    const encoding = parameters.encodings?.[0]
+    if (encoding === undefined) return
+    const done = { sender, maxBitrate: step.maxBitrate, scale }
+    if (encoding.maxBitrate === step.maxBitrate && (encoding.scaleResolutionDownBy ?? 1) === scale) {
+      this.appliedLadder = done
+      return
+    }
     encoding.maxBitrate = step.maxBitrate
     encoding.scaleResolutionDownBy = scale
     try {
       await sender.setParameters(parameters)
+      this.appliedLadder = done
     } catch (error) {
       // A negotiation in flight can invalidate the parameters; the next stable state applies them again.
       log.debug('setParameters failed', { peer: this.remoteId, error: String(error) })

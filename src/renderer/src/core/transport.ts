@@ -26,6 +26,8 @@ export interface MediaTransport {
   replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void>
   /** Starts exchanging media with `peerId` (we make the first offer). */
   addPeer(peerId: string): void
+  /** Gets ready for `peerId`, who will make the first offer (a peer that joined after us). */
+  expectPeer(peerId: string): void
   /** Stops exchanging media with `peerId`; its tracks end. */
   removePeer(peerId: string): void
   /** A signal from a peer of the room, relayed by the signaling server. */
