@@ -687,6 +687,21 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         await redisStore.connect()
         adapterClient = new Redis(cluster.redisUrl, { maxRetriesPerRequest: null })
         adapterClient.on('error', (error: Error) => log.warn('adapter lost Redis', { error: error.message }))
+        // The adapter (0.3.1) subscribes on a duplicate of this client and leaves that SUBSCRIBE's promise
+        // unhandled: a node closed before Redis answered it would die of an unhandled rejection. Handle it here.
+        const duplicate = adapterClient.duplicate.bind(adapterClient)
+        adapterClient.duplicate = (...args: Parameters<Redis['duplicate']>) => {
+          const copy = duplicate(...args)
+          const subscribe = copy.subscribe.bind(copy) as (...channels: string[]) => Promise<unknown>
+          copy.subscribe = ((...channels: string[]) => {
+            const subscribed = subscribe(...channels)
+            subscribed.catch((error: unknown) =>
+              log.debug('adapter subscription ended', { error: String(error) })
+            )
+            return subscribed
+          }) as Redis['subscribe']
+          return copy
+        }
         io.adapter(createAdapter(adapterClient, { streamName: 'moim:stream' }))
         reapTimer = setInterval(
           () => void reap().catch((error: unknown) => log.warn('reap failed', { error: String(error) })),
@@ -734,7 +749,9 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         while (pendingWork.size > 0) await Promise.all(pendingWork)
         clearInterval(reapTimer)
         await store.close()
-        adapterClient?.disconnect()
+        // quit, not disconnect: it lets the adapter's last commands get their replies (a disconnect rejects them,
+        // unhandled inside the adapter). io.close() above already closed the adapter itself.
+        await adapterClient?.quit().catch(() => adapterClient?.disconnect())
         log.info('closed', { reason })
       })()
       return closing
