@@ -4,6 +4,7 @@
  * attack. Reports the server's peak resident memory and the latency a well-behaved client sees meanwhile.
  */
 import { peakRssBytes, slowReaderAttack } from './clients/slow-readers'
+import type { SlowReaderResult } from './clients/slow-readers'
 import { Child } from './lib/proc'
 import { summarize } from './lib/stats'
 import type { Summary } from './lib/stats'
@@ -19,37 +20,45 @@ export interface AttackRow {
   stillOpen: number
 }
 
+/**
+ * Runs the slow-reader attack (or, with `attack: false`, only its probe) against a fresh Moim server in its own
+ * process, with the server's defaults but room for the attack's connections and joins from one loopback address.
+ * Resolves with what the probe saw and the server's peak resident memory.
+ */
+export async function attackFreshServer(options: {
+  sockets: number
+  durationMs: number
+  attack: boolean
+}): Promise<SlowReaderResult & { peakRssBytes: number }> {
+  const server = await Child.start('attack server', SERVER_URL)
+  try {
+    const limits = {
+      connectionsPerAddress: options.sockets + 50,
+      joinsPerAddress: { burst: options.sockets + 50, perSecond: 2 }
+    }
+    const { port, pid } = await server.call<{ port: number; pid: number }>('start', { kind: 'moim', limits })
+    const result = await slowReaderAttack({
+      port,
+      serverConnections: () => server.call<number>('connections'),
+      ...options
+    })
+    return { ...result, peakRssBytes: await peakRssBytes(pid) }
+  } finally {
+    await server.stop()
+  }
+}
+
 export async function slowReaders(options: { sockets: number; durationMs: number }): Promise<AttackRow[]> {
   const rows: AttackRow[] = []
   for (const attack of [false, true]) {
-    const server = await Child.start('attack server', SERVER_URL)
-    try {
-      // The server's defaults, with room for the attack's connections and joins from one loopback address.
-      const limits = {
-        connectionsPerAddress: options.sockets + 50,
-        joinsPerAddress: { burst: options.sockets + 50, perSecond: 2 }
-      }
-      const { port, pid } = await server.call<{ port: number; pid: number }>('start', {
-        kind: 'moim',
-        limits
-      })
-      const result = await slowReaderAttack({
-        port,
-        serverConnections: () => server.call<number>('connections'),
-        sockets: options.sockets,
-        durationMs: options.durationMs,
-        attack
-      })
-      rows.push({
-        label: attack ? `${options.sockets} slow readers` : 'no attack',
-        peakRssBytes: await peakRssBytes(pid),
-        probe: summarize(result.probeMs),
-        probeTimeouts: result.probeTimeouts,
-        stillOpen: result.stillOpen
-      })
-    } finally {
-      await server.stop()
-    }
+    const result = await attackFreshServer({ ...options, attack })
+    rows.push({
+      label: attack ? `${options.sockets} slow readers` : 'no attack',
+      peakRssBytes: result.peakRssBytes,
+      probe: summarize(result.probeMs),
+      probeTimeouts: result.probeTimeouts,
+      stillOpen: result.stillOpen
+    })
   }
   return rows
 }

@@ -5,17 +5,12 @@
  */
 import { request as httpRequest } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { peakRssBytes, slowReaderAttack } from '../../../bench/clients/slow-readers'
-import { Child } from '../../../bench/lib/proc'
-import { SERVER_URL } from '../../../bench/relay'
+import { attackFreshServer } from '../../../bench/attack'
 import { LIMITS } from '../../../src/shared/protocol'
 import { closeAll, joined, rawConnect, request, settle, startServer, WAIT_MS } from '../../support/signaling'
 
-const children = new Set<Child>()
 afterEach(async () => {
   await closeAll()
-  await Promise.all([...children].map((child) => child.stop()))
-  children.clear()
 })
 
 const bigOffer = { type: 'offer' as const, sdp: 's'.repeat(LIMITS.sdp - 64) }
@@ -111,21 +106,8 @@ describe('a long-polling client that stops polling', () => {
 
 describe('100 connections that stop reading while sending requests for 15 s', () => {
   it('leave the server under 200 MB (main before the bound: 320 MB), answering others within 1 s, and are gone afterwards', async () => {
-    const server = await Child.start('slow-reader server', SERVER_URL)
-    children.add(server)
-    // The defaults, with room for the attack's 100 connections and joins from one address.
-    const limits = { connectionsPerAddress: 150, joinsPerAddress: { burst: 150, perSecond: 2 } }
-    const { port, pid } = await server.call<{ port: number; pid: number }>('start', {
-      kind: 'moim',
-      limits
-    })
-    const result = await slowReaderAttack({
-      port,
-      serverConnections: () => server.call<number>('connections'),
-      sockets: 100,
-      durationMs: 15_000
-    })
-    const peak = await peakRssBytes(pid)
+    const result = await attackFreshServer({ sockets: 100, durationMs: 15_000, attack: true })
+    const peak = result.peakRssBytes
     expect(peak).toBeLessThan(200 * 1024 * 1024)
     expect(result.probeTimeouts).toBe(0)
     expect(result.probeMs.length).toBeGreaterThan(20)
