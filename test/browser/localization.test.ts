@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { PREFERENCES_KEY, loadPreferences, parsePreferences } from '../../src/renderer/src/core/preferences'
+import { errorMessage } from '../../src/renderer/src/components/input-messages'
 import {
   applyLanguage,
   currentLanguage,
@@ -42,6 +43,14 @@ describe('localization', () => {
     expect(document.documentElement.lang).toBe('ko')
     await applyLanguage('en')
     expect(document.documentElement.lang).toBe('en')
+  })
+
+  it('says when to try again after too many attempts, in the language shown', async () => {
+    const limited = { code: 'rate-limited' as const, message: 'ignored', retryAfterMs: 4_200 }
+    expect(errorMessage(limited)).toBe('Too many attempts from your address; try again in 5 s.')
+    await applyLanguage('ko')
+    expect(errorMessage(limited)).toBe('이 주소에서 시도가 너무 많았습니다. 5초 후에 다시 시도하세요.')
+    expect(errorMessage({ code: 'rate-limited', message: 'ignored' })).not.toMatch(/\d/)
   })
 
   it('has a singular in English and none in Korean, and writes times in the language shown', async () => {

@@ -243,5 +243,7 @@ describe('SignalingClient', () => {
     }
     expect(codes).toEqual([...Array(5).fill('wrong-password'), 'rate-limited'])
     expect(last?.message).toMatch(/try again in \d+ s/)
+    // Kept for the UI, which says it in the language shown.
+    expect(last?.retryAfterMs).toBeGreaterThan(0)
   })
 })

@@ -115,8 +115,11 @@ function codeMessage(error: CallError): string | null {
       return msg('You are not in a room.')
     case 'not-found':
       return msg('No such person in your room.')
-    case 'rate-limited':
-      return msg('Too many requests; slow down.')
+    case 'rate-limited': {
+      if (error.retryAfterMs === undefined) return msg('Too many requests; slow down.')
+      const seconds = Math.ceil(error.retryAfterMs / 1000)
+      return msg(str`Too many attempts from your address; try again in ${seconds} s.`)
+    }
     case 'already-in-room':
       return msg('You are already in a room; leave it first.')
     case 'server-full':

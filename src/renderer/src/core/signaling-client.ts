@@ -337,14 +337,15 @@ export class SignalingClient {
       return err('invalid', 'The server sent a malformed answer.')
     if (!response.ok) {
       const code: ErrorCode = response.error?.code ?? 'invalid'
-      const retryAfterMs = response.error?.retryAfterMs
-      if (code === 'rate-limited' && typeof retryAfterMs === 'number' && retryAfterMs > 0) {
-        const seconds = Math.ceil(retryAfterMs / 1000)
-        return err(code, `Too many attempts from your address; try again in ${seconds} s.`)
-      }
       const error: CallError = {
         code,
         message: response.error?.message || ERROR_MESSAGES[code] || 'The request failed.'
+      }
+      // How long until the same request can succeed, so the UI can say when to try again.
+      const retryAfterMs = response.error?.retryAfterMs
+      if (code === 'rate-limited' && typeof retryAfterMs === 'number' && retryAfterMs > 0) {
+        error.retryAfterMs = retryAfterMs
+        error.message = `Too many attempts from your address; try again in ${Math.ceil(retryAfterMs / 1000)} s.`
       }
       // Kept so the UI can say which field is at fault in its own words; the pair comes together or not at all.
       const { field, reason } = response.error ?? {}

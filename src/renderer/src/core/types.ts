@@ -33,6 +33,8 @@ export interface CallError {
   reason?: InvalidReason
   /** With 'media-denied' / 'media-unavailable': which capture failed, so the UI words it in its own language. */
   device?: MediaSubject
+  /** With 'rate-limited' from the server: milliseconds until the same request can succeed. */
+  retryAfterMs?: number
 }
 
 /** What a media error is about. */
