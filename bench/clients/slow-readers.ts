@@ -4,6 +4,7 @@
  * lists, and large `signal`s to each other, so every room's first member is sent far more than it reads). A probe
  * client that does read measures how long the server takes to answer it meanwhile.
  */
+import { readFile } from 'node:fs/promises'
 import { io as connectSocket } from 'socket.io-client'
 import type { Socket } from 'socket.io-client'
 import WebSocket from 'ws'
@@ -152,7 +153,6 @@ export async function slowReaderAttack(options: SlowReaderOptions): Promise<Slow
 
 /** Peak resident memory of process `pid` so far (VmHWM), in bytes; Linux only. */
 export async function peakRssBytes(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises')
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
   const match = /^VmHWM:\s+(\d+) kB$/m.exec(status)
   if (match === null) throw new Error(`no VmHWM for process ${pid}`)

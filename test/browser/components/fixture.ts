@@ -3,6 +3,7 @@ import { afterEach } from 'vitest'
 import { setLogLevel } from '../../../src/shared/logger'
 import type { LitElement } from 'lit'
 import type { ChatEntry, MediaState, CallState } from '../../../src/renderer/src/core/types'
+import type { HostStatus } from '../../../src/shared/ipc'
 import type { Peer } from '../../../src/shared/protocol'
 
 // Tests assert on behaviour, not on log lines (the core warns, e.g., about fake speaker ids).
@@ -88,4 +89,33 @@ export function callState(changes: Partial<CallState> = {}): CallState {
     error: null,
     ...changes
   }
+}
+
+/** An IPC success result, as the bridge answers. */
+export const bridgeOk = <T>(value: T) => Promise.resolve({ ok: true as const, value })
+const notRunning: HostStatus = { running: false }
+
+/**
+ * Installs a stand-in for the preload's `window.moim` (a desktop app with nothing hosted, no recent hosts, no
+ * invite), with `sections` replacing whole parts of it; call before the app module loads, so the platform bridge
+ * reports the desktop app.
+ */
+export function installDesktopBridge(sections: Record<string, object> = {}): void {
+  Object.assign(window, {
+    moim: {
+      isMoimApp: true,
+      os: 'linux',
+      host: {
+        start: () => Promise.resolve({ ok: false, code: 'failed', message: 'not in this test' }),
+        stop: () => bridgeOk(notRunning),
+        status: () => bridgeOk(notRunning),
+        onChanged: () => () => {}
+      },
+      recent: { list: () => bridgeOk([]), add: () => bridgeOk([]), remove: () => bridgeOk([]) },
+      screen: { onPick: () => () => {}, choose: () => bridgeOk(null) },
+      shell: { openExternal: () => bridgeOk(null) },
+      invite: { pending: () => bridgeOk(null), onOpened: () => () => {} },
+      ...sections
+    }
+  })
 }

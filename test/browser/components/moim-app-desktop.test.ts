@@ -4,32 +4,16 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { page } from 'vitest/browser'
-import type { HostStatus } from '../../../src/shared/ipc'
-import { mount } from './fixture'
-
-const notRunning: HostStatus = { running: false }
+import { bridgeOk, installDesktopBridge, mount } from './fixture'
 
 beforeAll(async () => {
-  const ok = <T>(value: T) => Promise.resolve({ ok: true as const, value })
-  Object.assign(window, {
-    moim: {
-      isMoimApp: true,
-      os: 'linux',
-      host: {
-        start: () => Promise.resolve({ ok: false, code: 'failed', message: 'not in this test' }),
-        stop: () => ok(notRunning),
-        status: () => ok(notRunning),
-        onChanged: () => () => {}
-      },
-      recent: {
-        list: () => ok([{ address: '127.0.0.1:47100', room: 'team', lastJoined: 1 }]),
-        add: () => ok([]),
-        remove: () => ok([])
-      },
-      screen: { onPick: () => () => {}, choose: () => ok(null) },
-      shell: { openExternal: () => ok(null) },
-      invite: { pending: () => ok('moim://127.0.0.1:9/design'), onOpened: () => () => {} }
-    }
+  installDesktopBridge({
+    recent: {
+      list: () => bridgeOk([{ address: '127.0.0.1:47100', room: 'team', lastJoined: 1 }]),
+      add: () => bridgeOk([]),
+      remove: () => bridgeOk([])
+    },
+    invite: { pending: () => bridgeOk('moim://127.0.0.1:9/design'), onOpened: () => () => {} }
   })
   await import('../../../src/renderer/src/components/moim-app')
 })

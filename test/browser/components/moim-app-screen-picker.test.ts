@@ -5,38 +5,23 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { page } from 'vitest/browser'
-import type { HostStatus, ScreenChoice, ScreenPickRequest } from '../../../src/shared/ipc'
-import { mount } from './fixture'
+import type { ScreenChoice, ScreenPickRequest } from '../../../src/shared/ipc'
+import { bridgeOk, installDesktopBridge, mount } from './fixture'
 
 const pickListeners = new Set<(request: ScreenPickRequest) => void>()
 const choices: ScreenChoice[] = []
 
 beforeAll(async () => {
-  const notRunning: HostStatus = { running: false }
-  const ok = <T>(value: T) => Promise.resolve({ ok: true as const, value })
-  Object.assign(window, {
-    moim: {
-      isMoimApp: true,
-      os: 'linux',
-      host: {
-        start: () => Promise.resolve({ ok: false, code: 'failed', message: 'not in this test' }),
-        stop: () => ok(notRunning),
-        status: () => ok(notRunning),
-        onChanged: () => () => {}
+  installDesktopBridge({
+    screen: {
+      onPick: (listener: (request: ScreenPickRequest) => void) => {
+        pickListeners.add(listener)
+        return () => pickListeners.delete(listener)
       },
-      recent: { list: () => ok([]), add: () => ok([]), remove: () => ok([]) },
-      screen: {
-        onPick: (listener: (request: ScreenPickRequest) => void) => {
-          pickListeners.add(listener)
-          return () => pickListeners.delete(listener)
-        },
-        choose: (choice: ScreenChoice) => {
-          choices.push(choice)
-          return ok(null)
-        }
-      },
-      shell: { openExternal: () => ok(null) },
-      invite: { pending: () => ok(null), onOpened: () => () => {} }
+      choose: (choice: ScreenChoice) => {
+        choices.push(choice)
+        return bridgeOk(null)
+      }
     }
   })
   await import('../../../src/renderer/src/components/moim-app')
