@@ -26,9 +26,11 @@ export interface BenchClient {
   readonly id: string
   /** Joins `room`; `done` gets the ids already there (or an error code). */
   join(room: string, name: string, done: (peers: string[] | string) => void): void
-  /** Sends a `signal` to `to`. `acked` (Moim only: the others do not acknowledge) gets null or an error code. */
-  signal(to: string, body: SignalBody, acked?: (error: string | null) => void): void
+  /** Sends a `signal` to `to`, without an ack (as the app does): Moim reports refusals only, to `onRefused`. */
+  signal(to: string, body: SignalBody): void
   onSignal: (message: Relayed) => void
+  /** Moim only: a `signal` was refused (`signal:refused`), with the error code. */
+  onRefused: (code: string) => void
   onPeerJoined: (id: string) => void
   close(): void
 }
@@ -38,6 +40,7 @@ const noop = (): void => undefined
 class SocketIoClient implements BenchClient {
   onSignal: (message: Relayed) => void = noop
   onPeerJoined: (id: string) => void = noop
+  onRefused: (code: string) => void = noop
 
   constructor(
     private readonly socket: Socket,
@@ -47,6 +50,7 @@ class SocketIoClient implements BenchClient {
       const typed = socket as Socket<ServerToClientEvents, ClientToServerEvents>
       typed.on('signal', (message: SignalMessage) => this.onSignal(message as Relayed))
       typed.on('peer:joined', (peer) => this.onPeerJoined(peer.id))
+      typed.on('signal:refused', ({ error }) => this.onRefused(error.code))
     } else {
       socket.on('signal', (message: Relayed) => this.onSignal(message))
       socket.on('user-joined', (id: string) => this.onPeerJoined(id))
@@ -68,12 +72,8 @@ class SocketIoClient implements BenchClient {
     }
   }
 
-  signal(to: string, body: SignalBody, acked?: (error: string | null) => void): void {
-    if (this.moim) {
-      this.socket.emit('signal', { to, ...body }, (reply: Ack) => acked?.(reply.ok ? null : reply.error.code))
-    } else {
-      this.socket.emit('signal', { to, ...body })
-    }
+  signal(to: string, body: SignalBody): void {
+    this.socket.emit('signal', { to, ...body })
   }
 
   close(): void {
@@ -84,6 +84,7 @@ class SocketIoClient implements BenchClient {
 class WsClient implements BenchClient {
   onSignal: (message: Relayed) => void = noop
   onPeerJoined: (id: string) => void = noop
+  onRefused: (code: string) => void = noop
   private joinDone: ((peers: string[]) => void) | undefined
 
   constructor(

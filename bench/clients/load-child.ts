@@ -54,6 +54,7 @@ async function setupPairs(params: {
     const receivers = await connectMany(kind, params.receiverPort, params.count)
     for (let i = 0; i < params.count; i++) pairs.push({ sender: senders[i], receiver: receivers[i] })
   }
+  for (const pair of pairs) pair.sender.onRefused = (code) => refused(pair, code)
   await Promise.all(
     pairs.flatMap((pair, i) =>
       [pair.sender, pair.receiver].map(
@@ -99,15 +100,23 @@ function finish(run: Run, meter: CpuMeter): RelayResult {
   }
 }
 
-/** Sends one message of `size` from `pair`; a refusal (rate limit) is retried after `retryMs` while running. */
-function sendOne(run: Run, pair: Pair, size: PayloadSize, retryMs = 10): void {
+/** The run and payload size the latest sends belong to, which a refusal (it names neither) is counted against. */
+const sending: { run: Run; size: PayloadSize } = { run: newRun(), size: 'candidate' }
+
+/** Sends one message of `size` from `pair`. */
+function sendOne(run: Run, pair: Pair, size: PayloadSize): void {
   run.sent++
-  pair.sender.signal(pair.receiver.id, makeSignal(size, performance.now()), (error) => {
-    if (error === null) return
-    if (error === 'rate-limited') run.rateLimited++
-    else run.errors++
-    if (run.running) setTimeout(() => run.running && sendOne(run, pair, size, retryMs), retryMs)
-  })
+  sending.run = run
+  sending.size = size
+  pair.sender.signal(pair.receiver.id, makeSignal(size, performance.now()))
+}
+
+/** Moim refused one of `pair`'s messages (a rate limit): counted, and retried after 10 ms while running. */
+function refused(pair: Pair, code: string): void {
+  const { run, size } = sending
+  if (code === 'rate-limited') run.rateLimited++
+  else run.errors++
+  if (run.running) setTimeout(() => run.running && sendOne(run, pair, size), 10)
 }
 
 /**

@@ -246,7 +246,8 @@ export function renderReport(results: Results): string {
         `the best saturation rate (1 ms ticks, round-robin over the pairs); unloaded is one message in flight on one ` +
         `pair (${o.unloadedCount} messages); fixed load is the same open loop at ${o.fixedRate.candidate} candidates/s or ${o.fixedRate.sdp} SDPs/s for every server, where server CPU per message is measured (each server keeps its lowest-CPU round for it). CPU columns are cores (1.00 = one core busy) during the one-generator saturation run of the best round ("Saturation msg/s" is the better of one and two generators); "Others" is the rest of the machine (other engineers' work on this shared 2-core box): a large figure there means a disturbed round. Latency is one way, sender → server → receiver, on the generator's clock. ` +
         `Server, generator(s) are separate processes. ${o.rounds} interleaved round(s); each server keeps its best round. ` +
-        'Moim acknowledges every `signal` (its protocol: one ack frame per message) and validates it; the raw ws relay ' +
+        'Moim validates every `signal` and, as its client does, it is sent without an ack (refusals come back as ' +
+        '`signal:refused`, successes send nothing back); the raw ws relay ' +
         'parses, routes by `to` and re-serialises; the tutorial server broadcasts to the room without validation or ack.'
     )
     out.push('')

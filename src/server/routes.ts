@@ -15,11 +15,20 @@ export type ClientEvent = keyof ClientToServerEvents
 
 /** The payload of event `E`, or `undefined` for an event that takes none (`room:leave`, `rooms:list`). */
 export type RequestOf<E extends ClientEvent> =
-  Parameters<ClientToServerEvents[E]> extends [infer Request, unknown] ? Request : undefined
+  Parameters<ClientToServerEvents[E]> extends [infer First, ...unknown[]]
+    ? First extends AckCallback
+      ? undefined
+      : First
+    : undefined
+
+/** Every ack callback's shape; `signal`'s is optional, so it is found among the parameters rather than last. */
+type AckCallback = (answer: never) => void
 
 /** What the ack callback of event `E` is called with: its success shape or a refusal. */
 export type AnswerOf<E extends ClientEvent> =
-  Parameters<ClientToServerEvents[E]> extends [...unknown[], (answer: infer A) => void] ? A : never
+  Extract<Parameters<ClientToServerEvents[E]>[number], AckCallback> extends (answer: infer A) => void
+    ? A
+    : never
 
 /** A refusal, which is a valid answer to every event. */
 export type Refusal = Extract<Ack, { ok: false }>
@@ -53,16 +62,16 @@ const everyEventListed: [Exclude<ClientEvent, (typeof CLIENT_EVENTS)[number]>] e
 void everyEventListed
 
 /**
- * The request of event `E` from the arguments Socket.IO received, the ack callback last (not copied off: this
- * runs for every relayed signal): exactly one payload that passes the route's schema, or none for an event
- * without a schema; otherwise an `invalid` refusal.
+ * The request of event `E` from the arguments Socket.IO received, the ack callback last if any (not copied off:
+ * this runs for every relayed signal; `payloads` says how many arguments precede it): exactly one payload that
+ * passes the route's schema, or none for an event without a schema; otherwise an `invalid` refusal.
  */
 export function parseRequest<E extends ClientEvent>(
   event: E,
   schema: SchemaOf<E>,
-  args: readonly unknown[]
+  args: readonly unknown[],
+  payloads = args.length - 1
 ): { ok: true; value: RequestOf<E> } | Refusal {
-  const payloads = args.length - 1
   // SchemaOf<E> is a conditional type TypeScript cannot narrow for a generic E; widen it once, here.
   const checked = schema as v.GenericSchema<unknown, RequestOf<E>> | null
   if (checked === null) {

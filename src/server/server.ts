@@ -12,6 +12,7 @@ import { ERROR_MESSAGES, LIMITS, MAX_PACKET_BYTES, PROTOCOL_VERSION } from '../s
 import { CLIENT_EVENTS } from '../shared/protocol'
 import type {
   ChatMessage,
+  Ack,
   ClientToServerEvents,
   ClosingReason,
   ConnectRefusal,
@@ -550,9 +551,17 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
    */
   function dispatch<E extends ClientEvent>(connection: Connection, event: E, args: unknown[]): void {
     const ack = args.at(-1)
-    if (typeof ack !== 'function') return
+    const acked = typeof ack === 'function'
+    // `signal` alone may come without an ack: then only a refusal is answered, as `signal:refused`.
+    if (!acked && event !== 'signal') return
     // Every answer type includes Refusal; spelled out because TypeScript cannot see it for a generic E.
-    const reply = ack as (answer: AnswerOf<E> | Refusal) => void
+    const reply = (
+      acked
+        ? ack
+        : (answer: Ack): void => {
+            if (!answer.ok) reportSignalRefusal(connection, args[0], answer)
+          }
+    ) as (answer: AnswerOf<E> | Refusal) => void
     const route: Route<E, Connection, keyof RateLimits> = routes[event]
     const bucket = connection[route.bucket]
     if (!bucket.take()) {
@@ -565,7 +574,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       connection.socket.disconnect(true)
       return
     }
-    const parsed = parseRequest(event, route.schema, args)
+    const parsed = parseRequest(event, route.schema, args, acked ? args.length - 1 : args.length)
     if (!parsed.ok) return answer(connection, parsed, reply)
     if (connection.queue === undefined) {
       // Nothing pending: run now. A synchronous handler (signal) is answered without any promise.
@@ -576,6 +585,15 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       const request = parsed.value
       enqueue(connection, connection.queue.then(() => handle(connection, event, route, request)).then(reply))
     }
+  }
+
+  /** Tells the sender of an ack-less `signal` that it was not relayed, and to whom it was meant. */
+  function reportSignalRefusal(connection: Connection, request: unknown, refusal: Refusal): void {
+    const to = (request as { to?: unknown } | undefined)?.to
+    connection.socket.emit('signal:refused', {
+      to: typeof to === 'string' ? to.slice(0, LIMITS.peerId) : '',
+      error: refusal.error
+    })
   }
 
   /** Sends a ready answer now, or after the answers still pending for this socket, so none overtakes another. */

@@ -167,15 +167,33 @@ export interface PeerUpdate {
 /** Why the server is going away; sent in `server:closing` just before it disconnects everyone. */
 export type ClosingReason = 'host-stopped' | 'shutdown'
 
+/** The answer to a `signal` sent without an ack that was refused: whom it was for, and why. */
+export interface SignalRefusal {
+  to: string
+  error: ProtocolError
+}
+
 type AckFn<T extends object = object> = (response: Ack<T>) => void
 
 export interface ClientToServerEvents {
   'room:join': (request: JoinRequest, ack: AckFn<JoinResult>) => void
   'room:leave': (ack: AckFn) => void
   'rooms:list': (ack: AckFn<RoomList>) => void
-  signal: (request: SignalRequest, ack: AckFn) => void
+  /**
+   * The ack is optional, and Moim's own client sends none: a relayed signal is then one frame in and one out, and
+   * a refusal comes back as `signal:refused`. With an ack, the answer comes through it as for any other event.
+   */
+  signal: (request: SignalRequest, ack?: AckFn) => void
   'chat:send': (request: ChatSendRequest, ack: AckFn<{ message: ChatMessage }>) => void
   'peer:update': (request: PeerUpdate, ack: AckFn<{ self: Peer }>) => void
+}
+
+/**
+ * The same events with `signal`'s ack required: the map for a client that wants every answer through acks (a
+ * debugging tool, the protocol tests). Socket.IO's `emitWithAck` typing needs the ack last and required.
+ */
+export type AckedClientToServerEvents = Omit<ClientToServerEvents, 'signal'> & {
+  signal: (request: SignalRequest, ack: AckFn) => void
 }
 
 export interface ServerToClientEvents {
@@ -183,6 +201,8 @@ export interface ServerToClientEvents {
   'peer:left': (payload: { id: string }) => void
   'peer:updated': (peer: Peer) => void
   signal: (message: SignalMessage) => void
+  /** A `signal` sent without an ack was not relayed (only refusals are reported, never successes). */
+  'signal:refused': (refusal: SignalRefusal) => void
   'chat:message': (message: ChatMessage) => void
   'rooms:changed': (rooms: RoomInfo[]) => void
   'server:closing': (payload: { reason: ClosingReason }) => void

@@ -9,9 +9,14 @@ import WebSocket from 'ws'
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client'
 import { createSignalingServer } from '../../src/server/server'
 import type { SignalingServer, SignalingServerOptions } from '../../src/server/server'
-import type { ClientToServerEvents, JoinResult, Peer, ServerToClientEvents } from '../../src/shared/protocol'
+import type {
+  AckedClientToServerEvents,
+  JoinResult,
+  Peer,
+  ServerToClientEvents
+} from '../../src/shared/protocol'
 
-export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+export type ClientSocket = Socket<ServerToClientEvents, AckedClientToServerEvents>
 
 /** How long a test waits for an ack or an event before failing; generous for a loaded 2-core machine. */
 export const WAIT_MS = 5_000
@@ -144,15 +149,15 @@ export async function joined(
 }
 
 /** The payload arguments of a client->server event (everything before the ack callback). */
-export type PayloadOf<E extends keyof ClientToServerEvents> =
-  Parameters<ClientToServerEvents[E]> extends [...infer Payload, unknown] ? Payload : never
+export type PayloadOf<E extends keyof AckedClientToServerEvents> =
+  Parameters<AckedClientToServerEvents[E]> extends [...infer Payload, unknown] ? Payload : never
 
 /** The ack type of a client->server event. */
-export type AckOf<E extends keyof ClientToServerEvents> =
-  Parameters<ClientToServerEvents[E]> extends [...unknown[], (response: infer R) => void] ? R : never
+export type AckOf<E extends keyof AckedClientToServerEvents> =
+  Parameters<AckedClientToServerEvents[E]> extends [...unknown[], (response: infer R) => void] ? R : never
 
 /** Typed `emitWithAck` with a deadline: rejects if the server does not answer within `WAIT_MS`. */
-export function request<E extends keyof ClientToServerEvents>(
+export function request<E extends keyof AckedClientToServerEvents>(
   socket: ClientSocket,
   event: E,
   ...args: PayloadOf<E>

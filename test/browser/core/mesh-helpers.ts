@@ -28,7 +28,10 @@ export class Relay {
     const mesh = new MeshTransport({
       ...options,
       selfId: id,
-      send: (request) => this.send(id, request),
+      send: (request) => {
+        this.send(id, request)
+        return true
+      },
       tracks: { audio: tracks.audio ?? null, video: tracks.video ?? null }
     })
     this.meshes.set(id, mesh)

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { LIMITS } from '../../../src/shared/protocol'
 import type { IceCandidate, SessionDescription } from '../../../src/shared/protocol'
-import { closeAll, connect, joined, request, settle, startServer } from '../../support/signaling'
+import { closeAll, connect, joined, rawEmit, request, settle, startServer } from '../../support/signaling'
 
 afterEach(closeAll)
 
@@ -243,5 +243,79 @@ describe('chat', () => {
     const lobby = await connect(url)
     const ack = await request(lobby.socket, 'chat:send', { text: 'anyone?' })
     expect(ack).toMatchObject({ ok: false, error: { code: 'not-in-room' } })
+  })
+})
+
+describe("signal without an ack (how Moim's client sends it)", () => {
+  it('is relayed, and the sender gets nothing back: one frame in, one frame out', async () => {
+    const { url } = await startServer()
+    const { ann, bob, cat } = await threeInRoom(url)
+    let framesToAnn = 0
+    ann.socket.io.engine.on('packet', (packet: { type: string }) => {
+      if (packet.type === 'message') framesToAnn++
+    })
+    rawEmit(ann.socket, 'signal', { to: bob.id, description: offer })
+    rawEmit(ann.socket, 'signal', { to: bob.id, candidate })
+    rawEmit(ann.socket, 'signal', { to: bob.id, candidate: null })
+    await bob.inbox.waitFor('signal', (message) => message.candidate === null)
+    expect(bob.inbox.payloads('signal')).toEqual([
+      { from: ann.id, description: offer },
+      { from: ann.id, candidate },
+      { from: ann.id, candidate: null }
+    ])
+    // settle's own request is answered by one frame: no ack, no refusal for the three signals.
+    await settle(ann)
+    expect(framesToAnn).toBe(1)
+    expect(ann.inbox.payloads('signal:refused')).toEqual([])
+    await settle(cat)
+    expect(cat.inbox.payloads('signal')).toEqual([])
+  })
+
+  it('answers a refusal as signal:refused, naming the target, and relays nothing', async () => {
+    const { url } = await startServer()
+    const { ann, bob, cat } = await threeInRoom(url)
+    rawEmit(ann.socket, 'signal', { to: 'nobody', description: offer })
+    expect(await ann.inbox.waitFor('signal:refused')).toEqual({
+      to: 'nobody',
+      error: { code: 'not-found', message: expect.any(String) }
+    })
+    rawEmit(ann.socket, 'signal', { to: bob.id, description: offer, from: cat.id })
+    expect(await ann.inbox.waitFor('signal:refused', (refusal) => refusal.error.code === 'invalid')).toEqual({
+      to: bob.id,
+      error: { code: 'invalid', message: expect.any(String) }
+    })
+    await settle(bob)
+    expect(bob.inbox.payloads('signal')).toEqual([])
+  })
+
+  it('refuses a signal from outside any room as not-in-room, and cuts an over-long target to the id limit', async () => {
+    const { url } = await startServer()
+    const lobby = await connect(url)
+    const target = 'x'.repeat(LIMITS.peerId * 10)
+    rawEmit(lobby.socket, 'signal', { to: target, candidate })
+    const refusal = await lobby.inbox.waitFor('signal:refused')
+    expect(refusal.error.code).toBe('invalid')
+    expect(refusal.to).toBe(target.slice(0, LIMITS.peerId))
+    rawEmit(lobby.socket, 'signal', { to: 'someone', candidate })
+    expect((await lobby.inbox.waitFor('signal:refused', (r) => r.to === 'someone')).error.code).toBe(
+      'not-in-room'
+    )
+  })
+
+  it('reports the rate limit with the time to wait, and relays what fits the bucket', async () => {
+    const { url } = await startServer({ rateLimits: { signal: { burst: 3, perSecond: 0.001 } } })
+    const ann = await joined(url, 'lounge', 'Ann')
+    const bob = await joined(url, 'lounge', 'Bob')
+    for (let i = 0; i < 5; i++) rawEmit(ann.socket, 'signal', { to: bob.id, candidate })
+    await ann.inbox.waitFor('signal:refused')
+    await settle(ann)
+    const refusals = ann.inbox.payloads('signal:refused')
+    expect(refusals).toHaveLength(2)
+    for (const refusal of refusals) {
+      expect(refusal).toMatchObject({ to: bob.id, error: { code: 'rate-limited' } })
+      expect(refusal.error.retryAfterMs).toBeGreaterThan(0)
+    }
+    await settle(bob)
+    expect(bob.inbox.payloads('signal')).toHaveLength(3)
   })
 })

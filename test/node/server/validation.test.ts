@@ -240,16 +240,6 @@ describe('requests without an ack callback', () => {
     expect(watcher.inbox.payloads('rooms:changed')).toEqual([])
   })
 
-  it('ignores signal without an ack: nothing is relayed', async () => {
-    const { url } = await startServer()
-    const ann = await joined(url, 'lounge', 'Ann')
-    const bob = await joined(url, 'lounge', 'Bob')
-    rawEmit(ann.socket, 'signal', { to: bob.id, description: offer })
-    await settle(ann)
-    await settle(bob)
-    expect(bob.inbox.payloads('signal')).toEqual([])
-  })
-
   it('ignores chat:send without an ack: nothing is delivered or kept', async () => {
     const { url } = await startServer()
     const ann = await joined(url, 'lounge', 'Ann')

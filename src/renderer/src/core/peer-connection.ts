@@ -43,8 +43,8 @@ export interface IceWatchdogOptions {
 export interface PeerConnectionOptions extends IceWatchdogOptions {
   selfId: string
   remoteId: string
-  /** Delivers a signal to the remote peer; failures are logged, negotiation goes on. */
-  send: (request: SignalRequest) => unknown
+  /** Delivers a signal to the remote peer; false when it could not be sent (logged; negotiation goes on). */
+  send: (request: SignalRequest) => boolean
   iceServers: RTCIceServer[]
   /** The tracks we send now (null: none of that kind yet), all in `stream` so the remote side sees one stream. */
   tracks: Record<MediaKind, MediaStreamTrack | null>
@@ -113,7 +113,7 @@ export class PeerConnection {
       void this.makeOffer()
     }
     pc.onicecandidate = ({ candidate }) => {
-      void this.signal({ to: this.remoteId, candidate: candidate === null ? null : toCandidate(candidate) })
+      this.signal({ to: this.remoteId, candidate: candidate === null ? null : toCandidate(candidate) })
     }
     pc.ontrack = ({ track }) => {
       this.remoteStream ??= new MediaStream()
@@ -346,15 +346,11 @@ export class PeerConnection {
     const local = this.pc.localDescription
     if (local === null) return
     const description: SessionDescription = { type: local.type, sdp: local.sdp }
-    void this.signal({ to: this.remoteId, description })
+    this.signal({ to: this.remoteId, description })
   }
 
-  private async signal(request: SignalRequest): Promise<void> {
-    try {
-      await this.send(request)
-    } catch (error) {
-      log.warn('could not send a signal', { to: request.to, error: String(error) })
-    }
+  private signal(request: SignalRequest): void {
+    if (this.send(request) === false) log.debug('signal not sent: not connected', { to: request.to })
   }
 
   private async applyLadder(): Promise<void> {

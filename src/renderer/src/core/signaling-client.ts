@@ -192,9 +192,16 @@ export class SignalingClient {
     return result.ok ? ok(result.value.rooms) : result
   }
 
-  async signal(request: SignalRequest): Promise<Result<void>> {
-    const result = await this.request((s) => s.emitWithAck('signal', request))
-    return result.ok ? ok() : result
+  /**
+   * Relays WebRTC negotiation to a peer, fire and forget: one frame, no ack (the protocol's cheap form of `signal`;
+   * a refusal comes back as `signal:refused`, which is logged). False when not connected, and then nothing is sent:
+   * Socket.IO would otherwise buffer it and send it ahead of the rejoin, into no room.
+   */
+  signal(request: SignalRequest): boolean {
+    const socket = this.socket
+    if (socket === null || !socket.connected) return false
+    socket.emit('signal', request)
+    return true
   }
 
   async sendChat(text: string): Promise<Result<ChatMessage>> {
@@ -260,6 +267,10 @@ export class SignalingClient {
       socket.on(event, ((...args: unknown[]) =>
         (this.emitter.emit as (e: string, ...a: unknown[]) => void)(event, ...args)) as never)
     }
+    socket.on('signal:refused', ({ to, error }) => {
+      // The negotiation with `to` lost a message: its ICE watchdog restarts or drops that connection if it stalls.
+      log.warn('a signal was refused', { to, code: error?.code })
+    })
     socket.on('server:closing', ({ reason }) => {
       log.info('server closing', { reason })
       this.hostEnded = true

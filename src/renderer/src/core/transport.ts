@@ -39,8 +39,8 @@ export interface MediaTransport {
 /** What a transport is made with, once per room (the self id changes on every join). */
 export interface TransportContext {
   selfId: string
-  /** Delivers a signal to one remote peer through the signaling server. */
-  send: (request: SignalRequest) => unknown
+  /** Delivers a signal to one remote peer through the signaling server; false when it could not be sent. */
+  send: (request: SignalRequest) => boolean
   /** Our tracks at the moment the room is entered; later changes arrive through replaceTrack. */
   tracks: Record<MediaKind, MediaStreamTrack | null>
 }
