@@ -176,6 +176,20 @@ type MoimSocket = Socket<ClientToServerEvents, ServerToClientEvents>
 /** Socket.IO room holding every socket that is not in a call, so `rooms:changed` reaches only them. */
 const LOBBY = '#lobby'
 const roomKey = (name: string): string => `room:${name}`
+/**
+ * In a cluster, each member's socket is also in a Socket.IO room named by its room and peer id: a signal emitted
+ * there reaches the peer on whichever node it is, and only while it is in that room, whatever a node's cache says.
+ */
+const memberKey = (room: string, peerId: string): string => `member:${room}\n${peerId}`
+
+/**
+ * How long a node trusts the store's word that a peer of another node is in a room, so a call's stream of signals
+ * to that peer costs one store lookup, not one each. A peer who left meanwhile gets nothing (see memberKey); the
+ * sender is answered ok instead of not-found for at most this long.
+ */
+const REMOTE_MEMBER_TTL_MS = 5_000
+/** At most this many remote members cached per node (oldest dropped first): bounded memory. */
+const REMOTE_MEMBER_CACHE_SIZE = 10_000
 
 /** How long `close()` waits for clients to receive `server:closing` before dropping them. */
 const CLOSE_GRACE_MS = 1_000
@@ -217,6 +231,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   let reapTimer: ReturnType<typeof setInterval> | undefined
   /** Peers whose leave failed (the store was unreachable): retried until the store takes it. */
   const pendingLeaves = new Set<string>()
+  /** Cluster only: peers of other nodes the store said were in `room`, until `until` (REMOTE_MEMBER_TTL_MS). */
+  const remoteMembers = new Map<string, { room: string; until: number }>()
   const events = new MembershipEvents(log)
   const wrongPasswords = new KeyedRateLimiter(serverLimits.wrongPasswords)
   const joinsByAddress = new KeyedRateLimiter(serverLimits.joinsPerAddress)
@@ -395,7 +411,10 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       throw error
     }
     connection.room = undefined
-    if (room !== undefined) void socket.leave(roomKey(room))
+    if (room !== undefined) {
+      void socket.leave(roomKey(room))
+      if (cluster !== undefined) void socket.leave(memberKey(room, socket.id))
+    }
     if (left === undefined) return false
     announceLeave(left)
     return true
@@ -460,7 +479,9 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         const { self, peers, room, history, created } = outcome
         connection.room = room.name
         void socket.leave(LOBBY)
-        void socket.join(roomKey(room.name))
+        void socket.join(
+          cluster === undefined ? roomKey(room.name) : [roomKey(room.name), memberKey(room.name, socket.id)]
+        )
         socket.to(roomKey(room.name)).emit('peer:joined', self)
         log.info('joined room', { id: socket.id, room: room.name, count: room.count })
         if (created) events.emit('room-created', room)
@@ -489,8 +510,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       schema: signalRequestSchema,
       // Synchronous for a target on this server, the hot path: both rooms come from the connections' caches of
       // the store's answers (one Map lookup, no store round trip, no promise per message). A target on another
-      // node of a cluster costs one store lookup, and the message goes to it through the adapter (every socket is
-      // in a Socket.IO room named by its id).
+      // node of a cluster costs one store lookup per REMOTE_MEMBER_TTL_MS, and the message goes to it through
+      // the adapter, addressed to its room and id together (memberKey).
       handle({ socket, room }, { to, description, candidate }) {
         if (room === undefined) return fail('not-in-room')
         if (to === socket.id) return fail('not-found')
@@ -504,9 +525,19 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
           return { ok: true }
         }
         if (cluster === undefined) return fail('not-found')
+        const known = remoteMembers.get(to)
+        if (known !== undefined && known.room === room && known.until > Date.now()) {
+          io.to(memberKey(room, to)).emit('signal', message)
+          return { ok: true }
+        }
         return store.peer(to).then((found) => {
+          remoteMembers.delete(to)
           if (found?.room !== room) return fail('not-found')
-          io.to(to).emit('signal', message)
+          if (remoteMembers.size >= REMOTE_MEMBER_CACHE_SIZE) {
+            remoteMembers.delete(remoteMembers.keys().next().value as string)
+          }
+          remoteMembers.set(to, { room, until: Date.now() + REMOTE_MEMBER_TTL_MS })
+          io.to(memberKey(room, to)).emit('signal', message)
           return { ok: true }
         })
       }

@@ -10,7 +10,16 @@ import { resolve } from 'node:path'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { SignalingServerOptions } from '../../../src/server/server'
-import { closeAll, connect, joined, request, startServer, WAIT_MS } from '../../support/signaling'
+import {
+  closeAll,
+  connect,
+  joined,
+  rawEmit,
+  request,
+  settle,
+  startServer,
+  WAIT_MS
+} from '../../support/signaling'
 import type { TestServer } from '../../support/signaling'
 import { startRedis, stopRedis } from '../../support/redis'
 import type { TestRedis } from '../../support/redis'
@@ -77,6 +86,33 @@ describe('three servers sharing one Redis', () => {
     )
     expect(lists.every((list) => JSON.stringify(list) === JSON.stringify(lists[0]))).toBe(true)
     expect(lists[0]).toMatchObject({ ok: true, total: 1, rooms: [{ name: 'lounge', count: 3 }] })
+  })
+
+  it('relays a stream of signals across nodes in order, and never to a peer who moved on to another room', async () => {
+    const [a, b] = await nodes(2)
+    const ann = await joined(a.url, 'lounge', 'Ann')
+    const bob = await joined(b.url, 'lounge', 'Bob')
+    await ann.inbox.waitFor('peer:joined')
+    // Sent without acks, as the app sends them: the first costs a store lookup, the rest follow it in order.
+    for (let i = 0; i < 20; i++) {
+      rawEmit(ann.socket, 'signal', { to: bob.id, candidate: { candidate: `candidate:${i}` } })
+    }
+    await bob.inbox.waitFor('signal', (message) => message.candidate?.candidate === 'candidate:19')
+    expect(bob.inbox.payloads('signal').map((message) => message.candidate?.candidate)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `candidate:${i}`)
+    )
+
+    // Bob leaves for another room while node A still trusts that he is in the lounge: nothing reaches him.
+    expect(await request(bob.socket, 'room:leave')).toEqual({ ok: true })
+    await ann.inbox.waitFor('peer:left')
+    expect(await request(bob.socket, 'room:join', { room: 'elsewhere', name: 'Bob' })).toMatchObject({
+      ok: true
+    })
+    await request(ann.socket, 'signal', { to: bob.id, candidate: { candidate: 'candidate:stale' } })
+    await settle(bob)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(bob.inbox.payloads('signal')).toHaveLength(20)
+    expect(ann.inbox.payloads('signal:refused')).toEqual([])
   })
 
   it('holds a locked room’s password and its capacity on every node', async () => {
