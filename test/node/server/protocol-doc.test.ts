@@ -4,15 +4,47 @@
  */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { Redis } from 'ioredis'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { DEFAULT_RATE_LIMITS, DEFAULT_SERVER_LIMITS } from '../../../src/server/server'
+import type { SignalingServerOptions } from '../../../src/server/server'
 import { DEFAULT_PORT, ERROR_MESSAGES, LIMITS, MAX_PACKET_BYTES } from '../../../src/shared/protocol'
 import type { Peer } from '../../../src/shared/protocol'
 import WebSocket from 'ws'
 import { closeAll, joined, rawConnect, startServer } from '../../support/signaling'
-import type { RawClient } from '../../support/signaling'
+import type { RawClient, TestServer } from '../../support/signaling'
+import { startRedis, stopRedis } from '../../support/redis'
+import type { TestRedis } from '../../support/redis'
 
-afterEach(closeAll)
+/**
+ * What a client sees must not depend on how the server is deployed: the wire example and the wire details run
+ * against a single server and against one node of a three-node cluster (a real redis-server).
+ */
+let redis: TestRedis | undefined
+const deployments: { name: string; start(options?: SignalingServerOptions): Promise<TestServer> }[] = [
+  { name: 'a single server', start: (options) => startServer(options) },
+  {
+    name: 'a node of a three-node cluster',
+    async start(options = {}) {
+      redis ??= await startRedis()
+      const started: TestServer[] = []
+      for (let i = 0; i < 3; i++) {
+        started.push(
+          await startServer({ ...options, cluster: { redisUrl: redis.url, nodeId: `doc-node-${i}` } })
+        )
+      }
+      return started[1]
+    }
+  }
+]
+afterEach(async () => {
+  await closeAll()
+  if (redis === undefined) return
+  const client = new Redis(redis.url)
+  await client.flushall()
+  client.disconnect()
+})
+afterAll(stopRedis)
 
 const doc = readFileSync(resolve('docs/PROTOCOL.md'), 'utf8')
 
@@ -92,62 +124,6 @@ function splitFrame(frame: string): { prefix: string; value: unknown } {
 }
 
 describe('docs/PROTOCOL.md', () => {
-  it('wire example replays frame for frame against the real server', async () => {
-    const lines = blockAfter('## Wire example')
-      .split('\n')
-      .map((line) => /^([A-Z])\s+(->|<-)\s+(.+)$/.exec(line))
-      .filter((match): match is RegExpExecArray => match !== null)
-      .map(([, who, direction, frame]) => ({ who, direction, frame }))
-    expect(lines.length).toBeGreaterThan(40)
-
-    // Every documented id-like value is a variable: session ids, chat ids and timestamps.
-    const variables = new Set<unknown>()
-    for (const { frame } of lines) {
-      for (const [, value] of frame.matchAll(/"(?:sid|id|from|to)":"([^"]+)"/g)) variables.add(value)
-      for (const [, value] of frame.matchAll(/"ts":(\d+)/g)) variables.add(Number(value))
-    }
-    variables.delete('nobody') // a deliberately unknown id: sent as is
-    const bound = new Map<unknown, unknown>()
-    const substitute = (frame: string): string =>
-      frame.replace(/"([^"]+)"/g, (quoted, value: string) =>
-        bound.has(value) ? JSON.stringify(bound.get(value)) : quoted
-      )
-
-    const { server, port } = await startServer()
-    const clients = new Map<string, RawClient>()
-    const consumed = new Map<string, number>()
-    for (const { who, direction, frame } of lines) {
-      if (!clients.has(who)) {
-        const client = await rawConnect(port)
-        clients.set(who, client)
-        consumed.set(who, 0)
-      }
-      const client = clients.get(who) as RawClient
-      if (direction === '->') {
-        // rawConnect already did the Engine.IO open and the namespace connect ("40").
-        if (frame !== '40') client.send(substitute(frame))
-        continue
-      }
-      if (frame.includes('server:closing')) void server.close('host-stopped')
-      const index = consumed.get(who) as number
-      const actual = await client.waitForFrame((_, i) => i === index)
-      consumed.set(who, index + 1)
-      const want = splitFrame(frame)
-      const got = splitFrame(actual)
-      expect(got.prefix, `${who} <- ${frame}\nreceived ${actual}`).toBe(want.prefix)
-      expect(unify(want.value, got.value, variables, bound), `${who} <- ${frame}\nreceived ${actual}`).toBe(
-        true
-      )
-    }
-    for (const [who, client] of clients) {
-      await client.closed
-      expect(
-        client.frames.slice(consumed.get(who)),
-        `${who} received frames the example does not show`
-      ).toEqual([])
-    }
-  })
-
   it('states the default port and the packet limit', () => {
     expect(doc).toContain(`default port **${DEFAULT_PORT}**`)
     expect(doc).toContain(`**${MAX_PACKET_BYTES} bytes**`)
@@ -233,23 +209,79 @@ describe('docs/PROTOCOL.md', () => {
   })
 })
 
-describe('wire details stated in docs/PROTOCOL.md', () => {
+describe.each(deployments)('the wire, as docs/PROTOCOL.md states it, on $name', (deployment) => {
+  it('wire example replays frame for frame against the real server', async () => {
+    const lines = blockAfter('## Wire example')
+      .split('\n')
+      .map((line) => /^([A-Z])\s+(->|<-)\s+(.+)$/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map(([, who, direction, frame]) => ({ who, direction, frame }))
+    expect(lines.length).toBeGreaterThan(40)
+
+    // Every documented id-like value is a variable: session ids, chat ids and timestamps.
+    const variables = new Set<unknown>()
+    for (const { frame } of lines) {
+      for (const [, value] of frame.matchAll(/"(?:sid|id|from|to)":"([^"]+)"/g)) variables.add(value)
+      for (const [, value] of frame.matchAll(/"ts":(\d+)/g)) variables.add(Number(value))
+    }
+    variables.delete('nobody') // a deliberately unknown id: sent as is
+    const bound = new Map<unknown, unknown>()
+    const substitute = (frame: string): string =>
+      frame.replace(/"([^"]+)"/g, (quoted, value: string) =>
+        bound.has(value) ? JSON.stringify(bound.get(value)) : quoted
+      )
+
+    const { server, port } = await deployment.start()
+    const clients = new Map<string, RawClient>()
+    const consumed = new Map<string, number>()
+    for (const { who, direction, frame } of lines) {
+      if (!clients.has(who)) {
+        const client = await rawConnect(port)
+        clients.set(who, client)
+        consumed.set(who, 0)
+      }
+      const client = clients.get(who) as RawClient
+      if (direction === '->') {
+        // rawConnect already did the Engine.IO open and the namespace connect ("40").
+        if (frame !== '40') client.send(substitute(frame))
+        continue
+      }
+      if (frame.includes('server:closing')) void server.close('host-stopped')
+      const index = consumed.get(who) as number
+      const actual = await client.waitForFrame((_, i) => i === index)
+      consumed.set(who, index + 1)
+      const want = splitFrame(frame)
+      const got = splitFrame(actual)
+      expect(got.prefix, `${who} <- ${frame}\nreceived ${actual}`).toBe(want.prefix)
+      expect(unify(want.value, got.value, variables, bound), `${who} <- ${frame}\nreceived ${actual}`).toBe(
+        true
+      )
+    }
+    for (const [who, client] of clients) {
+      await client.closed
+      expect(
+        client.frames.slice(consumed.get(who)),
+        `${who} received frames the example does not show`
+      ).toEqual([])
+    }
+  })
+
   it('closes a WebSocket with code 1009 when a message exceeds the packet limit', async () => {
-    const { port } = await startServer()
+    const { port } = await deployment.start()
     const raw = await rawConnect(port)
     raw.send(`420["chat:send",{"text":"${'x'.repeat(MAX_PACKET_BYTES)}"}]`)
     expect(await raw.closed).toBe(1009)
   })
 
   it('refuses Engine.IO v3 clients with 400 and code 5', async () => {
-    const { url } = await startServer()
+    const { url } = await deployment.start()
     const response = await fetch(`${url}/socket.io/?EIO=3&transport=polling`)
     expect(response.status).toBe(400)
     expect(await response.json()).toEqual({ code: 5, message: 'Unsupported protocol version' })
   })
 
   it('answers a refused WebSocket upgrade with 400 Forbidden', async () => {
-    const { port } = await startServer({ allowedOrigins: ['http://allowed.example'] })
+    const { port } = await deployment.start({ allowedOrigins: ['http://allowed.example'] })
     const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`, {
       headers: { Origin: 'http://evil.example' }
     })
@@ -272,14 +304,14 @@ describe('wire details stated in docs/PROTOCOL.md', () => {
   })
 
   it('closes the connection of a client that sends an Engine.IO ping', async () => {
-    const { port } = await startServer()
+    const { port } = await deployment.start()
     const raw = await rawConnect(port)
     raw.send('2')
     await raw.closed
   })
 
   it('treats a client 41 as leaving: the room sees peer:left, the connection stays open', async () => {
-    const { url, port } = await startServer()
+    const { url, port } = await deployment.start()
     const ann = await joined(url, 'lounge', 'Ann')
     const raw = await rawConnect(port)
     raw.send('420["room:join",{"room":"lounge","name":"Raw"}]')
@@ -290,7 +322,7 @@ describe('wire details stated in docs/PROTOCOL.md', () => {
   })
 
   it('uses the 40{"sid":...} id as the peer id', async () => {
-    const { port } = await startServer()
+    const { port } = await deployment.start()
     const raw = await rawConnect(port)
     raw.send('420["room:join",{"room":"lounge","name":"Raw"}]')
     const ack = await raw.waitForFrame((frame) => frame.startsWith('430'))
