@@ -12,13 +12,15 @@ const log = createLogger('security')
 /**
  * The app page's CSP. Scripts only from the app itself; no plugins, frames, forms or base changes. `connect-src`
  * must reach whatever signaling server the user types (any LAN address and port, http or https, ws or wss), which
- * a fixed list cannot name. Styles allow inline because Lit's `styleMap` sets style attributes. Images: QR codes
- * and screen thumbnails arrive as data: URLs. Media: camera and remote streams are MediaStreams (blob:/mediastream:).
+ * a fixed list cannot name. Styles only from the app: Lit's styles are constructed stylesheets, and `styleMap` writes
+ * through the CSSOM, which style-src does not govern (the page's own meta policy, index.html, says the same, and a
+ * page obeys both). Images: QR codes and screen thumbnails arrive as data: URLs. Media: camera and remote streams
+ * are MediaStreams (blob:/mediastream:).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob: mediastream:",
   "font-src 'self' data:",

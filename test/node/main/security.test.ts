@@ -57,7 +57,7 @@ describe('navigation and external links', () => {
     )
   })
 
-  it('has a CSP that loads scripts only from the app and allows no plugins, frames or inline scripts', () => {
+  it('has a CSP that loads scripts and styles only from the app and allows no plugins, frames or inline code', () => {
     const directives = new Map(
       CONTENT_SECURITY_POLICY.split('; ').map((directive) => {
         const [name, ...values] = directive.split(' ')
@@ -66,6 +66,8 @@ describe('navigation and external links', () => {
     )
     expect(directives.get('default-src')).toEqual(["'none'"])
     expect(directives.get('script-src')).toEqual(["'self'"])
+    // The same as the page's own meta policy (index.html): a page obeys both, so a looser header would only mislead.
+    expect(directives.get('style-src')).toEqual(["'self'"])
     expect(directives.get('object-src')).toEqual(["'none'"])
     expect(directives.get('frame-src')).toEqual(["'none'"])
     expect(directives.get('connect-src')).toEqual(["'self'", 'http:', 'https:', 'ws:', 'wss:'])
