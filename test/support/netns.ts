@@ -57,7 +57,20 @@ export async function createVirtualLan(): Promise<VirtualLan> {
       await ip('netns', 'add', netns)
       created.push(netns)
     }
-    await ip('link', 'add', links.a, 'netns', names.a, 'type', 'veth', 'peer', 'name', links.b, 'netns', names.b)
+    await ip(
+      'link',
+      'add',
+      links.a,
+      'netns',
+      names.a,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      links.b,
+      'netns',
+      names.b
+    )
     const machine = (side: 'a' | 'b', address: string): Machine => {
       const netns = names[side]
       return {

@@ -31,7 +31,9 @@ describe('내 네트워크 (on your network), in Korean', () => {
     server = await startServer()
     await mount('moim-lobby', { media: mediaState(), showServer: true, lan: true })
     await expect.element(page.getByRole('heading', { name: '내 네트워크' })).toBeVisible()
-    await expect.element(page.getByText('아직 내 네트워크에서 찾은 방이 없습니다.', { exact: false })).toBeVisible()
+    await expect
+      .element(page.getByText('아직 내 네트워크에서 찾은 방이 없습니다.', { exact: false }))
+      .toBeVisible()
     await commands.announceLan('Minsu._moim._tcp.local', server.address.port, {
       v: '1',
       name: '민수',

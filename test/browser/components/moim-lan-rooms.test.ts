@@ -46,7 +46,9 @@ describe('moim-lobby: on your network', () => {
     const [host] = servers
     const { joins } = await lobby()
     await expect.element(page.getByRole('heading', { name: 'On your network' })).toBeVisible()
-    await expect.element(page.getByText('No rooms found on your network yet.', { exact: false })).toBeVisible()
+    await expect
+      .element(page.getByText('No rooms found on your network yet.', { exact: false }))
+      .toBeVisible()
 
     await commands.announceLan('Minsu._moim._tcp.local', host.address.port, {
       v: '1',
@@ -100,7 +102,9 @@ describe('moim-lobby: on your network', () => {
 
     await commands.goodbyeLan('html._moim._tcp.local')
     await expect.element(html).not.toBeInTheDocument()
-    await expect.element(page.getByText('No rooms found on your network yet.', { exact: false })).toBeVisible()
+    await expect
+      .element(page.getByText('No rooms found on your network yet.', { exact: false }))
+      .toBeVisible()
   })
 
   it('asks for the password of a locked room instead of joining without it', async () => {

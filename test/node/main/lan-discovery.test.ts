@@ -61,7 +61,9 @@ class Child {
       const check = (): void => void look()
       const timer = setTimeout(() => {
         this.waiters.delete(check)
-        reject(new Error(`no such line within ${timeoutMs} ms; got:\n${this.lines.map((l) => l.text).join('\n')}`))
+        reject(
+          new Error(`no such line within ${timeoutMs} ms; got:\n${this.lines.map((l) => l.text).join('\n')}`)
+        )
       }, timeoutMs)
       if (!look()) this.waiters.add(check)
     })
@@ -124,7 +126,10 @@ describe.skipIf(!able)('rooms on your network, between two network namespaces', 
       '--log-level',
       'warn'
     ])
-    const advertised = await cli.line((line) => line.text.startsWith('Advertised on the local network'), 20_000)
+    const advertised = await cli.line(
+      (line) => line.text.startsWith('Advertised on the local network'),
+      20_000
+    )
     const cliPort = Number(
       (await cli.line((line) => line.text.includes(`http://${lan.a.address}:`), 1_000)).text.match(
         /:(\d+)\//

@@ -53,7 +53,12 @@ const huge = [
   ...Array.from({ length: 40 }, (_, i) => Buffer.from(`x${i}=${'z'.repeat(245)}`))
 ]
 const packets: MdnsRecord[][] = [
-  instance('html', htmlPort, [address], txt({ v: '1', name: '<img src=x onerror=alert(1)><b>', locked: '0' })),
+  instance(
+    'html',
+    htmlPort,
+    [address],
+    txt({ v: '1', name: '<img src=x onerror=alert(1)><b>', locked: '0' })
+  ),
   instance('control', controlPort, [address], txt({ v: '1', name: 'Evil\u0007\u001b[2J', locked: '0' })),
   instance('H'.repeat(63), hugePort, [address], huge),
   instance('outside', outsidePort, ['8.8.8.8', '10.99.0.7'], txt({ v: '1', name: 'Far away', locked: '0' })),

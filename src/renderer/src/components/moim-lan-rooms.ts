@@ -97,12 +97,18 @@ export class MoimLanRooms extends LitElement {
       <h3 id="lan-heading">${msg('On your network')}</h3>
       ${
         servers.length === 0
-          ? html`<p class="empty">${msg('No rooms found on your network yet. They appear here by themselves.')}</p>`
+          ? html`<p class="empty">
+              ${msg('No rooms found on your network yet. They appear here by themselves.')}
+            </p>`
           : html`<ul aria-labelledby="lan-heading">
               ${servers.map(
                 (server) =>
                   html`<li>
-                    <button type="button" aria-label=${this._label(server)} @click=${() => this._onPick(server)}>
+                    <button
+                      type="button"
+                      aria-label=${this._label(server)}
+                      @click=${() => this._onPick(server)}
+                    >
                       <span class="title">${server.room ?? server.name}</span>
                       <span class="where"
                         >${server.room === undefined ? server.display : `${server.name} · ${server.display}`}</span

@@ -168,7 +168,9 @@ export class MoimLobby extends LitElement {
       if (server.room !== undefined) this._room = server.room
       this._onServerChange()
       const field = server.room === undefined ? 'room' : 'password'
-      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>(`#${field}`)?.focus())
+      void this.updateComplete.then(() =>
+        this.renderRoot.querySelector<HTMLInputElement>(`#${field}`)?.focus()
+      )
       return
     }
     this._room = server.room
