@@ -29,6 +29,11 @@ export interface Machine {
   /** Its interface on the shared link, and that interface's address (a /24 both machines are on). */
   interface: string
   address: string
+  /**
+   * An address of this machine outside the shared /24, which the other machine reaches through this one as
+   * through a router: reachable, yet not on the other's networks.
+   */
+  remoteAddress: string
   /** Starts `command` inside this machine's namespace. */
   spawn(command: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams
 }
@@ -71,25 +76,29 @@ export async function createVirtualLan(): Promise<VirtualLan> {
       'netns',
       names.b
     )
-    const machine = (side: 'a' | 'b', address: string): Machine => {
+    const machine = (side: 'a' | 'b', address: string, remoteAddress: string): Machine => {
       const netns = names[side]
       return {
         netns,
         interface: links[side],
         address,
+        remoteAddress,
         spawn: (command, args, env) =>
           spawn('ip', ['netns', 'exec', netns, command, ...args], { env: { ...process.env, ...env } })
       }
     }
-    const a = machine('a', '10.213.0.1')
-    const b = machine('b', '10.213.0.2')
+    const a = machine('a', '10.213.0.1', '10.214.0.1')
+    const b = machine('b', '10.213.0.2', '10.214.1.2')
     for (const m of [a, b]) {
       await ip('-n', m.netns, 'addr', 'add', `${m.address}/24`, 'dev', m.interface)
       await ip('-n', m.netns, 'link', 'set', 'lo', 'up')
       await ip('-n', m.netns, 'link', 'set', m.interface, 'up')
       // The namespace has no default route; a LAN's machines have one, and multicast queries follow it.
       await ip('-n', m.netns, 'route', 'add', '224.0.0.0/4', 'dev', m.interface)
+      await ip('-n', m.netns, 'addr', 'add', `${m.remoteAddress}/32`, 'dev', 'lo')
     }
+    await ip('-n', b.netns, 'route', 'add', `${a.remoteAddress}/32`, 'via', a.address)
+    await ip('-n', a.netns, 'route', 'add', `${b.remoteAddress}/32`, 'via', b.address)
     return { a, b, close }
   } catch (error) {
     await close()

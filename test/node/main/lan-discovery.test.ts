@@ -200,7 +200,7 @@ describe.skipIf(!able)('rooms on your network, between two network namespaces', 
   it('ignores advertisements with control characters, a 10 KB record, addresses outside the network or no Moim server, and keeps an HTML name as text', async () => {
     const browse = start('b', script('test/support/lan/browse.ts'))
     await browse.line((line) => line.json?.ready === true, 20_000)
-    const hostile = start('a', [...script('test/support/lan/hostile.ts'), lan.a.address])
+    const hostile = start('a', [...script('test/support/lan/hostile.ts'), lan.a.address, lan.a.remoteAddress])
     const { json } = await hostile.line((line) => typeof line.json?.moimPort === 'number', 20_000)
     const html = await browse.line(
       hasServer((s) => s.name.startsWith('<img')),

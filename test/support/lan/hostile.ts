@@ -7,10 +7,11 @@
  * - `html`: an HTML name pointing at the real Moim server (listed, the name as text)
  * - `control`: a name with control characters, pointing at the real Moim server
  * - `huge`: a 10 KB TXT whose name fills a TXT string (255 bytes), pointing at the real Moim server
- * - `outside`: addresses outside the local network (8.8.8.8, 10.99.0.7) on the Moim server's port
+ * - `outside`: addresses outside the local network on a Moim server's port: 8.8.8.8, and an address of this
+ *   machine that the lobby's machine reaches through a route but that is not on its network
  * - `impostor`: a valid advertisement of the web server that is not Moim
  *
- * Argument: this machine's address. Prints `{ "at": ms, "moimPort": P }` (the `html` one's server) once announcing; answers every PTR query
+ * Arguments: this machine's address on the LAN, and its address outside it. Prints `{ "at": ms, "moimPort": P }` (the `html` one's server) once announcing; answers every PTR query
  * again and re-announces every second.
  */
 import { createServer } from 'node:http'
@@ -21,7 +22,7 @@ import { createSignalingServer } from '../../../src/server/server'
 import { setLogLevel } from '../../../src/shared/logger'
 
 setLogLevel('silent')
-const address = process.argv[2]
+const [address, remoteAddress] = process.argv.slice(2)
 const servers = Array.from({ length: 4 }, () => createSignalingServer())
 const [htmlPort, controlPort, hugePort, outsidePort] = await Promise.all(
   servers.map(async (server) => (await server.listen(0, '0.0.0.0')).port)
@@ -61,7 +62,12 @@ const packets: MdnsRecord[][] = [
   ),
   instance('control', controlPort, [address], txt({ v: '1', name: 'Evil\u0007\u001b[2J', locked: '0' })),
   instance('H'.repeat(63), hugePort, [address], huge),
-  instance('outside', outsidePort, ['8.8.8.8', '10.99.0.7'], txt({ v: '1', name: 'Far away', locked: '0' })),
+  instance(
+    'outside',
+    outsidePort,
+    ['8.8.8.8', remoteAddress],
+    txt({ v: '1', name: 'Far away', locked: '0' })
+  ),
   instance('impostor', otherPort, [address], txt({ v: '1', name: 'Not Moim', locked: '0' }))
 ]
 
