@@ -152,13 +152,13 @@ describe.skipIf(!able)('rooms on your network, between two network namespaces', 
     const host = start('a', script('test/support/lan/host.ts'))
     const hosting = await host.line((line) => typeof line.json?.port === 'number', 20_000)
     const hostSeen = await browse.line(
-      hasServer((s) => s.room === 'standup'),
+      hasServer((s) => s.room === '회의'),
       10_000
     )
-    expect(serversOf(hostSeen)!.find((s) => s.room === 'standup')).toEqual({
+    expect(serversOf(hostSeen)!.find((s) => s.room === '회의')).toEqual({
       id: `${lan.a.address}:${hosting.json!.port}`,
-      name: 'Minsu',
-      room: 'standup',
+      name: '민수',
+      room: '회의',
       locked: true,
       address: lan.a.address,
       port: hosting.json!.port,
@@ -179,7 +179,7 @@ describe.skipIf(!able)('rooms on your network, between two network namespaces', 
     const fromKill = browse.lines.length
     await host.end('SIGKILL')
     const hostGone = await browse.line(
-      lacksServer((s) => s.room === 'standup'),
+      lacksServer((s) => s.room === '회의'),
       15_000,
       fromKill
     )

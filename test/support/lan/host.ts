@@ -9,7 +9,7 @@ import { setLogLevel } from '../../../src/shared/logger'
 
 setLogLevel(process.env.MOIM_LOG_LEVEL === 'debug' ? 'debug' : 'warn')
 const hosting = new HostingService({ port: 0, advertiser: new LanAdvertiser() })
-const result = await hosting.start({ name: 'Minsu', room: 'standup', password: 'secret' })
+const result = await hosting.start({ name: '민수', room: '회의', password: 'secret' })
 if (!result.ok || !result.value.running) {
   console.error(JSON.stringify(result))
   process.exit(1)
