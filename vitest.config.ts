@@ -1,5 +1,6 @@
 import { configDefaults, defineConfig } from 'vitest/config'
 import { playwright } from '@vitest/browser-playwright'
+import { lanCommands } from './test/support/lan-commands'
 import { moimServerCommands } from './test/support/moim-server-commands'
 
 /** Debian's Chromium (never a downloaded browser) with fake camera/microphone devices. */
@@ -64,8 +65,9 @@ export default defineConfig({
                 })
               }
             ],
-            // Real signaling servers for the call-core tests (test/browser/core/server.ts).
-            commands: moimServerCommands
+            // Real signaling servers for the call-core tests (test/browser/core/server.ts), and the main
+            // process's LAN discovery for the lobby's "On your network" (test/browser/components/lan.ts).
+            commands: { ...moimServerCommands, ...lanCommands }
           }
         }
       },

@@ -1,15 +1,19 @@
 /**
- * `npm run host [-- --port P --host ADDR --capacity N --allow-origin O --hostname NAME]`: runs the signaling server without Electron and serves the
- * built web client, so browsers on the network can join. Stops cleanly on Ctrl-C.
+ * `npm run host [-- --port P --host ADDR --capacity N --allow-origin O --hostname NAME --advertise]`: runs the
+ * signaling server without Electron and serves the built web client, so browsers on the network can join; with
+ * `--advertise` the desktop apps on the network list it. Stops cleanly on Ctrl-C (and withdraws the advertisement).
  */
 import { existsSync } from 'node:fs'
+import { hostname as osHostname } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createLogger, setLogLevel } from '../shared/logger'
 import type { LogLevel } from '../shared/logger'
+import { checkDisplayName } from '../shared/input-rules'
 import { DEFAULT_PORT, LIMITS } from '../shared/protocol'
 import type { NetworkInterfaceInfo } from 'node:os'
+import { LanAdvertiser } from './lan-advertiser'
 import { httpUrl, isLinkLocal, listNetworkAddresses } from './network-addresses'
 import { canonicalHost } from '../server/origin-policy'
 import { StoreUnavailableError } from '../server/room-store'
@@ -23,6 +27,7 @@ const MAX_FLAG = 100_000
 const USAGE = `Usage: npm run host -- [--port P] [--host ADDR] [--capacity N] [--web DIR] [--log-level LEVEL]
                            [--hostname NAME]... [--allow-origin ORIGIN]...
                            [--max-connections-per-address N] [--max-rooms N] [--redis URL]
+                           [--advertise] [--advertise-name NAME]
   --port P           TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDR        address to listen on (default: every interface)
   --capacity N       people per room, 2-${LIMITS.maxCapacity} (default ${LIMITS.capacity})
@@ -38,7 +43,11 @@ const USAGE = `Usage: npm run host -- [--port P] [--host ADDR] [--capacity N] [-
                      Raise it behind a reverse proxy or NAT, where many people share one address.
   --max-rooms N      rooms the server holds at once, 1-${MAX_FLAG} (default ${DEFAULT_SERVER_LIMITS.rooms})
   --redis URL        share rooms with the other servers started with the same Redis (redis://HOST:PORT;
-                     or set MOIM_REDIS_URL). Default: this server on its own, rooms in its memory.`
+                     or set MOIM_REDIS_URL). Default: this server on its own, rooms in its memory.
+  --advertise        list this server in the lobby of every Moim app on the local network (DNS-SD
+                     _moim._tcp over multicast DNS). Off by default.
+  --advertise-name NAME
+                     the name those lobbies show (implies --advertise; default: this machine's name)`
 
 export interface HostOptions {
   port: number
@@ -54,6 +63,8 @@ export interface HostOptions {
   hostnames: string[]
   /** Redis shared with the other servers of a cluster (`--redis`, or MOIM_REDIS_URL); undefined: on its own. */
   redisUrl: string | undefined
+  /** The name advertised on the local network (`--advertise`); undefined: not advertised. */
+  advertise: string | undefined
 }
 
 /** Whole decimal numbers only: `Number()` would also take "", " 80 ", "0x50" and "1e3". */
@@ -66,7 +77,8 @@ const WHOLE_NUMBER = /^\d{1,6}$/
 export function parseHostArgs(
   argv: string[],
   defaultWebDir: string,
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = process.env,
+  machineName: string = osHostname()
 ): { ok: true; options: HostOptions } | { ok: false; message: string; help?: boolean } {
   let values
   try {
@@ -83,6 +95,8 @@ export function parseHostArgs(
         hostname: { type: 'string', multiple: true },
         'allow-origin': { type: 'string', multiple: true },
         redis: { type: 'string' },
+        advertise: { type: 'boolean' },
+        'advertise-name': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       },
       strict: true,
@@ -152,6 +166,21 @@ export function parseHostArgs(
       message: `--redis (or MOIM_REDIS_URL) must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, not "${redisText}"`
     }
   }
+  let advertise: string | undefined
+  if (values['advertise-name'] !== undefined) {
+    // The lobbies that list it apply this same rule, and ignore an advertisement that breaks it.
+    const name = checkDisplayName(values['advertise-name'])
+    if (!name.ok) {
+      return {
+        ok: false,
+        message: `--advertise-name must be a name of 1 to ${LIMITS.name} visible characters, not "${values['advertise-name']}"`
+      }
+    }
+    advertise = name.value
+  } else if (values.advertise) {
+    const name = checkDisplayName(machineName.split('.')[0].slice(0, LIMITS.name))
+    advertise = name.ok ? name.value : 'Moim'
+  }
   return {
     ok: true,
     options: {
@@ -164,7 +193,8 @@ export function parseHostArgs(
       logLevel,
       allowedOrigins,
       hostnames,
-      redisUrl
+      redisUrl,
+      advertise
     }
   }
 }
@@ -248,7 +278,8 @@ async function main(): Promise<void> {
     logLevel,
     allowedOrigins,
     hostnames,
-    redisUrl
+    redisUrl,
+    advertise
   } = parsed.options
   setLogLevel(logLevel)
   const webClientBuilt = existsSync(join(webDir, 'index.html'))
@@ -289,6 +320,12 @@ async function main(): Promise<void> {
   const mode = redisUrl === undefined ? '' : `, sharing rooms through ${redisUrl}`
   console.log(`Moim server running (rooms of up to ${capacity}${mode}). Join at:`)
   for (const url of urls) console.log(`  ${url}`)
+  const advertiser = advertise === undefined ? undefined : new LanAdvertiser()
+  if (advertiser !== undefined && advertise !== undefined) {
+    // Not awaited: the server already serves while the advertisement is probed and announced.
+    void advertiser.start({ name: advertise, locked: false, port: bound.port })
+    console.log(`Advertised on the local network as "${advertise}".`)
+  }
   console.log('Press Ctrl-C to stop.')
 
   let stoppingSince: number | undefined
@@ -301,7 +338,10 @@ async function main(): Promise<void> {
     }
     stoppingSince = Date.now()
     console.log('\nStopping: telling everyone the room is closing...')
-    void server.close('shutdown').then(() => process.exit(0))
+    // Goodbye on the network first, so the lobbies listing this server drop it at once.
+    void Promise.resolve(advertiser?.stop())
+      .then(() => server.close('shutdown'))
+      .then(() => process.exit(0))
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)

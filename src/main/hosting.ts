@@ -15,6 +15,7 @@ import { createLogger } from '../shared/logger'
 import { DEFAULT_PORT, LIMITS } from '../shared/protocol'
 import type { ClosingReason, Peer, RoomInfo } from '../shared/protocol'
 import { displayNameSchema, roomNameSchema, validate } from '../shared/schemas'
+import type { LanAdvertiser } from './lan-advertiser'
 import { usefulNetworkAddresses } from './network-addresses'
 import type { NetworkAddress } from './network-addresses'
 import { createSignalingServer } from '../server/server'
@@ -69,6 +70,8 @@ export interface HostingOptions {
   allowedOrigins?: readonly string[] | '*'
   /** How often to look for changed addresses while hosting (a laptop moving between networks); default 10 s. */
   addressRefreshMs?: number
+  /** Advertises the hosted room on the local network while hosting (the desktop app); default none. */
+  advertiser?: Pick<LanAdvertiser, 'start' | 'stop'>
 }
 
 type Running = Extract<HostStatus, { running: true }>
@@ -136,6 +139,8 @@ export class HostingService {
     this.people.clear()
     this.rooms.clear()
     clearInterval(this.refreshTimer)
+    // Goodbye on the network first, so other lobbies drop the room before its server stops answering.
+    await this.options.advertiser?.stop()
     await server.close(reason)
     log.info('stopped hosting', { reason })
     this.emit()
@@ -175,6 +180,13 @@ export class HostingService {
         )
         // Never keeps the process alive on its own (the CLI and tests exit when the server closes).
         this.refreshTimer.unref?.()
+        // Not awaited: announcing takes about a second of probing, and hosting works without it.
+        void this.options.advertiser?.start({
+          name: request.name,
+          room: request.room,
+          locked: request.password !== undefined,
+          port: bound.port
+        })
         this.emit()
         return { ok: true, value: this.status() }
       } catch (error) {

@@ -10,6 +10,8 @@ import { createLogger } from '../shared/logger'
 import { APP_PAGE_URL, pageOrigin, registerAppScheme, serveAppProtocol } from './app-protocol'
 import { HostingService } from './hosting'
 import { registerIpcHandlers } from './ipc'
+import { LanAdvertiser } from './lan-advertiser'
+import { LanDiscovery } from './lan-discovery'
 import { installPermissionHandlers, isAppUrl } from './permissions'
 import { InviteInbox, installProtocolLinks, inviteFromArgv } from './protocol-links'
 import { RecentHostsStore } from './recent-hosts'
@@ -50,7 +52,16 @@ function start(): void {
   installPermissionHandlers(ses, () => appUrl)
 
   // Guests' pages come from the hosted server itself (always allowed) or are this app (app://moim); nothing else.
-  const hosting = new HostingService({ staticDir: rendererDir, allowedOrigins: [pageOrigin(appUrl)] })
+  const hosting = new HostingService({
+    staticDir: rendererDir,
+    allowedOrigins: [pageOrigin(appUrl)],
+    advertiser: new LanAdvertiser()
+  })
+  // The lobby's "On your network" list; browsing starts with the app (on macOS this is when it first asks for
+  // local network access).
+  const lan = new LanDiscovery()
+  lan.start()
+  lan.onChange((servers) => send(IpcChannels.lanChanged, servers))
   const recent = new RecentHostsStore(join(app.getPath('userData'), 'recent-hosts.json'))
   const screen = new ScreenPicker((request) => send(IpcChannels.screenPick, request))
   installDisplayMediaHandler(ses, screen, (url) => isAppUrl(url, appUrl))
@@ -59,6 +70,7 @@ function start(): void {
     recent,
     screen,
     invites,
+    lan,
     openExternal: openExternally,
     mainWindow: () => mainWindow,
     appUrl: () => appUrl
@@ -82,6 +94,7 @@ function start(): void {
   // Quitting while hosting: tell the guests the host ended the room before the server goes away.
   let stopped = false
   app.on('before-quit', (event) => {
+    void lan.stop()
     if (stopped || !hosting.status().running) return
     event.preventDefault()
     void hosting.stop('host-stopped').finally(() => {

@@ -13,6 +13,7 @@ import { LIMITS } from '../shared/protocol'
 import { validate } from '../shared/schemas'
 import type { HostingService } from './hosting'
 import { isAppUrl } from './permissions'
+import type { LanDiscovery } from './lan-discovery'
 import type { InviteInbox } from './protocol-links'
 import type { RecentHostsStore } from './recent-hosts'
 import type { ScreenPicker } from './screen-share'
@@ -25,6 +26,8 @@ export interface IpcDependencies {
   recent: RecentHostsStore
   screen: ScreenPicker
   invites: InviteInbox
+  /** Moim servers found on the local network. */
+  lan: Pick<LanDiscovery, 'list'>
   openExternal(url: string): Promise<boolean>
   /** The one window whose page may call (null while there is none). */
   mainWindow(): BrowserWindow | null
@@ -134,6 +137,7 @@ export function registerIpcHandlers(deps: IpcDependencies): () => void {
     }
   )
   handle(IpcChannels.invitePending, noArguments, () => ok(deps.invites.take()))
+  handle(IpcChannels.lanList, noArguments, () => ok(deps.lan.list()))
 
   return () => {
     for (const channel of channels) ipcMain.removeHandler(channel)

@@ -11,6 +11,7 @@ import type {
   HostStartRequest,
   HostStatus,
   IpcResult,
+  LanServer,
   MoimBridge,
   RecentHost,
   RecentHostInput,
@@ -56,6 +57,10 @@ const bridge: MoimBridge = {
   invite: {
     pending: (): Promise<IpcResult<string | null>> => ipcRenderer.invoke(IpcChannels.invitePending),
     onOpened: (listener: (link: string) => void) => subscribe(IpcChannels.inviteOpened, listener)
+  },
+  lan: {
+    list: (): Promise<IpcResult<LanServer[]>> => ipcRenderer.invoke(IpcChannels.lanList),
+    onChanged: (listener: (servers: LanServer[]) => void) => subscribe(IpcChannels.lanChanged, listener)
   }
 }
 

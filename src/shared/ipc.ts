@@ -36,7 +36,11 @@ export const IpcChannels = {
   /** Invite link the app was started with (or null), consumed once: -> string | null. */
   invitePending: 'invite:pending',
   /** Event, main -> renderer: a `moim://` invite was opened while the app runs (second instance, open-url). */
-  inviteOpened: 'invite:opened'
+  inviteOpened: 'invite:opened',
+  /** Moim servers advertised on the local network and verified, by name: -> LanServer[]. */
+  lanList: 'lan:list',
+  /** Event, main -> renderer: LanServer[] whenever a server appears on the network or goes away. */
+  lanChanged: 'lan:changed'
 } as const
 
 export type IpcChannel = (typeof IpcChannels)[keyof typeof IpcChannels]
@@ -143,6 +147,27 @@ export interface ScreenChoice {
   sourceId: string | null
 }
 
+/**
+ * A Moim server found on the local network (DNS-SD `_moim._tcp`, see docs/PROTOCOL.md), shown in the lobby only
+ * once its address answered `/moim.json` as a Moim server. Every field has passed main's checks: `name` is a
+ * display name, `room` a room name, `address` on one of this machine's networks.
+ */
+export interface LanServer {
+  /** Stable key for the list: `display`. */
+  id: string
+  /** Who or what hosts it ("Minsu", or the name an operator gave `npm run host --advertise`). */
+  name: string
+  /** The room a host's app opened, to join with one click; absent for a server of many rooms. */
+  room?: string
+  /** True when that room has a password. */
+  locked: boolean
+  /** The IP address it answered on, IPv6 without brackets. */
+  address: string
+  port: number
+  /** What to type in "Join by IP": `192.168.1.20:47100`. */
+  display: string
+}
+
 /** The bridge the preload exposes as `window.moim`: one method per channel. */
 export interface MoimBridge {
   /** Marks the bridge, so the renderer can tell the app from a plain browser. */
@@ -172,5 +197,10 @@ export interface MoimBridge {
   invite: {
     pending(): Promise<IpcResult<string | null>>
     onOpened(listener: (link: string) => void): () => void
+  }
+  lan: {
+    list(): Promise<IpcResult<LanServer[]>>
+    /** Subscribes to changes of the list; returns an unsubscribe function. */
+    onChanged(listener: (servers: LanServer[]) => void): () => void
   }
 }

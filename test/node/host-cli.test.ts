@@ -24,7 +24,8 @@ describe('parseHostArgs', () => {
     logLevel: 'info',
     allowedOrigins: [],
     hostnames: [],
-    redisUrl: undefined
+    redisUrl: undefined,
+    advertise: undefined
   }
 
   it.each<[string, string[], Partial<HostOptions>]>([
@@ -77,6 +78,12 @@ describe('parseHostArgs', () => {
       ['--hostname', 'Moim.Example.org.', '--hostname', 'fd00:0::20', '--hostname', '203.0.113.5'],
       { hostnames: ['moim.example.org', '[fd00::20]', '203.0.113.5'] }
     ],
+    ['--advertise names the server after this machine', ['--advertise'], { advertise: 'build-box' }],
+    [
+      '--advertise-name names it (and turns advertising on)',
+      ['--advertise-name', ' Minsu’s room '],
+      { advertise: 'Minsu’s room' }
+    ],
     [
       'all flags together',
       ['--port', '1', '--host', '0.0.0.0', '--capacity', '3'],
@@ -87,7 +94,10 @@ describe('parseHostArgs', () => {
       }
     ]
   ])('accepts: %s', (_label, argv, expected) => {
-    expect(parseHostArgs(argv, WEB, {})).toEqual({ ok: true, options: { ...defaults, ...expected } })
+    expect(parseHostArgs(argv, WEB, {}, 'build-box.example.org')).toEqual({
+      ok: true,
+      options: { ...defaults, ...expected }
+    })
   })
 
   it.each<[string, string[], RegExp]>([
@@ -134,7 +144,13 @@ describe('parseHostArgs', () => {
     ['an empty host name', ['--hostname='], /--hostname/],
     ['an unknown flag', ['--prot', '80'], /--prot/],
     ['a positional argument', ['8080'], /8080/],
-    ['a flag without its value', ['--port'], /--port/]
+    ['a flag without its value', ['--port'], /--port/],
+    [
+      'an advertised name with control characters',
+      ['--advertise-name', 'Evil\u0007'],
+      /--advertise-name must be a name of 1 to 32 visible characters/
+    ],
+    ['an advertised name too long to list', ['--advertise-name', 'x'.repeat(33)], /--advertise-name/]
   ])('refuses %s with a message naming the problem', (_label, argv, message) => {
     const parsed = parseHostArgs(argv, WEB, {})
     expect(parsed.ok).toBe(false)

@@ -84,6 +84,8 @@ export type Platform = Pick<MoimBridge, 'host' | 'screen' | 'invite'> & {
   readonly isDesktopApp: boolean
   /** Opens an http(s) link in the system browser (desktop) or a new tab (browser). */
   openExternal: MoimBridge['shell']['openExternal']
+  /** Moim servers on the local network: the desktop app only (a browser cannot browse multicast DNS). */
+  lan?: MoimBridge['lan']
 }
 
 function desktopPlatform(moim: MoimBridge): Platform {
@@ -97,7 +99,8 @@ function desktopPlatform(moim: MoimBridge): Platform {
     },
     screen: moim.screen,
     invite: moim.invite,
-    openExternal: (url) => moim.shell.openExternal(url)
+    openExternal: (url) => moim.shell.openExternal(url),
+    lan: moim.lan
   }
 }
 

@@ -15,6 +15,13 @@ async function lobby(
 }
 
 describe('moim-lobby', () => {
+  it('in a browser shows no "On your network" section and never loads it (only the desktop app can browse)', async () => {
+    await lobby({ showServer: true })
+    await expect.element(page.getByLabelText('Your name')).toBeVisible()
+    await expect.element(page.getByRole('heading', { name: 'On your network' })).not.toBeInTheDocument()
+    expect(customElements.get('moim-lan-rooms')).toBeUndefined()
+  })
+
   it('asks for a name before joining, in an alert, and does not join', async () => {
     const { lobby: element, joins } = await lobby()
     await page.getByLabelText('Room', { exact: true }).fill('standup')

@@ -15,6 +15,11 @@ const electron = await vi.hoisted(async () =>
   (await import('../../support/electron-fake')).createElectronFake()
 )
 vi.mock('electron', () => electron.module)
+// The main process browses and advertises on the network: here, outside a network namespace, through inert
+// stand-ins (real multicast is tested in lan-discovery.test.ts, between namespaces).
+const network = await vi.hoisted(async () => (await import('../../support/lan-fakes')).networkLibraries)
+vi.mock('@homebridge/ciao', () => network.ciao())
+vi.mock('multicast-dns', () => network.multicastDns())
 
 const APP = 'app://moim/index.html'
 

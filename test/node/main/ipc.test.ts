@@ -17,6 +17,8 @@ const { HostingService } = await import('../../../src/main/hosting')
 const { RecentHostsStore } = await import('../../../src/main/recent-hosts')
 const { ScreenPicker } = await import('../../../src/main/screen-share')
 const { InviteInbox } = await import('../../../src/main/protocol-links')
+const { LanDiscovery } = await import('../../../src/main/lan-discovery')
+const { LOOPBACK_AS_LAN, recordSource, txt } = await import('../../support/lan-fakes')
 
 const APP_URL = 'app://moim/index.html'
 
@@ -35,6 +37,8 @@ let screen: InstanceType<typeof ScreenPicker>
 let picks: unknown[]
 let opened: string[]
 let invites: InstanceType<typeof InviteInbox>
+let lan: InstanceType<typeof LanDiscovery>
+let records: ReturnType<typeof recordSource>
 
 beforeEach(async () => {
   electron.reset()
@@ -48,11 +52,15 @@ beforeEach(async () => {
     return true
   })
   invites = new InviteInbox()
+  records = recordSource()
+  lan = new LanDiscovery({ source: records.source, interfaces: () => LOOPBACK_AS_LAN })
+  lan.start()
   unregister = registerIpcHandlers({
     hosting,
     recent: new RecentHostsStore(join(directory, 'recent.json'), () => 1_000),
     screen,
     invites,
+    lan,
     openExternal: async (url) => {
       opened.push(url)
       return true
@@ -65,6 +73,7 @@ beforeEach(async () => {
 afterEach(async () => {
   unregister()
   screen.cancel()
+  await lan.stop()
   await hosting.stop('shutdown')
   await rm(directory, { recursive: true, force: true })
 })
@@ -87,7 +96,8 @@ describe('IPC handlers', () => {
     const events = new Set<string>([
       IpcChannels.hostChanged,
       IpcChannels.screenPick,
-      IpcChannels.inviteOpened
+      IpcChannels.inviteOpened,
+      IpcChannels.lanChanged
     ])
     const requests = Object.values(IpcChannels).filter((channel) => !events.has(channel))
     expect([...electron.ipcHandlers.keys()].sort()).toEqual(requests.sort())
@@ -111,7 +121,8 @@ describe('IPC handlers', () => {
       [IpcChannels.hostStart, [{ name: 'Ann', room: 'team' }]],
       [IpcChannels.recentAdd, [{ address: '10.0.0.2' }]],
       [IpcChannels.shellOpenExternal, ['https://example.org/']],
-      [IpcChannels.hostStatus, []]
+      [IpcChannels.hostStatus, []],
+      [IpcChannels.lanList, []]
     ] as const) {
       expect(await invoke(makeEvent(), channel, ...args)).toMatchObject({ ok: false, code: 'forbidden' })
     }
@@ -126,6 +137,7 @@ describe('IPC handlers', () => {
     [IpcChannels.hostStart, [{ name: 'Ann', room: 'team', capacity: '6' }], /capacity must be a number/],
     [IpcChannels.hostStatus, ['extra'], /takes no arguments/],
     [IpcChannels.recentList, [1, 2], /takes no arguments/],
+    [IpcChannels.lanList, ['all'], /takes no arguments/],
     [IpcChannels.recentAdd, [{ address: 42 }], /address must be text/],
     [IpcChannels.recentAdd, [{ address: '10.0.0.2:99999' }], /not a port/],
     [IpcChannels.recentAdd, [{ address: '10.0.0.2', room: 'bad/room' }], /Bad room name/],
@@ -226,5 +238,38 @@ describe('IPC handlers', () => {
       value: 'moim://192.168.1.20:47100/team'
     })
     expect(await invoke(fromApp(), IpcChannels.invitePending)).toEqual({ ok: true, value: null })
+  })
+
+  it('list the servers on the network that answered as Moim servers, and only those', async () => {
+    const server = await hosting.start({ name: 'Minsu', room: 'standup' })
+    if (!server.ok || !server.value.running) throw new Error('hosting did not start')
+    const port = server.value.port
+    records.announce({
+      instance: 'Minsu._moim._tcp.local',
+      port,
+      addresses: ['127.0.0.1'],
+      txt: txt({ v: '1', name: 'Minsu', room: 'standup', locked: '0' })
+    })
+    // Nothing listens on port 9: advertised, but not a Moim server.
+    records.announce({
+      instance: 'Ghost._moim._tcp.local',
+      port: 9,
+      addresses: ['127.0.0.1'],
+      txt: txt({ v: '1', name: 'Ghost', locked: '0' })
+    })
+    const minsu = {
+      id: `127.0.0.1:${port}`,
+      name: 'Minsu',
+      room: 'standup',
+      locked: false,
+      address: '127.0.0.1',
+      port,
+      display: `127.0.0.1:${port}`
+    }
+    await vi.waitFor(async () =>
+      expect(await invoke(fromApp(), IpcChannels.lanList)).toEqual({ ok: true, value: [minsu] })
+    )
+    records.goodbye('Minsu._moim._tcp.local')
+    expect(await invoke(fromApp(), IpcChannels.lanList)).toEqual({ ok: true, value: [] })
   })
 })

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
+import { LAN_SERVICE_TYPE } from '../../../src/main/lan-discovery'
 
 /** electron-builder's own loader and schema validation (what `npm run dist` runs first), with no download. */
 const require = createRequire(import.meta.url)
@@ -17,7 +18,7 @@ interface BuilderConfig {
   electronFuses: Record<string, boolean>
   linux: { target: string[] }
   win: { target: string[] }
-  mac: { target: string[]; extendInfo: Record<string, string>; entitlements: string }
+  mac: { target: string[]; extendInfo: Record<string, string | string[]>; entitlements: string }
 }
 
 const projectDir = new URL('../../..', import.meta.url).pathname
@@ -37,7 +38,7 @@ describe('electron-builder.yml', { timeout: 30_000 }, () => {
     ).rejects.toThrow(/electronFuse/)
   })
 
-  it('builds AppImage, deb, NSIS and dmg, registers moim://, sets the fuses and the macOS usage texts', async () => {
+  it('builds AppImage, deb, NSIS and dmg, registers moim://, sets the fuses, the macOS usage texts and Bonjour service', async () => {
     const config = await getConfig(projectDir, null, null)
     expect(config.appId).toMatch(/^[a-z]+(\.[a-z]+)+$/)
     expect(config.linux.target).toEqual(['AppImage', 'deb'])
@@ -53,6 +54,9 @@ describe('electron-builder.yml', { timeout: 30_000 }, () => {
     })
     expect(config.mac.extendInfo.NSCameraUsageDescription).toMatch(/camera/)
     expect(config.mac.extendInfo.NSMicrophoneUsageDescription).toMatch(/voice|microphone/)
+    // Without both, macOS 15+ silently blocks the LAN: discovery, advertising and join by IP.
+    expect(config.mac.extendInfo.NSLocalNetworkUsageDescription).toMatch(/local network/)
+    expect(config.mac.extendInfo.NSBonjourServices).toEqual([`_${LAN_SERVICE_TYPE}._tcp`])
     expect(readFileSync(`${projectDir}/${config.mac.entitlements}`, 'utf8')).toContain(
       'com.apple.security.device.camera'
     )

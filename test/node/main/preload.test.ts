@@ -15,6 +15,11 @@ const electron = await vi.hoisted(async () =>
   (await import('../../support/electron-fake')).createElectronFake()
 )
 vi.mock('electron', () => electron.module)
+// The main process browses and advertises on the network: here, outside a network namespace, through inert
+// stand-ins (real multicast is tested in lan-discovery.test.ts, between namespaces).
+const network = await vi.hoisted(async () => (await import('../../support/lan-fakes')).networkLibraries)
+vi.mock('@homebridge/ciao', () => network.ciao())
+vi.mock('multicast-dns', () => network.multicastDns())
 
 const APP = 'app://moim/index.html'
 
@@ -52,6 +57,7 @@ describe('preload bridge', () => {
       'host',
       'invite',
       'isMoimApp',
+      'lan',
       'os',
       'recent',
       'screen',
@@ -187,5 +193,44 @@ describe('preload bridge', () => {
       [expect.objectContaining({ running: true, room: 'team' })],
       [{ running: false }]
     ])
+  })
+
+  it('advertises the hosted room on the network while hosting, and withdraws it when hosting stops', async () => {
+    network.services.length = 0
+    const started = await moim.host.start({ name: 'Ann', room: 'team', password: 'pw' })
+    if (!started.ok || !started.value.running) throw new Error('hosting did not start')
+    await vi.waitFor(() => expect(network.services.at(-1)?.advertised).toBe(true))
+    expect(network.services).toEqual([
+      {
+        options: {
+          name: 'Ann',
+          type: 'moim',
+          port: started.value.port,
+          txt: { v: '1', name: 'Ann', room: 'team', locked: '1' }
+        },
+        advertised: true
+      }
+    ])
+    await moim.host.stop()
+    expect(network.services[0].advertised).toBe(false)
+  })
+
+  it('lists the servers found on the network and hands the page every change, payload only', async () => {
+    expect(network.queries).toBeGreaterThan(0)
+    expect(await moim.lan.list()).toEqual({ ok: true, value: [] })
+    const changes: unknown[][] = []
+    const off = moim.lan.onChanged((...args) => changes.push(args))
+    const server = {
+      id: '10.0.0.2:47100',
+      name: 'Minsu',
+      locked: false,
+      address: '10.0.0.2',
+      port: 47100,
+      display: '10.0.0.2:47100'
+    }
+    window.webContents.send('lan:changed', [server])
+    off()
+    window.webContents.send('lan:changed', [])
+    expect(changes).toEqual([[[server]]])
   })
 })

@@ -2,6 +2,7 @@
  * The DOM events Moim components fire. All bubble and are composed, so the app shell hears them through shadow
  * roots; they are typed here by augmenting GlobalEventHandlersEventMap so `addEventListener` knows each detail.
  */
+import type { LanServer } from '../../../shared/ipc'
 import type { JoinAddress } from '../../../shared/join-address'
 import type { DeviceKind } from '../core/types'
 
@@ -37,6 +38,8 @@ export interface MoimEventMap {
   'moim-join': JoinRequestDetail
   /** The server address field changed to a valid address (desktop only): list that server's rooms. */
   'moim-server-change': { server: JoinAddress }
+  /** A server found on the local network was picked in the lobby (desktop only). */
+  'moim-lan-pick': { server: LanServer }
   'moim-select-device': SelectDeviceDetail
   'moim-toggle-mute': undefined
   'moim-toggle-camera': undefined

@@ -341,6 +341,7 @@ export class MoimApp extends LitElement {
         .levelSource=${this._levelSource}
         .error=${joining ? null : error}
         ?busy=${joining}
+        ?lan=${platform.lan !== undefined}
         @moim-join=${this._onJoin}
         @moim-server-change=${this._onServerChange}
         @moim-select-device=${this._onSelectDevice}

@@ -5,6 +5,7 @@ import { localized, msg } from '@lit/localize'
 import { checkDisplayName, checkPassword, checkRoomName } from '../../../shared/input-rules'
 import { LIMITS } from '../../../shared/protocol'
 import type { InvalidField, RoomInfo } from '../../../shared/protocol'
+import type { LanServer } from '../../../shared/ipc'
 import { parseJoinAddress } from '../../../shared/join-address'
 import type { JoinAddress, JoinAddressResult } from '../../../shared/join-address'
 import type { CallError, MediaState, ServerConnectionState } from '../core/types'
@@ -47,6 +48,9 @@ const FIELD_OF_INPUT: Partial<Record<InvalidField, Field>> = {
  * @fires moim-join - the form is valid and the user pressed Join
  * @fires moim-server-change - the server address field holds a valid address (desktop): list its rooms
  * @fires moim-select-device - from the device picker
+ *
+ * With `lan` (the desktop app), an "On your network" section (moim-lan-rooms, loaded only then) lists the servers
+ * found on the local network; picking one fills the server and room and joins.
  */
 @customElement('moim-lobby')
 @localized()
@@ -82,6 +86,9 @@ export class MoimLobby extends LitElement {
   /** A join is in progress: the form is busy and Join is disabled. */
   @property({ type: Boolean }) busy = false
 
+  /** Show the servers found on the local network (desktop app only). */
+  @property({ type: Boolean }) lan = false
+
   @state() private _name = ''
   @state() private _room = ''
   @state() private _password = ''
@@ -105,6 +112,8 @@ export class MoimLobby extends LitElement {
     if (changed.has('name')) this._name = this.name
     if (changed.has('room')) this._room = this.room
     if (changed.has('server')) this._server = this.server
+    // Its own chunk, fetched only where it can list anything: browsers never load it.
+    if (changed.has('lan') && this.lan) void import('./moim-lan-rooms')
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -147,6 +156,27 @@ export class MoimLobby extends LitElement {
     if (room.locked) this.updateComplete.then(() => this._passwordInput?.focus())
   }
 
+  /**
+   * A server on the network was picked: it fills the server address (and its room). A host's open room joins at
+   * once, with the name typed; a locked one waits for its password; a server of many rooms lists them.
+   */
+  private _onLanPick(event: CustomEvent<{ server: LanServer }>): void {
+    const { server } = event.detail
+    this._server = server.display
+    if (this._invalid?.field === 'server') this._invalid = null
+    if (server.room === undefined || (server.locked && !this._password)) {
+      if (server.room !== undefined) this._room = server.room
+      this._onServerChange()
+      const field = server.room === undefined ? 'room' : 'password'
+      void this.updateComplete.then(() =>
+        this.renderRoot.querySelector<HTMLInputElement>(`#${field}`)?.focus()
+      )
+      return
+    }
+    this._room = server.room
+    this._submit()
+  }
+
   private _invalidate(field: Field, message: () => string): void {
     this._invalid = { field, message }
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>(`#${field}`)?.focus())
@@ -154,6 +184,10 @@ export class MoimLobby extends LitElement {
 
   private _onSubmit(event: SubmitEvent): void {
     event.preventDefault()
+    this._submit()
+  }
+
+  private _submit(): void {
     if (this.busy) return
     // The server's own rules, checked here so the sentence appears on the field at fault before anything is sent.
     const name = checkDisplayName(this._name)
@@ -288,6 +322,7 @@ export class MoimLobby extends LitElement {
           </form>
           <h3>${msg('Open rooms')}</h3>
           ${this._renderRooms()}
+          ${this.lan && this.showServer ? html`<moim-lan-rooms @moim-lan-pick=${this._onLanPick}></moim-lan-rooms>` : nothing}
         </section>
         <section class="card">
           <h2>${msg('Check your camera and microphone')}</h2>
