@@ -208,6 +208,11 @@ type MoimSocket = Socket<ClientToServerEvents, ServerToClientEvents>
 /** Socket.IO room holding every socket that is not in a call, so `rooms:changed` reaches only them. */
 const LOBBY = '#lobby'
 const roomKey = (name: string): string => `room:${name}`
+/**
+ * Socket.IO room of the one socket that speaks for a peer now, on whichever node: signals to a peer on another
+ * node go there. Not the peer id itself, which names the Socket.IO room of the peer's first socket.
+ */
+const peerRoom = (peerId: string): string => `peer:${peerId}`
 
 /** How long `close()` waits for clients to receive `server:closing` before dropping them. */
 const CLOSE_GRACE_MS = 1_000
@@ -447,7 +452,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   function forgetPeer(connection: Connection): void {
     const { peerId, socket } = connection
     if (peerId !== undefined && byPeer.get(peerId) === connection) byPeer.delete(peerId)
-    if (peerId !== undefined && peerId !== socket.id) void socket.leave(peerId)
+    if (peerId !== undefined) void socket.leave(peerRoom(peerId))
     connection.peerId = undefined
     connection.room = undefined
   }
@@ -502,10 +507,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     connection.room = room
     byPeer.set(peerId, connection)
     void socket.leave(LOBBY)
-    void socket.join(roomKey(room))
-    // Every socket is in a Socket.IO room named by its own id; a resumed one also joins the room named by its
-    // peer id (its first socket's id, gone by now), so `io.to(peerId)` reaches it on any node.
-    if (peerId !== socket.id) void socket.join(peerId)
+    void socket.join([roomKey(room), peerRoom(peerId)])
   }
 
 
@@ -634,8 +636,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       schema: signalRequestSchema,
       // Synchronous for a target on this server, the hot path: both rooms come from the connections' caches of
       // the store's answers (one Map lookup, no store round trip, no promise per message). A target on another
-      // node of a cluster costs one store lookup, and the message goes to it through the adapter (every socket is
-      // in a Socket.IO room named by its id).
+      // node of a cluster costs one store lookup, and the message goes to it through the adapter (every socket in
+      // a room is in the Socket.IO room of its peer, peerRoom).
       handle({ peerId, room }, { to, description, candidate }) {
         if (room === undefined || peerId === undefined) return fail('not-in-room')
         if (to === peerId) return fail('not-found')
@@ -651,7 +653,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         if (cluster === undefined) return fail('not-found')
         return store.peer(to).then((found) => {
           if (found?.room !== room) return fail('not-found')
-          io.to(to).emit('signal', message)
+          io.to(peerRoom(to)).emit('signal', message)
           return { ok: true }
         })
       }
