@@ -510,7 +510,6 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     void socket.join([roomKey(room), peerRoom(peerId)])
   }
 
-
   /** Tells a peer's room (on every node), the lobbies and the events that the peer left. */
   function announceLeave(left: LeaveOutcome): void {
     io.to(roomKey(left.room.name)).emit('peer:left', { id: left.peer.id })

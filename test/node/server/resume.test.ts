@@ -130,7 +130,10 @@ describe('room:resume', () => {
       expect((await request(ann.socket, 'chat:send', { text })).ok).toBe(true)
     }
     const { client, answer } = await resumed(url, bob.join.token, seenId)
-    expect(answer.ok && answer.history.map((message) => message.text)).toEqual(['while away 1', 'while away 2'])
+    expect(answer.ok && answer.history.map((message) => message.text)).toEqual([
+      'while away 1',
+      'while away 2'
+    ])
     // Without a last id (or one aged out of the history), the whole history.
     await cutNetwork(client)
     const again = await resumed(url, bob.join.token)
@@ -194,7 +197,9 @@ describe('room:resume', () => {
       ok: false,
       error: { code: 'invalid' }
     })
-    expect(await rawRequest(stranger.socket, 'room:resume', { token: bob.join.token, extra: 1 })).toMatchObject({
+    expect(
+      await rawRequest(stranger.socket, 'room:resume', { token: bob.join.token, extra: 1 })
+    ).toMatchObject({
       ok: false,
       error: { code: 'invalid' }
     })

@@ -368,7 +368,9 @@ export function describeRoomStore(name: string, create: CreateRoomStore): void {
         screen: false
       })
       // A peer that comes back before its drop was noticed resumes too, without having been held.
-      expect(await rooms.resume({ tokenDigest: tokenDigest('token-a'), connection: 'socket-a2' })).toMatchObject({
+      expect(
+        await rooms.resume({ tokenDigest: tokenDigest('token-a'), connection: 'socket-a2' })
+      ).toMatchObject({
         ok: true,
         previousConnection: 'socket-a',
         wasHeld: false

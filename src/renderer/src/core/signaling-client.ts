@@ -184,10 +184,7 @@ export class SignalingClient {
   }
 
   private async joinRoom(request: JoinRequest, duringReconnect: boolean): Promise<Result<JoinResult>> {
-    const result = await this.request<JoinResult>(
-      (s) => s.emitWithAck('room:join', request),
-      duringReconnect
-    )
+    const result = await this.request<JoinResult>((s) => s.emitWithAck('room:join', request), duringReconnect)
     if (result.ok) {
       this.joined = { ...request }
       this.startSession(result.value)
