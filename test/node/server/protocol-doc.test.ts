@@ -103,7 +103,7 @@ describe('docs/PROTOCOL.md', () => {
     // Every documented id-like value is a variable: session ids, chat ids and timestamps.
     const variables = new Set<unknown>()
     for (const { frame } of lines) {
-      for (const [, value] of frame.matchAll(/"(?:sid|id|from|to)":"([^"]+)"/g)) variables.add(value)
+      for (const [, value] of frame.matchAll(/"(?:sid|id|from|to|token)":"([^"]+)"/g)) variables.add(value)
       for (const [, value] of frame.matchAll(/"ts":(\d+)/g)) variables.add(Number(value))
     }
     variables.delete('nobody') // a deliberately unknown id: sent as is
