@@ -325,7 +325,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     // Large enough for the largest valid SDP; a bigger packet closes only the socket that sent it.
     maxHttpBufferSize: MAX_PACKET_BYTES,
     // Notice a vanished peer (laptop lid closed, Wi-Fi gone) within ~15 s rather than Socket.IO's default ~45 s,
-    // so the others drop its frozen tile and a reconnecting client is not shown twice for long.
+    // so the others see it reconnecting soon, and it leaves one grace window (resumeGraceMs) after that.
     pingInterval: 10_000,
     pingTimeout: 5_000,
     // A transport that never sends Socket.IO's CONNECT is dropped after 10 s instead of 45 s.
