@@ -254,7 +254,12 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   let adapterClient: Redis | undefined
   let reapTimer: ReturnType<typeof setInterval> | undefined
   /** Peers whose leave failed (the store was unreachable): retried until the store takes it. */
-  const pendingLeaves = new Set<string>()
+  /**
+   * Leaves that failed because the store was unreachable, by peer id: each retried by the reaper until the store
+   * takes it, with the condition it had (still on that connection, still held by that hold), so a retry cannot
+   * undo a resume that happened meanwhile.
+   */
+  const pendingLeaves = new Map<string, () => Promise<LeaveOutcome | undefined>>()
   const events = new MembershipEvents(log)
   const wrongPasswords = new KeyedRateLimiter(serverLimits.wrongPasswords)
   const joinsByAddress = new KeyedRateLimiter(serverLimits.joinsPerAddress)
@@ -438,7 +443,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       left = await store.leave(peerId, socket.id)
     } catch (error) {
       // The peer would hold its seat for ever: retried by the reaper until the store takes it.
-      if (room !== undefined) pendingLeaves.add(peerId)
+      if (room !== undefined) pendingLeaves.set(peerId, () => store.leave(peerId, socket.id))
       throw error
     }
     forgetPeer(connection)
@@ -474,7 +479,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     try {
       held = await store.hold(peerId, socket.id, until)
     } catch (error) {
-      pendingLeaves.add(peerId)
+      // Not held, so nothing would end it: it leaves once the store is back, unless it resumed by then.
+      pendingLeaves.set(peerId, () => store.leave(peerId, socket.id))
       throw error
     }
     if (held === undefined) return
@@ -492,7 +498,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         },
         (error: unknown) => {
           log.warn('could not end a held seat; retrying', { id: peerId, error: String(error) })
-          pendingLeaves.add(peerId)
+          pendingLeaves.set(peerId, () => store.expire(peerId, until))
         }
       )
     }, resumeGraceMs)
@@ -521,8 +527,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
 
   /** Cluster upkeep: the peers of dead nodes leave, and leaves that failed while Redis was away are retried. */
   async function reap(): Promise<void> {
-    for (const peerId of pendingLeaves) {
-      const left = await store.leave(peerId)
+    for (const [peerId, retry] of pendingLeaves) {
+      const left = await retry()
       pendingLeaves.delete(peerId)
       if (left !== undefined) announceLeave(left)
     }
@@ -597,13 +603,14 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
           return fail('resume-failed')
         }
         const { self, peers, room, history, previousConnection, wasHeld } = outcome
-        // The connection the peer was on no longer speaks for it: forgotten here so its disconnect changes
-        // nothing, and closed wherever it still is (a client may come back before its old socket timed out).
+        // A client may come back before the server noticed its old connection drop: that connection no longer
+        // speaks for the peer. Forgotten here so its disconnect changes nothing, and closed wherever it is. (A held
+        // peer's old connection is gone already.)
         const previous = connections.get(previousConnection)
         if (previous !== undefined) {
           forgetPeer(previous)
           previous.socket.disconnect(true)
-        } else if (previousConnection !== socket.id) io.in(previousConnection).disconnectSockets(true)
+        } else if (!wasHeld) io.in(previousConnection).disconnectSockets(true)
         clearTimeout(holdTimers.get(self.id))
         holdTimers.delete(self.id)
         enterRoom(connection, self.id, room.name)

@@ -227,6 +227,12 @@ export class PeerConnection {
     if (this.closed || this.pc.connectionState === 'connected') return
     log.info('signaling is back and the connection is down: restarting ICE', { peer: this.remoteId })
     this.iceRestarts = 0
+    if (this.pc.signalingState === 'have-local-offer') {
+      // An offer made meanwhile (a restart) never arrived, and no new one can be made until it is answered.
+      this.sendDescription()
+      this.armConnectTimer()
+      return
+    }
     this.restartIce()
   }
 
