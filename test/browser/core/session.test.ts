@@ -264,6 +264,32 @@ describe('Session against a real server', { timeout: 40_000 }, () => {
     await expect.poll(() => framesFrom(bo, ann), POLL).toBeGreaterThan(before)
   })
 
+  it('reconciles the room on resuming: who left meanwhile is removed, who came is called, the rest kept', async () => {
+    const ann = await joined('Ann')
+    const bo = await joined('Bo')
+    const cy = await joined('Cy')
+    await expect.poll(() => framesFrom(ann, bo), POLL).toBeGreaterThan(3)
+    const id = selfId(ann)
+    const toBo = ann.call.connectionTo(selfId(bo))
+
+    expect(await server.drop(id)).toBe(true)
+    await expect
+      .poll(() => bo.call.state.participants.find((p) => p.peer.id === id)?.peer.reconnecting, POLL)
+      .toBe(true)
+    await cy.leave()
+    // A newcomer while Ann is away finds her held, and waits for her to call.
+    const dee = await joined('Dee')
+    expect(dee.call.state.participants.find((p) => p.peer.id === id)?.peer.reconnecting).toBe(true)
+
+    await expect.poll(() => ann.call.state.chat.map(text), POLL).toContain('Reconnected to the room.')
+    expect(selfId(ann)).toBe(id)
+    expect(names(ann)).toEqual(['Bo', 'Dee'])
+    expect(ann.call.state.chat.map(text)).toEqual(expect.arrayContaining(['Cy left.', 'Dee joined.']))
+    expect(ann.call.connectionTo(selfId(bo))).toBe(toBo)
+    await expect.poll(() => framesFrom(ann, dee), POLL).toBeGreaterThan(3)
+    await expect.poll(() => framesFrom(dee, ann), POLL).toBeGreaterThan(3)
+  })
+
   it('joins afresh with a notice when the server could not keep its place', async () => {
     await server.close()
     server = await startServer({ resumeGraceMs: 0 })

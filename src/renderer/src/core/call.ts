@@ -225,8 +225,12 @@ export class Call {
     this.transport = transport
     this.media.setTrackHook((kind, track) => transport.replaceTrack(kind, track))
     transport.subscribe(() => this.syncTransport())
-    // Offers first: each connection starts its offer off the main thread before the call view renders.
-    for (const peer of result.peers) transport.addPeer(peer.id)
+    // Offers first: each connection starts its offer off the main thread before the call view renders. A peer
+    // whose connection to the server is down cannot get an offer now; it calls us when it resumes.
+    for (const peer of result.peers) {
+      if (peer.reconnecting) transport.expectPeer(peer.id)
+      else transport.addPeer(peer.id)
+    }
     const participants: Participant[] = result.peers.map((peer) => ({
       peer,
       stream: null,
