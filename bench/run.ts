@@ -2,13 +2,15 @@
  * `npm run bench` (full) and `npm run bench -- --quick` (under two minutes): runs every benchmark against its
  * baselines in the same run, writes bench/results/latest.md (+ a timestamped JSON next to it) and prints the table.
  *
- * Flags: --quick, --only=relay,join,memory,call,mesh,bundle (a subset), --no-write (print only).
+ * Flags: --quick, --only=relay,join,memory,call,mesh,bundle,improve,attack,cluster,resume (a subset), --no-write
+ * (print only).
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { slowReaders } from './attack'
 import { callSetup, meshLoad } from './browser'
 import { clusterBench } from './cluster'
+import { resumeBench } from './resume'
 import { bundleSizes } from './bundle'
 import { DEFAULT_BASELINE, improvements } from './improve'
 import { joinStorm } from './join'
@@ -28,7 +30,8 @@ const SECTIONS = [
   'bundle',
   'improve',
   'attack',
-  'cluster'
+  'cluster',
+  'resume'
 ] as const
 type Section = (typeof SECTIONS)[number]
 
@@ -259,6 +262,11 @@ async function main(): Promise<void> {
           memoryClients: 2_000
         }
     results.cluster = await clusterBench(options, log)
+  }
+
+  if (only.has('resume')) {
+    const options = quick ? { samples: 20, appSamples: 5 } : { samples: 200, appSamples: 20 }
+    results.resume = await resumeBench(options, log)
   }
 
   results.finishedAt = new Date().toISOString()

@@ -1,6 +1,7 @@
 /** Renders the benchmark results as the Markdown report written to bench/results/latest.md. */
 import type { AttackRow } from '../attack'
 import type { ClusterResult } from '../cluster'
+import type { ResumeResult } from '../resume'
 import type { JoinRow } from '../join'
 import type { MemoryRow } from '../memory'
 import type { RelayOptions, RelayRow } from '../relay'
@@ -81,6 +82,7 @@ export interface Results {
   improvements?: { baseline: string; rows: ImprovementRow[] }
   attack?: AttackRow[]
   cluster?: ClusterResult
+  resume?: ResumeResult
   notes?: string[]
 }
 
@@ -587,6 +589,48 @@ export function renderReport(results: Results): string {
       `Heap per idle client (${c.heapPerClient.clients} clients): ${kb(c.heapPerClient.single)} KB on a single ` +
         `server, ${kb(c.heapPerClient.cluster)} KB on a cluster node ` +
         `(${x(ratio(c.heapPerClient.cluster, c.heapPerClient.single))}).`
+    )
+    out.push('')
+  }
+
+  if (results.resume) {
+    const r = results.resume
+    out.push('## 10. Resuming after a dropped connection')
+    out.push('')
+    out.push(
+      'A client of a two-person room has its TCP connection destroyed (a network drop: the server holds its ' +
+        'seat), then opens a new connection and sends `room:resume`, one drop at a time. "Reconnect to resumed" ' +
+        'runs from the new socket being connected to the answer; "others see it back" until the other member ' +
+        'gets `peer:updated` without `reconnecting`. Goal: ≤ 1 s from reconnect to resumed.'
+    )
+    out.push('')
+    out.push(
+      table(
+        [
+          'Resume',
+          'Drops',
+          'Reconnect to resumed p50 ms',
+          'p95 ms',
+          'max ms',
+          'Others see it back p50 ms',
+          'p95 ms'
+        ],
+        r.rows.map((row) => [
+          row.label,
+          String(row.samples),
+          fmt(row.resumed.p50, 1),
+          fmt(row.resumed.p95, 1),
+          fmt(row.resumed.max, 1),
+          fmt(row.othersSee.p50, 1),
+          fmt(row.othersSee.p95, 1)
+        ])
+      )
+    )
+    out.push('')
+    out.push(
+      `The app's SignalingClient, ${r.app.samples} drops: from the drop to resumed p50 ` +
+        `${fmt(r.app.dropToResumed.p50, 0)} ms, max ${fmt(r.app.dropToResumed.max, 0)} ms, most of it ` +
+        "Socket.IO's first reconnection delay (500 ms ± 50 %)."
     )
     out.push('')
   }

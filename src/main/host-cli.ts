@@ -1,7 +1,8 @@
 /**
- * `npm run host [-- --port P --host ADDR --capacity N --allow-origin O --hostname NAME --advertise]`: runs the
- * signaling server without Electron and serves the built web client, so browsers on the network can join; with
- * `--advertise` the desktop apps on the network list it. Stops cleanly on Ctrl-C (and withdraws the advertisement).
+ * `npm run host [-- --port P --host ADDR --capacity N --allow-origin O --hostname NAME --resume-grace S
+ * --advertise]`: runs the signaling server without Electron and serves the built web client, so browsers on the
+ * network can join; with `--advertise` the desktop apps on the network list it. Stops cleanly on Ctrl-C (and
+ * withdraws the advertisement).
  */
 import { existsSync } from 'node:fs'
 import { hostname as osHostname } from 'node:os'
@@ -17,17 +18,20 @@ import { LanAdvertiser } from './lan-advertiser'
 import { httpUrl, isLinkLocal, listNetworkAddresses } from './network-addresses'
 import { canonicalHost } from '../server/origin-policy'
 import { StoreUnavailableError } from '../server/room-store'
-import { createSignalingServer, DEFAULT_SERVER_LIMITS } from '../server/server'
+import { createSignalingServer, DEFAULT_RESUME_GRACE_MS, DEFAULT_SERVER_LIMITS } from '../server/server'
 
 const log = createLogger('host')
 
 /** The largest value the limit flags take: beyond it a limit stops protecting anything. */
 const MAX_FLAG = 100_000
 
+/** The longest grace window `--resume-grace` takes: a seat held longer is a seat lost for the room. */
+const MAX_GRACE_S = 600
+
 const USAGE = `Usage: npm run host -- [--port P] [--host ADDR] [--capacity N] [--web DIR] [--log-level LEVEL]
                            [--hostname NAME]... [--allow-origin ORIGIN]...
                            [--max-connections-per-address N] [--max-rooms N] [--redis URL]
-                           [--advertise] [--advertise-name NAME]
+                           [--resume-grace SECONDS] [--advertise] [--advertise-name NAME]
   --port P           TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDR        address to listen on (default: every interface)
   --capacity N       people per room, 2-${LIMITS.maxCapacity} (default ${LIMITS.capacity})
@@ -42,6 +46,8 @@ const USAGE = `Usage: npm run host -- [--port P] [--host ADDR] [--capacity N] [-
                      connections one client address may hold, 1-${MAX_FLAG} (default ${DEFAULT_SERVER_LIMITS.connectionsPerAddress}).
                      Raise it behind a reverse proxy or NAT, where many people share one address.
   --max-rooms N      rooms the server holds at once, 1-${MAX_FLAG} (default ${DEFAULT_SERVER_LIMITS.rooms})
+  --resume-grace S   how long someone whose connection dropped keeps their place in the room to come back
+                     as themselves, 0-${MAX_GRACE_S} seconds (default ${DEFAULT_RESUME_GRACE_MS / 1000})
   --redis URL        share rooms with the other servers started with the same Redis (redis://HOST:PORT;
                      or set MOIM_REDIS_URL). Default: this server on its own, rooms in its memory.
   --advertise        list this server in the lobby of every Moim app on the local network (DNS-SD
@@ -65,6 +71,8 @@ export interface HostOptions {
   redisUrl: string | undefined
   /** The name advertised on the local network (`--advertise`); undefined: not advertised. */
   advertise: string | undefined
+  /** How long a dropped peer's seat is held for a resume, in milliseconds (`--resume-grace`, in seconds). */
+  resumeGraceMs: number
 }
 
 /** Whole decimal numbers only: `Number()` would also take "", " 80 ", "0x50" and "1e3". */
@@ -97,6 +105,7 @@ export function parseHostArgs(
         redis: { type: 'string' },
         advertise: { type: 'boolean' },
         'advertise-name': { type: 'string' },
+        'resume-grace': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       },
       strict: true,
@@ -129,6 +138,14 @@ export function parseHostArgs(
       return { ok: false, message: `--${flag} must be a whole number from 1 to ${MAX_FLAG}, not "${text}"` }
     }
     limits[flag] = value
+  }
+  const graceText = values['resume-grace']
+  const grace = graceText === undefined ? DEFAULT_RESUME_GRACE_MS / 1000 : parseWhole(graceText)
+  if (grace < 0 || grace > MAX_GRACE_S) {
+    return {
+      ok: false,
+      message: `--resume-grace must be a whole number of seconds from 0 to ${MAX_GRACE_S}, not "${graceText}"`
+    }
   }
   if (values.host !== undefined && values.host.trim() === '') {
     return { ok: false, message: '--host must be an address such as 127.0.0.1, 0.0.0.0 or ::' }
@@ -194,7 +211,8 @@ export function parseHostArgs(
       allowedOrigins,
       hostnames,
       redisUrl,
-      advertise
+      advertise,
+      resumeGraceMs: grace * 1000
     }
   }
 }
@@ -279,7 +297,8 @@ async function main(): Promise<void> {
     allowedOrigins,
     hostnames,
     redisUrl,
-    advertise
+    advertise,
+    resumeGraceMs
   } = parsed.options
   setLogLevel(logLevel)
   const webClientBuilt = existsSync(join(webDir, 'index.html'))
@@ -290,6 +309,7 @@ async function main(): Promise<void> {
     allowedOrigins,
     hostnames,
     limits: { connectionsPerAddress: maxConnectionsPerAddress, rooms: maxRooms },
+    resumeGraceMs,
     cluster: redisUrl === undefined ? undefined : { redisUrl }
   })
   let bound

@@ -172,3 +172,11 @@ export function boundConnections(io: Server, bounds: ConnectionBounds, log: Logg
     connection.prependListener('data', onData)
   })
 }
+
+/**
+ * True when `boundConnections` dropped this engine.io connection for what it cost: such a client is not one whose
+ * network dropped, so the server does not hold its seat for a resume.
+ */
+export function droppedForCost(connection: object): boolean {
+  return (connection as Partial<Guarded>)[SPENT]?.dropped === true
+}

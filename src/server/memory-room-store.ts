@@ -7,13 +7,15 @@ import { timingSafeEqual } from 'node:crypto'
 import { withSuffix } from '../shared/input-rules'
 import { LIMITS } from '../shared/protocol'
 import type { ChatMessage, Peer, RoomInfo, RoomList } from '../shared/protocol'
-import { nameChoice } from './room-store'
+import { connectedPeer, nameChoice } from './room-store'
 import type {
   JoinInput,
   JoinOutcome,
   LeaveOutcome,
   NameChoice,
   PeerChange,
+  ResumeInput,
+  ResumeOutcome,
   RoomFeatures,
   RoomStore,
   RoomStoreOptions
@@ -23,6 +25,11 @@ import type {
 interface Member {
   peer: Peer
   key: string
+  tokenDigest: string
+  /** The connection the peer is on now. */
+  connection: string
+  /** While held: the `until` of the hold, which only its own expiry may end. */
+  heldUntil: number | undefined
 }
 
 interface MemoryRoom {
@@ -42,10 +49,19 @@ export class MemoryRoomStore implements RoomStore {
   private readonly byName = new Map<string, MemoryRoom>()
   /** The room of each peer, so one peer is in one room at most and is found by its id alone. */
   private readonly roomOf = new Map<string, MemoryRoom>()
+  /** Peer id by tokenDigest, for `resume`. */
+  private readonly byToken = new Map<string, string>()
 
   constructor(private readonly options: RoomStoreOptions) {}
 
-  async join({ room: name, peer, name: asked, passwordDigest }: JoinInput): Promise<JoinOutcome> {
+  async join({
+    room: name,
+    peer,
+    name: asked,
+    passwordDigest,
+    tokenDigest,
+    connection
+  }: JoinInput): Promise<JoinOutcome> {
     if (this.roomOf.has(peer.id)) return { ok: false, code: 'already-in-room' }
     let room = this.byName.get(name)
     const created = room === undefined
@@ -74,20 +90,66 @@ export class MemoryRoomStore implements RoomStore {
     const peers = [...room.members.values()].map((member) => member.peer)
     const choice = freeName(room, asked)
     const self: Peer = { ...peer, name: choice.name }
-    room.members.set(self.id, { peer: self, key: choice.key })
+    room.members.set(self.id, { peer: self, key: choice.key, tokenDigest, connection, heldUntil: undefined })
     this.roomOf.set(self.id, room)
+    this.byToken.set(tokenDigest, self.id)
     return { ok: true, self, peers, room: this.info(room), history: [...room.history], created }
   }
 
-  async leave(peerId: string): Promise<LeaveOutcome | undefined> {
+  async leave(peerId: string, connection?: string): Promise<LeaveOutcome | undefined> {
     const room = this.roomOf.get(peerId)
-    const peer = room?.members.get(peerId)?.peer
-    if (room === undefined || peer === undefined) return undefined
+    const member = room?.members.get(peerId)
+    if (room === undefined || member === undefined) return undefined
+    if (connection !== undefined && member.connection !== connection) return undefined
+    const { peer } = member
     room.members.delete(peerId)
     this.roomOf.delete(peerId)
+    this.byToken.delete(member.tokenDigest)
     const removed = room.members.size === 0
     if (removed) this.byName.delete(room.name)
     return { peer, room: this.info(room), removed }
+  }
+
+  async hold(
+    peerId: string,
+    connection: string,
+    until: number
+  ): Promise<{ room: string; peer: Peer } | undefined> {
+    const room = this.roomOf.get(peerId)
+    const member = room?.members.get(peerId)
+    if (room === undefined || member === undefined || member.connection !== connection) return undefined
+    member.heldUntil = until
+    member.peer = { ...member.peer, reconnecting: true }
+    return { room: room.name, peer: member.peer }
+  }
+
+  async resume({ tokenDigest, connection }: ResumeInput): Promise<ResumeOutcome> {
+    const peerId = this.byToken.get(tokenDigest)
+    const room = peerId === undefined ? undefined : this.roomOf.get(peerId)
+    const member = peerId === undefined ? undefined : room?.members.get(peerId)
+    if (room === undefined || member === undefined) return { ok: false, code: 'resume-failed' }
+    const previousConnection = member.connection
+    const wasHeld = member.heldUntil !== undefined
+    const peer = connectedPeer(member.peer)
+    member.peer = peer
+    member.connection = connection
+    member.heldUntil = undefined
+    const peers = [...room.members.values()].filter((m) => m !== member).map((m) => m.peer)
+    return {
+      ok: true,
+      self: peer,
+      peers,
+      room: this.info(room),
+      history: [...room.history],
+      previousConnection,
+      wasHeld
+    }
+  }
+
+  async expire(peerId: string, until: number): Promise<LeaveOutcome | undefined> {
+    const member = this.roomOf.get(peerId)?.members.get(peerId)
+    if (member === undefined || member.heldUntil !== until) return undefined
+    return this.leave(peerId)
   }
 
   async list(): Promise<RoomList> {
@@ -118,7 +180,8 @@ export class MemoryRoomStore implements RoomStore {
       next.name = choice.name
       key = choice.key
     }
-    room.members.set(peerId, { peer: next, key })
+    member.peer = next
+    member.key = key
     return { room: room.name, peer: next }
   }
 

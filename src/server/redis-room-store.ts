@@ -21,6 +21,8 @@ import type {
   JoinRefusal,
   LeaveOutcome,
   PeerChange,
+  ResumeInput,
+  ResumeOutcome,
   RoomFeatures,
   RoomStore,
   RoomStoreOptions
@@ -51,10 +53,13 @@ end
 local function push(out, list) for _, value in ipairs(list) do out[#out + 1] = value end end
 `
 
-/** ARGV: prefix, room, peer id, peer JSON (no name), digest, preset digest, capacity, max rooms, node, names... */
+/**
+ * ARGV: prefix, room, peer id, peer JSON (no name), digest, preset digest, capacity, max rooms, node, token
+ * digest, connection, names...
+ */
 const JOIN = `${LUA_PRELUDE}
 local room, id, peerJson, digest, preset = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local capacity, maxRooms, node = ARGV[7], tonumber(ARGV[8]), ARGV[9]
+local capacity, maxRooms, node, token, connection = ARGV[7], tonumber(ARGV[8]), ARGV[9], ARGV[10], ARGV[11]
 if redis.call('HEXISTS', P .. ':peers', id) == 1 then return { 'already-in-room' } end
 local created = '0'
 if redis.call('EXISTS', roomKey(room, 'info')) == 1 then
@@ -77,7 +82,7 @@ else
   created = '1'
 end
 local name
-for i = 10, #ARGV, 2 do
+for i = 12, #ARGV, 2 do
   if redis.call('HSETNX', roomKey(room, 'names'), ARGV[i + 1], id) == 1 then
     name = ARGV[i]
     break
@@ -91,6 +96,9 @@ redis.call('ZADD', roomKey(room, 'order'), redis.call('HINCRBY', roomKey(room, '
 redis.call('HSET', P .. ':peers', id, room)
 redis.call('HSET', P .. ':peernode', id, node)
 redis.call('SADD', P .. ':node:' .. node .. ':peers', id)
+redis.call('HSET', P .. ':conn', id, connection)
+redis.call('HSET', P .. ':token', id, token)
+redis.call('HSET', P .. ':tokens', token, id)
 local count = redis.call('HLEN', roomKey(room, 'members'))
 redis.call('ZADD', P .. ':counts', -count, room)
 local out = { 'ok', name, created }
@@ -105,13 +113,24 @@ push(out, redis.call('LRANGE', roomKey(room, 'history'), 0, -1))
 return out
 `
 
-/** ARGV: prefix, peer id. Returns room info (4), the peer's JSON and whether the room was removed. */
+/**
+ * ARGV: prefix, peer id, and optionally a condition: 'held', UNTIL (only the hold that set UNTIL), 'node', NODE
+ * (only while the peer is on NODE) or 'conn', CONNECTION (only while it is on that connection). Returns room info (4), the peer's JSON and whether the room was removed.
+ */
 const LEAVE = `${LUA_PRELUDE}
 local id = ARGV[2]
 local room = redis.call('HGET', P .. ':peers', id)
 if not room then return false end
+if ARGV[3] == 'held' and redis.call('HGET', P .. ':held', id) ~= ARGV[4] then return false end
+if ARGV[3] == 'node' and redis.call('HGET', P .. ':peernode', id) ~= ARGV[4] then return false end
+if ARGV[3] == 'conn' and redis.call('HGET', P .. ':conn', id) ~= ARGV[4] then return false end
 local peerJson = redis.call('HGET', roomKey(room, 'members'), id)
 local node = redis.call('HGET', P .. ':peernode', id)
+local token = redis.call('HGET', P .. ':token', id)
+if token then redis.call('HDEL', P .. ':tokens', token) end
+redis.call('HDEL', P .. ':token', id)
+redis.call('HDEL', P .. ':conn', id)
+redis.call('HDEL', P .. ':held', id)
 redis.call('HDEL', roomKey(room, 'members'), id)
 redis.call('ZREM', roomKey(room, 'order'), id)
 redis.call('HDEL', P .. ':peers', id)
@@ -137,6 +156,52 @@ else
 end
 out[#out + 1] = peerJson
 out[#out + 1] = removed
+return out
+`
+
+/** ARGV: prefix, peer id, connection, until. Marks the peer reconnecting if it is still on that connection. */
+const HOLD = `${LUA_PRELUDE}
+local id = ARGV[2]
+local room = redis.call('HGET', P .. ':peers', id)
+if not room or redis.call('HGET', P .. ':conn', id) ~= ARGV[3] then return false end
+redis.call('HSET', P .. ':held', id, ARGV[4])
+local peer = cjson.decode(redis.call('HGET', roomKey(room, 'members'), id))
+peer.reconnecting = true
+local json = cjson.encode(peer)
+redis.call('HSET', roomKey(room, 'members'), id, json)
+return { room, json }
+`
+
+/**
+ * ARGV: prefix, token digest, connection, node. The peer moves to this connection and node (so a node that dies
+ * later reaps it, not the one it left). Returns 'ok', the previous connection, whether it was held, its JSON,
+ * room info (4), the count of others, their JSON, then the history.
+ */
+const RESUME = `${LUA_PRELUDE}
+local id = redis.call('HGET', P .. ':tokens', ARGV[2])
+if not id then return { 'resume-failed' } end
+local room = redis.call('HGET', P .. ':peers', id)
+if not room then return { 'resume-failed' } end
+local previous = redis.call('HGET', P .. ':conn', id) or ''
+local wasHeld = redis.call('HDEL', P .. ':held', id) == 1 and '1' or '0'
+redis.call('HSET', P .. ':conn', id, ARGV[3])
+local oldNode = redis.call('HGET', P .. ':peernode', id)
+if oldNode then redis.call('SREM', P .. ':node:' .. oldNode .. ':peers', id) end
+redis.call('HSET', P .. ':peernode', id, ARGV[4])
+redis.call('SADD', P .. ':node:' .. ARGV[4] .. ':peers', id)
+local peer = cjson.decode(redis.call('HGET', roomKey(room, 'members'), id))
+peer.reconnecting = nil
+local json = cjson.encode(peer)
+redis.call('HSET', roomKey(room, 'members'), id, json)
+local out = { 'ok', previous, wasHeld, json }
+push(out, info(room))
+local others = {}
+for _, other in ipairs(redis.call('ZRANGE', roomKey(room, 'order'), 0, -1)) do
+  if other ~= id then others[#others + 1] = redis.call('HGET', roomKey(room, 'members'), other) end
+end
+out[#out + 1] = tostring(#others)
+push(out, others)
+push(out, redis.call('LRANGE', roomKey(room, 'history'), 0, -1))
 return out
 `
 
@@ -213,6 +278,8 @@ type Reply = (string | null)[] | null
 interface Scripts {
   moimJoin(...args: string[]): Promise<Reply>
   moimLeave(...args: string[]): Promise<Reply>
+  moimHold(...args: string[]): Promise<Reply>
+  moimResume(...args: string[]): Promise<Reply>
   moimList(...args: string[]): Promise<Reply>
   moimRooms(...args: string[]): Promise<Reply>
   moimPeer(...args: string[]): Promise<Reply>
@@ -224,13 +291,15 @@ interface Scripts {
 /** A Peer with the protocol's field order, from the JSON a script stored (Lua tables keep no key order). */
 function peerFrom(json: string | null): Peer {
   const stored = JSON.parse(json ?? '{}') as Peer
-  return {
+  const peer: Peer = {
     id: stored.id,
     name: stored.name,
     audio: stored.audio,
     video: stored.video,
     screen: stored.screen
   }
+  if (stored.reconnecting === true) peer.reconnecting = true
+  return peer
 }
 
 /** Four reply entries (room, count, capacity, locked) from `at`, as RoomInfo. */
@@ -275,6 +344,8 @@ export class RedisRoomStore implements RoomStore {
     const scripts: [keyof Scripts, string][] = [
       ['moimJoin', JOIN],
       ['moimLeave', LEAVE],
+      ['moimHold', HOLD],
+      ['moimResume', RESUME],
       ['moimList', LIST],
       ['moimRooms', ROOMS],
       ['moimPeer', PEER],
@@ -334,7 +405,8 @@ export class RedisRoomStore implements RoomStore {
     for (const node of await this.redis.smembers(`${this.prefix}:nodes`)) {
       if (node === this.nodeId || (await this.redis.exists(`${this.prefix}:node:${node}`)) === 1) continue
       for (const peerId of await this.redis.smembers(`${this.prefix}:node:${node}:peers`)) {
-        const outcome = await this.leave(peerId)
+        // Only while it is still that node's: it may have resumed through a live node meanwhile.
+        const outcome = await this.leaveIf(peerId, 'node', node)
         if (outcome !== undefined) outcomes.push(outcome)
       }
       await this.redis.srem(`${this.prefix}:nodes`, node)
@@ -361,6 +433,8 @@ export class RedisRoomStore implements RoomStore {
         String(this.options.capacity),
         String(this.options.maxRooms),
         this.nodeId,
+        input.tokenDigest,
+        input.connection,
         ...names
       )
     )
@@ -374,10 +448,47 @@ export class RedisRoomStore implements RoomStore {
     return { ok: true, self: peerFrom(JSON.stringify(self)), peers, room, history, created: reply[2] === '1' }
   }
 
-  async leave(peerId: string): Promise<LeaveOutcome | undefined> {
-    const reply = await this.call(this.redis.moimLeave(this.prefix, peerId))
+  leave(peerId: string, connection?: string): Promise<LeaveOutcome | undefined> {
+    return connection === undefined ? this.leaveIf(peerId) : this.leaveIf(peerId, 'conn', connection)
+  }
+
+  private async leaveIf(
+    peerId: string,
+    ...condition: [] | ['held' | 'node' | 'conn', string]
+  ): Promise<LeaveOutcome | undefined> {
+    const reply = await this.call(this.redis.moimLeave(this.prefix, peerId, ...condition))
     if (reply === null) return undefined
     return { room: infoFrom(reply, 0), peer: peerFrom(reply[4]), removed: reply[5] === '1' }
+  }
+
+  async hold(
+    peerId: string,
+    connection: string,
+    until: number
+  ): Promise<{ room: string; peer: Peer } | undefined> {
+    const reply = await this.call(this.redis.moimHold(this.prefix, peerId, connection, String(until)))
+    return reply === null ? undefined : { room: reply[0] ?? '', peer: peerFrom(reply[1]) }
+  }
+
+  async resume(input: ResumeInput): Promise<ResumeOutcome> {
+    const reply = await this.call(
+      this.redis.moimResume(this.prefix, input.tokenDigest, input.connection, this.nodeId)
+    )
+    if (reply === null || reply[0] !== 'ok') return { ok: false, code: 'resume-failed' }
+    const others = Number(reply[8])
+    return {
+      ok: true,
+      previousConnection: reply[1] ?? '',
+      wasHeld: reply[2] === '1',
+      self: peerFrom(reply[3]),
+      room: infoFrom(reply, 4),
+      peers: reply.slice(9, 9 + others).map(peerFrom),
+      history: reply.slice(9 + others).map((json) => JSON.parse(json ?? 'null') as ChatMessage)
+    }
+  }
+
+  expire(peerId: string, until: number): Promise<LeaveOutcome | undefined> {
+    return this.leaveIf(peerId, 'held', String(until))
   }
 
   async list(): Promise<RoomList> {

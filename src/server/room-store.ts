@@ -42,6 +42,19 @@ export function nameChoices(choice: NameChoice, count: number): NameChoice[] {
   return choices
 }
 
+/**
+ * What a store keeps of a resume token: its SHA-256 in hex (base64url input), so a store dump or a Redis
+ * `MONITOR` cannot resume anyone. The token is 256 random bits, so a fast hash is enough.
+ */
+export function tokenDigest(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex')
+}
+
+/** The peer without its `reconnecting` mark, as it is once back. */
+export function connectedPeer({ id, name, audio, video, screen }: Peer): Peer {
+  return { id, name, audio, video, screen }
+}
+
 /** What a store keeps of a password: its SHA-256 in hex, so the password itself cannot leak from it. */
 export function passwordDigest(password: string): string {
   return createHash('sha256').update(password, 'utf8').digest('hex')
@@ -67,6 +80,10 @@ export interface JoinInput {
   name: NameChoice
   /** passwordDigest of the password given, if any. */
   passwordDigest?: string
+  /** tokenDigest of the peer's resume token: what `resume` will look the peer up by. */
+  tokenDigest: string
+  /** The connection (socket id) the peer is on now: a `hold` from any other connection is stale. */
+  connection: string
 }
 
 /** Why a join was refused, in the order the store checks. */
@@ -97,6 +114,30 @@ export interface LeaveOutcome {
   removed: boolean
 }
 
+export interface ResumeInput {
+  /** tokenDigest of the token presented. */
+  tokenDigest: string
+  /** The connection the peer is on from now on. */
+  connection: string
+}
+
+export type ResumeOutcome =
+  | {
+      ok: true
+      /** The peer as stored, no longer reconnecting. */
+      self: Peer
+      /** Everyone else in the room, in join order. */
+      peers: Peer[]
+      room: RoomInfo
+      /** The room's recent chat, oldest first. */
+      history: ChatMessage[]
+      /** The connection the peer was on, which the server drops if it is still open (it lost the peer). */
+      previousConnection: string
+      /** True when the peer was held (its connection was known to be lost), so the room was told so. */
+      wasHeld: boolean
+    }
+  | { ok: false; code: 'resume-failed' }
+
 /** A peer's change: media flags as given, and a new name, suffixed if another member has it (see nameChoices). */
 export interface PeerChange {
   audio?: boolean
@@ -123,13 +164,34 @@ export interface RoomStore {
    * capacity (`full`).
    */
   join(input: JoinInput): Promise<JoinOutcome>
-  /** Takes `peerId` out of its room, deleting the room when it empties; undefined when it is in no room. */
-  leave(peerId: string): Promise<LeaveOutcome | undefined>
+  /**
+   * Takes `peerId` out of its room, deleting the room when it empties; undefined when it is in no room, or when
+   * `connection` is given and the peer is on another one by now (it resumed there: a stale socket cannot make it
+   * leave).
+   */
+  leave(peerId: string, connection?: string): Promise<LeaveOutcome | undefined>
+  /**
+   * Holds the peer's seat after its connection `connection` dropped: the peer stays a member (its seat and name
+   * count), marked `reconnecting`, until `resume` or `expire(peerId, until)`. Undefined (nothing changed) when
+   * the peer is in no room or is on another connection by now (it resumed there first).
+   */
+  hold(peerId: string, connection: string, until: number): Promise<{ room: string; peer: Peer } | undefined>
+  /**
+   * Brings the peer whose token has this digest back on `input.connection`, held or not (a client may come back
+   * before the server noticed its old connection drop). `resume-failed` when no peer of any room has that token
+   * (a bad token, or one whose peer left or expired).
+   */
+  resume(input: ResumeInput): Promise<ResumeOutcome>
+  /**
+   * Ends a hold: the peer leaves as with `leave`, but only if it is still held by the `hold` that set `until`
+   * (not resumed since, nor held again). Undefined when nothing was done.
+   */
+  expire(peerId: string, until: number): Promise<LeaveOutcome | undefined>
   /** What a lobby is shown: at most LIMITS.listedRooms rooms, fullest first, then by name; and how many in all. */
   list(): Promise<RoomList>
   /** Every room, in creation order. */
   rooms(): Promise<RoomInfo[]>
-  /** The peer with this id and its room, if it is in one. */
+  /** The peer with this id and its room, if it is in one (held or not). */
   peer(peerId: string): Promise<{ room: string; peer: Peer } | undefined>
   /** Applies `change` to the peer; its whole new state and room, or undefined when it is in no room. */
   updatePeer(peerId: string, change: PeerChange): Promise<{ room: string; peer: Peer } | undefined>

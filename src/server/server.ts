@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -16,6 +16,7 @@ import type {
   ClientToServerEvents,
   ClosingReason,
   ConnectRefusal,
+  Peer,
   RoomInfo,
   ServerToClientEvents,
   SignalMessage
@@ -24,14 +25,21 @@ import {
   chatSendRequestSchema,
   joinRequestSchema,
   peerUpdateSchema,
+  resumeRequestSchema,
   signalRequestSchema
 } from '../shared/schemas'
-import { AddressCounter, boundConnections, capTcpConnections, clientAddress } from './connection-limits'
+import {
+  AddressCounter,
+  boundConnections,
+  capTcpConnections,
+  clientAddress,
+  droppedForCost
+} from './connection-limits'
 import { KeyedRateLimiter, TokenBucket } from './rate-limiter'
 import type { RateLimit } from './rate-limiter'
 import { MemoryRoomStore } from './memory-room-store'
 import { RedisRoomStore } from './redis-room-store'
-import { nameChoice, passwordDigest, StoreUnavailableError } from './room-store'
+import { nameChoice, passwordDigest, StoreUnavailableError, tokenDigest } from './room-store'
 import type { LeaveOutcome, PeerChange, RoomStore, RoomStoreOptions } from './room-store'
 import { canonicalHost, decideOrigin, originListed } from './origin-policy'
 import type { OriginPolicy } from './origin-policy'
@@ -126,6 +134,12 @@ export interface SignalingServerOptions {
   /** Makes the room store, the one owner of room state (default: a MemoryRoomStore in this process). */
   roomStore?: (options: RoomStoreOptions) => RoomStore
   /**
+   * How long a peer whose connection dropped keeps its seat, name and id for `room:resume` (default 30 s): the
+   * room sees it `reconnecting` meanwhile, and it leaves when the window ends. A client that disconnects on
+   * purpose, or that the server drops for misbehaving, leaves at once.
+   */
+  resumeGraceMs?: number
+  /**
    * Makes this server one node of several that act as one: room state in Redis (a RedisRoomStore) and delivery
    * between nodes through Socket.IO's Redis Streams adapter. `listen` connects to Redis first and rejects when it
    * cannot. Every node must be given the same capacity and limits.
@@ -141,6 +155,25 @@ export interface ClusterOptions {
   nodeId?: string
   /** How long this node's heartbeat outlives it (default 10 s): its peers leave within that plus a reap. */
   heartbeatTtlMs?: number
+}
+
+export const DEFAULT_RESUME_GRACE_MS = 30_000
+
+/**
+ * Disconnect reasons (Socket.IO's) that look like a network drop rather than a decision: the peer's seat is held
+ * for a resume. 'transport error' (an oversized or broken frame) and every deliberate disconnect are a leave.
+ */
+const DROPPED_REASONS: ReadonlySet<string> = new Set(['transport close', 'ping timeout'])
+
+/** A new resume token: 256 random bits, base64url (43 characters, LIMITS.resumeToken). */
+function newResumeToken(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+/** The messages of `history` after the one with id `lastId`; all of them when that one is unknown (aged out). */
+function historyAfter(history: ChatMessage[], lastId: string | undefined): ChatMessage[] {
+  const at = lastId === undefined ? -1 : history.findIndex((message) => message.id === lastId)
+  return at === -1 ? history : history.slice(at + 1)
 }
 
 /** How often a node looks for dead nodes' peers, and retries leaves that failed while Redis was away. */
@@ -177,8 +210,10 @@ type MoimSocket = Socket<ClientToServerEvents, ServerToClientEvents>
 const LOBBY = '#lobby'
 const roomKey = (name: string): string => `room:${name}`
 /**
- * In a cluster, each member's socket is also in a Socket.IO room named by its room and peer id: a signal emitted
- * there reaches the peer on whichever node it is, and only while it is in that room, whatever a node's cache says.
+ * The Socket.IO room of the one socket that speaks for a peer in a room now, on whichever node: signals go there.
+ * Named by room and peer together, so a signal reaches the peer only while it is in that room, whatever a node's
+ * cache of other nodes' members says (REMOTE_MEMBER_TTL_MS). Not the peer id alone, which names the Socket.IO
+ * room of the peer's first socket.
  */
 const memberKey = (room: string, peerId: string): string => `member:${room}\n${peerId}`
 
@@ -210,6 +245,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     if (value !== undefined) Object.assign(serverLimits, { [key]: value })
   }
   const log = options.logger ?? createLogger('signaling')
+  const resumeGraceMs = Math.max(0, options.resumeGraceMs ?? DEFAULT_RESUME_GRACE_MS)
   const presetPasswords = Object.fromEntries(
     Object.entries(options.roomPasswords ?? {}).map(([room, password]) => [room, passwordDigest(password)])
   )
@@ -230,7 +266,12 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   let adapterClient: Redis | undefined
   let reapTimer: ReturnType<typeof setInterval> | undefined
   /** Peers whose leave failed (the store was unreachable): retried until the store takes it. */
-  const pendingLeaves = new Set<string>()
+  /**
+   * Leaves that failed because the store was unreachable, by peer id: each retried by the reaper until the store
+   * takes it, with the condition it had (still on that connection, still held by that hold), so a retry cannot
+   * undo a resume that happened meanwhile.
+   */
+  const pendingLeaves = new Map<string, () => Promise<LeaveOutcome | undefined>>()
   /** Cluster only: peers of other nodes the store said were in `room`, until `until` (REMOTE_MEMBER_TTL_MS). */
   const remoteMembers = new Map<string, { room: string; until: number }>()
   const events = new MembershipEvents(log)
@@ -303,7 +344,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     // Large enough for the largest valid SDP; a bigger packet closes only the socket that sent it.
     maxHttpBufferSize: MAX_PACKET_BYTES,
     // Notice a vanished peer (laptop lid closed, Wi-Fi gone) within ~15 s rather than Socket.IO's default ~45 s,
-    // so the others drop its frozen tile and a reconnecting client is not shown twice for long.
+    // so the others see it reconnecting soon, and it leaves one grace window (resumeGraceMs) after that.
     pingInterval: 10_000,
     pingTimeout: 5_000,
     // A transport that never sends Socket.IO's CONNECT is dropped after 10 s instead of 45 s.
@@ -377,6 +418,11 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   /** What one connection costs beyond Socket.IO's own objects: its room cache, its queue and its buckets. */
   interface Connection {
     socket: MoimSocket
+    /**
+     * The peer this connection speaks for, set by a join or a resume (its id is the socket id it joined with, so
+     * after a resume it differs from this socket's id); undefined out of a room.
+     */
+    peerId: string | undefined
     /** The client's IP address, the key of the limits that hold across its connections. */
     address: string
     /**
@@ -398,26 +444,91 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     refusals: TokenBucket | undefined
   }
 
-  /** Takes the connection's peer out of its room, and tells the room, the lobbies and the events. */
+  /**
+   * Takes the connection's peer out of its room (if this connection still speaks for it: a peer that resumed on
+   * another connection stays), and tells the room, the lobbies and the events.
+   */
   async function leaveRoom(connection: Connection): Promise<boolean> {
-    const { socket } = connection
+    const { socket, peerId } = connection
     const room = connection.room
+    if (peerId === undefined) return false
     let left: LeaveOutcome | undefined
     try {
-      left = await store.leave(socket.id)
+      left = await store.leave(peerId, socket.id)
     } catch (error) {
       // The peer would hold its seat for ever: retried by the reaper until the store takes it.
-      if (room !== undefined) pendingLeaves.add(socket.id)
+      if (room !== undefined) pendingLeaves.set(peerId, () => store.leave(peerId, socket.id))
       throw error
     }
-    connection.room = undefined
-    if (room !== undefined) {
-      void socket.leave(roomKey(room))
-      if (cluster !== undefined) void socket.leave(memberKey(room, socket.id))
-    }
+    forgetPeer(connection)
+    if (room !== undefined) void socket.leave(roomKey(room))
     if (left === undefined) return false
     announceLeave(left)
     return true
+  }
+
+  /** The connection no longer speaks for a peer (it left, dropped, or its peer resumed elsewhere). */
+  function forgetPeer(connection: Connection): void {
+    const { peerId, socket } = connection
+    if (peerId !== undefined && byPeer.get(peerId) === connection) byPeer.delete(peerId)
+    if (peerId !== undefined && connection.room !== undefined)
+      void socket.leave(memberKey(connection.room, peerId))
+    connection.peerId = undefined
+    connection.room = undefined
+  }
+
+  /** Hold timers by peer id: each ends its peer's grace window on this node. */
+  const holdTimers = new Map<string, ReturnType<typeof setTimeout>>()
+
+  /**
+   * After an unplanned drop: holds the peer's seat for `resumeGraceMs` and tells the room it is reconnecting. When
+   * the window ends without a resume, the peer leaves. Nothing happens when the peer resumed on another
+   * connection first (the store's hold is for this connection only).
+   */
+  async function holdSeat(connection: Connection): Promise<void> {
+    const { socket, peerId } = connection
+    if (peerId === undefined) return
+    forgetPeer(connection)
+    const until = Date.now() + resumeGraceMs
+    let held: { room: string; peer: Peer } | undefined
+    try {
+      held = await store.hold(peerId, socket.id, until)
+    } catch (error) {
+      // Not held, so nothing would end it: it leaves once the store is back, unless it resumed by then.
+      pendingLeaves.set(peerId, () => store.leave(peerId, socket.id))
+      throw error
+    }
+    if (held === undefined) return
+    io.to(roomKey(held.room)).emit('peer:updated', held.peer)
+    log.info('holding a seat for a resume', { id: peerId, room: held.room, graceMs: resumeGraceMs })
+    events.emit('peer-updated', held)
+    clearTimeout(holdTimers.get(peerId))
+    const timer = setTimeout(() => {
+      if (holdTimers.get(peerId) === timer) holdTimers.delete(peerId)
+      store.expire(peerId, until).then(
+        (left) => {
+          if (left === undefined) return
+          log.info('a held seat expired', { id: peerId, room: left.room.name })
+          announceLeave(left)
+        },
+        (error: unknown) => {
+          log.warn('could not end a held seat; retrying', { id: peerId, error: String(error) })
+          pendingLeaves.set(peerId, () => store.expire(peerId, until))
+        }
+      )
+    }, resumeGraceMs)
+    timer.unref?.()
+    holdTimers.set(peerId, timer)
+  }
+
+  /** Puts a connection in its peer's room: the room's deliveries, and signals addressed to the peer. */
+  function enterRoom(connection: Connection, peerId: string, room: string): void {
+    const { socket } = connection
+    connection.peerId = peerId
+    connection.room = room
+    byPeer.set(peerId, connection)
+    void socket.leave(LOBBY)
+    void socket.join([roomKey(room), memberKey(room, peerId)])
   }
 
   /** Tells a peer's room (on every node), the lobbies and the events that the peer left. */
@@ -431,8 +542,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
 
   /** Cluster upkeep: the peers of dead nodes leave, and leaves that failed while Redis was away are retried. */
   async function reap(): Promise<void> {
-    for (const peerId of pendingLeaves) {
-      const left = await store.leave(peerId)
+    for (const [peerId, retry] of pendingLeaves) {
+      const left = await retry()
       pendingLeaves.delete(peerId)
       if (left !== undefined) announceLeave(left)
     }
@@ -465,11 +576,14 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
           return rateLimited(retryAfterMs)
         }
         joinsByAddress.record(connection.address)
+        const token = newResumeToken()
         const outcome = await store.join({
           room: name,
           peer: { id: socket.id, audio: true, video: true, screen: false },
           name: nameChoice(displayName),
-          passwordDigest: password === undefined ? undefined : passwordDigest(password)
+          passwordDigest: password === undefined ? undefined : passwordDigest(password),
+          tokenDigest: tokenDigest(token),
+          connection: socket.id
         })
         if (!outcome.ok) {
           if (outcome.code === 'wrong-password') wrongPasswords.record(guessKey)
@@ -477,18 +591,51 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
           return fail(outcome.code)
         }
         const { self, peers, room, history, created } = outcome
-        connection.room = room.name
-        void socket.leave(LOBBY)
-        void socket.join(
-          cluster === undefined ? roomKey(room.name) : [roomKey(room.name), memberKey(room.name, socket.id)]
-        )
+        enterRoom(connection, self.id, room.name)
         socket.to(roomKey(room.name)).emit('peer:joined', self)
         log.info('joined room', { id: socket.id, room: room.name, count: room.count })
         if (created) events.emit('room-created', room)
         events.emit('peer-joined', { room: room.name, peer: self })
         if (!created) events.emit('room-changed', room)
         scheduleRoomsChanged()
-        return { ok: true, self, peers, room, history }
+        // The token goes to its owner only, and is never logged.
+        return { ok: true, self, peers, room, history, token }
+      }
+    },
+    'room:resume': {
+      bucket: 'control',
+      schema: resumeRequestSchema,
+      async handle(connection, { token, lastMessageId }) {
+        const { socket } = connection
+        if (connection.room !== undefined) return fail('already-in-room')
+        // A resume answers with history as a join does, so it draws on the same per-address allowance.
+        const retryAfterMs = joinsByAddress.waitMs(connection.address)
+        if (retryAfterMs > 0) return rateLimited(retryAfterMs)
+        joinsByAddress.record(connection.address)
+        const outcome = await store.resume({ tokenDigest: tokenDigest(token), connection: socket.id })
+        if (!outcome.ok) {
+          log.info('resume refused', { id: socket.id })
+          return fail('resume-failed')
+        }
+        const { self, peers, room, history, previousConnection, wasHeld } = outcome
+        // A client may come back before the server noticed its old connection drop: that connection no longer
+        // speaks for the peer. Forgotten here so its disconnect changes nothing, and closed wherever it is. (A held
+        // peer's old connection is gone already.)
+        const previous = connections.get(previousConnection)
+        if (previous !== undefined) {
+          forgetPeer(previous)
+          previous.socket.disconnect(true)
+        } else if (!wasHeld) io.in(previousConnection).disconnectSockets(true)
+        clearTimeout(holdTimers.get(self.id))
+        holdTimers.delete(self.id)
+        enterRoom(connection, self.id, room.name)
+        if (wasHeld) {
+          socket.to(roomKey(room.name)).emit('peer:updated', self)
+          events.emit('peer-updated', { room: room.name, peer: self })
+        }
+        log.info('resumed', { id: self.id, socket: socket.id, room: room.name })
+        const missed = historyAfter(history, lastMessageId)
+        return { ok: true, self, peers, room, history: missed, token }
       }
     },
     'room:leave': {
@@ -512,13 +659,13 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       // the store's answers (one Map lookup, no store round trip, no promise per message). A target on another
       // node of a cluster costs one store lookup per REMOTE_MEMBER_TTL_MS, and the message goes to it through
       // the adapter, addressed to its room and id together (memberKey).
-      handle({ socket, room }, { to, description, candidate }) {
-        if (room === undefined) return fail('not-in-room')
-        if (to === socket.id) return fail('not-found')
-        const message: SignalMessage = { from: socket.id }
+      handle({ peerId, room }, { to, description, candidate }) {
+        if (room === undefined || peerId === undefined) return fail('not-in-room')
+        if (to === peerId) return fail('not-found')
+        const message: SignalMessage = { from: peerId }
         if (description !== undefined) message.description = description
         if (candidate !== undefined) message.candidate = candidate
-        const target = connections.get(to)
+        const target = byPeer.get(to)
         if (target !== undefined) {
           if (target.room !== room) return fail('not-found')
           target.socket.emit('signal', message)
@@ -545,12 +692,12 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     'chat:send': {
       bucket: 'chat',
       schema: chatSendRequestSchema,
-      async handle({ socket, room }, { text }) {
-        const sender = room === undefined ? undefined : await store.peer(socket.id)
-        if (sender === undefined) return fail('not-in-room')
+      async handle({ socket, peerId, room }, { text }) {
+        const sender = room === undefined || peerId === undefined ? undefined : await store.peer(peerId)
+        if (sender === undefined || peerId === undefined) return fail('not-in-room')
         const message: ChatMessage = {
           id: randomUUID(),
-          from: socket.id,
+          from: peerId,
           name: sender.peer.name,
           text,
           ts: Date.now()
@@ -563,10 +710,10 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     'peer:update': {
       bucket: 'control',
       schema: peerUpdateSchema,
-      async handle({ socket, room }, { name, ...flags }) {
-        if (room === undefined) return fail('not-in-room')
+      async handle({ socket, peerId, room }, { name, ...flags }) {
+        if (room === undefined || peerId === undefined) return fail('not-in-room')
         const change: PeerChange = name === undefined ? flags : { ...flags, name: nameChoice(name) }
-        const updated = await store.updatePeer(socket.id, change)
+        const updated = await store.updatePeer(peerId, change)
         if (updated === undefined) return fail('not-in-room')
         socket.to(roomKey(updated.room)).emit('peer:updated', updated.peer)
         events.emit('peer-updated', updated)
@@ -681,8 +828,10 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     connection.queue = tail
   }
 
-  /** Each socket's state by socket id (= peer id): the shared listeners' `this` and a signal's target. */
+  /** Each socket's state by socket id: the shared listeners' `this`. */
   const connections = new Map<string, Connection>()
+  /** The connection of each peer in a room on this node, by peer id: a signal's target. */
+  const byPeer = new Map<string, Connection>()
 
   /**
    * One listener function per event, shared by every socket, rather than closures per event per socket (bench:
@@ -704,7 +853,10 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     // Gone at once for signals; the leave waits for this socket's pending requests (a join in flight included).
     connections.delete(this.id)
     socketsByAddress.remove(connection.address)
-    const leave = (): Promise<void> => leaveRoom(connection).then(() => undefined)
+    // A network drop holds the seat for a resume; a decision (leaving, a server kick, shutdown) is a leave.
+    const dropped = closing === undefined && DROPPED_REASONS.has(reason) && !droppedForCost(this.conn)
+    const leave = (): Promise<void> =>
+      dropped ? holdSeat(connection) : leaveRoom(connection).then(() => undefined)
     enqueue(connection, connection.queue === undefined ? leave() : connection.queue.then(leave))
   }
 
@@ -715,6 +867,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     socketsByAddress.add(address)
     connections.set(socket.id, {
       socket,
+      peerId: undefined,
       address,
       room: undefined,
       queue: undefined,
@@ -796,6 +949,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         })
         // Disconnects queued leaves; let them reach the store before it closes.
         while (pendingWork.size > 0) await Promise.all(pendingWork)
+        for (const timer of holdTimers.values()) clearTimeout(timer)
+        holdTimers.clear()
         clearInterval(reapTimer)
         await store.close()
         // quit, not disconnect: it lets the adapter's last commands get their replies (a disconnect rejects them,

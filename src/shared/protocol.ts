@@ -22,6 +22,10 @@ export const LIMITS = {
   sdpMid: 64,
   usernameFragment: 256,
   peerId: 64,
+  /** A resume token (`JoinResult.token`): 32 random bytes in base64url. */
+  resumeToken: 43,
+  /** A chat message id (`ChatMessage.id`, a UUID), as `room:resume` names the last one seen. */
+  messageId: 64,
   /** Recent chat messages kept per room and given to late joiners. */
   history: 100,
   /**
@@ -55,6 +59,7 @@ export type ErrorCode =
   | 'server-full'
   | 'too-many-connections'
   | 'unavailable'
+  | 'resume-failed'
 
 /** The request field an `invalid` answer is about, when it is one a person types. */
 export type InvalidField = 'room' | 'name' | 'password' | 'text'
@@ -78,13 +83,21 @@ export interface ProtocolError {
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ProtocolError }
 
 export interface Peer {
-  /** The peer's socket id, assigned by the server. */
+  /**
+   * The peer's id, assigned by the server at `room:join` (the id of the socket it joined with) and kept across
+   * `room:resume`, so it is not the current socket's id after a reconnection.
+   */
   id: string
   /** Display name, unique within the room (the server suffixes duplicates: "Ann", "Ann (2)"). */
   name: string
   audio: boolean
   video: boolean
   screen: boolean
+  /**
+   * Present (true) while the peer's connection to the server is lost and its seat is held for it to resume
+   * (see `room:resume`); absent otherwise. Its WebRTC connections may well still carry media.
+   */
+  reconnecting?: true
 }
 
 export interface RoomInfo {
@@ -132,6 +145,18 @@ export interface JoinResult {
   peers: Peer[]
   room: RoomInfo
   history: ChatMessage[]
+  /**
+   * The secret that brings this peer back with `room:resume` after its connection drops (256 random bits, bound
+   * to this peer and room, valid until the peer leaves or its grace window ends). Keep it to yourself.
+   */
+  token: string
+}
+
+/** Comes back into the room after a dropped connection, as the same peer (see JoinResult.token). */
+export interface ResumeRequest {
+  token: string
+  /** The id of the last chat message this client has; the answer's history holds only later ones. */
+  lastMessageId?: string
 }
 
 export interface SignalRequest {
@@ -177,6 +202,7 @@ type AckFn<T extends object = object> = (response: Ack<T>) => void
 
 export interface ClientToServerEvents {
   'room:join': (request: JoinRequest, ack: AckFn<JoinResult>) => void
+  'room:resume': (request: ResumeRequest, ack: AckFn<JoinResult>) => void
   'room:leave': (ack: AckFn) => void
   'rooms:list': (ack: AckFn<RoomList>) => void
   /**
@@ -211,6 +237,7 @@ export interface ServerToClientEvents {
 /** Names of the client->server events, for code that must recognise them at run time. */
 export const CLIENT_EVENTS = [
   'room:join',
+  'room:resume',
   'room:leave',
   'rooms:list',
   'signal',
@@ -231,7 +258,9 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'already-in-room': 'You are already in a room; leave it first.',
   'server-full': 'This server has as many rooms as it can hold; join an existing room or try later.',
   'too-many-connections': 'Too many connections from your address; close some and try again.',
-  unavailable: 'The server cannot reach its shared room store right now; try again in a moment.'
+  unavailable: 'The server cannot reach its shared room store right now; try again in a moment.',
+  'resume-failed':
+    'This session cannot be resumed: it ended (the grace window passed) or the token is not valid. Join again.'
 }
 
 /**

@@ -13,6 +13,7 @@ import type {
   InvalidReason,
   JoinRequest,
   PeerUpdate,
+  ResumeRequest,
   SessionDescription,
   SignalRequest
 } from './protocol'
@@ -71,6 +72,15 @@ export const joinRequestSchema = v.strictObject({
   room: roomNameSchema,
   name: displayNameSchema,
   password: v.optional(passwordSchema)
+})
+
+export const resumeRequestSchema = v.strictObject({
+  token: v.pipe(
+    v.string('token must be a string'),
+    v.length(LIMITS.resumeToken, `token must be ${LIMITS.resumeToken} characters`),
+    v.regex(/^[A-Za-z0-9_-]+$/, 'token must be base64url')
+  ),
+  lastMessageId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.messageId)))
 })
 
 const sessionDescriptionSchema = v.strictObject({
@@ -148,10 +158,11 @@ export function validate<T>(schema: v.GenericSchema<unknown, T>, input: unknown)
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 const schemasMatchProtocol: [
   Same<v.InferOutput<typeof joinRequestSchema>, JoinRequest>,
+  Same<v.InferOutput<typeof resumeRequestSchema>, ResumeRequest>,
   Same<v.InferOutput<typeof signalRequestSchema>, SignalRequest>,
   Same<v.InferOutput<typeof chatSendRequestSchema>, ChatSendRequest>,
   Same<v.InferOutput<typeof peerUpdateSchema>, PeerUpdate>,
   Same<v.InferOutput<typeof sessionDescriptionSchema>, SessionDescription>,
   Same<v.InferOutput<typeof iceCandidateSchema>, IceCandidate>
-] = [true, true, true, true, true, true]
+] = [true, true, true, true, true, true, true]
 void schemasMatchProtocol

@@ -263,16 +263,19 @@ describe('a room of two, then three: glare, reconnection, no devices, host endin
     expect(signaling).toEqual([['stable'], ['stable']])
   })
 
-  it('a dropped server connection rejoins the room and the call comes back', async () => {
+  it('a connection the server ends cannot be resumed: the page joins afresh, says so, and the call comes back', async () => {
     const [eve, fay] = pages as [CallPage, CallPage]
     const eveId = await fay.page.locator('[data-peer-id]').getAttribute('data-peer-id')
     expect(eveId).toBeTruthy()
-    // Cut Eve's websocket from the server side, as a network drop would.
+    // The server closes Eve's connection itself (not a network drop, which would hold her seat: resume.test.ts).
     server.server.io.sockets.sockets.get(eveId!)?.conn.close()
-    // Eve comes back with a new id, and the two see each other again over new connections.
+    // Eve comes back with a new id, is told why, and the two see each other again over new connections.
     await expect
       .poll(() => fay.page.locator('[data-peer-id]').getAttribute('data-peer-id'), POLL)
       .not.toBe(eveId)
+    await expect
+      .poll(() => eve.page.getByRole('status').filter({ hasText: 'you joined the room again' }).count(), POLL)
+      .toBe(1)
     for (const [page, remote] of [
       [eve, 'Fay'],
       [fay, 'Eve']

@@ -1,7 +1,7 @@
 /**
  * The renderer's SignalingClient, run in Node against the real signaling server (and against servers that are
  * not Moim, or do not answer): how each failure to connect is told apart, how protocol errors and ack timeouts
- * become Results, the host ending the room, and a dropped connection rejoining the room by itself.
+ * become Results, the host ending the room, and a dropped connection resuming its place in the room by itself.
  */
 import { createServer as createHttpServer } from 'node:http'
 import type { Server as HttpServer } from 'node:http'
@@ -186,7 +186,7 @@ describe('SignalingClient', () => {
     expect(states.at(-1)?.state).toBe('closed')
   })
 
-  it('reconnects after the connection drops and rejoins the room by itself', async () => {
+  it('reconnects after the connection drops and resumes as the same peer, before sending anything else', async () => {
     const { server, url } = await moimServer()
     const a = client()
     const b = client()
@@ -194,24 +194,35 @@ describe('SignalingClient', () => {
     for (const x of [a, b]) expect((await x.connect(at(url))).ok).toBe(true)
     const first = await a.join({ room: 'den', name: 'Ann' })
     expect((await b.join({ room: 'den', name: 'Bo' })).ok).toBe(true)
-    const oldId = first.ok ? first.value.self.id : ''
-    const rejoined: Peer[] = []
-    a.on('rejoined', (result) => {
-      if (result.ok) rejoined.push(result.value.self)
+    const self = first.ok ? first.value.self : null
+    const rejoined: { self: Peer; history: string[]; resumed: boolean }[] = []
+    a.on('rejoined', (result, resumed) => {
+      if (result.ok)
+        rejoined.push({ self: result.value.self, history: result.value.history.map((m) => m.text), resumed })
     })
     const seenByB: string[] = []
     b.on('peer:left', ({ id }) => seenByB.push(`left ${id}`))
     b.on('peer:joined', (peer) => seenByB.push(`joined ${peer.name}`))
+    b.on('peer:updated', (peer) =>
+      seenByB.push(`updated ${peer.name}${peer.reconnecting ? ' reconnecting' : ''}`)
+    )
+    expect((await b.sendChat('seen')).ok).toBe(true)
+    await expect.poll(() => seenByB.length, POLL).toBe(0)
 
-    // Cut a's transport from the server side, as a network drop would.
-    server.io.sockets.sockets.get(oldId)?.conn.close()
+    // Cut a's TCP connection from the server side, as a network drop would (no close frame).
+    const transport = server.io.sockets.sockets.get(self?.id ?? '')?.conn.transport as
+      { socket?: { _socket?: { destroy(): void } } } | undefined
+    transport?.socket?._socket?.destroy()
+    await expect.poll(() => seenByB, POLL).toEqual(['updated Ann reconnecting'])
+    expect((await b.sendChat('missed')).ok).toBe(true)
+    // Requests made while the connection is down fail at once instead of reaching the server before the resume.
+    expect(await a.sendChat('too early')).toMatchObject({ ok: false, error: { code: 'disconnected' } })
 
     await expect.poll(() => rejoined.length, POLL).toBe(1)
-    expect(rejoined[0]!.id).not.toBe(oldId)
-    expect(rejoined[0]!.name).toBe('Ann')
+    expect(rejoined[0]).toEqual({ self, history: ['missed'], resumed: true })
     expect(a.state).toBe('connected')
     expect(states.map((s) => s.state)).toContain('reconnecting')
-    await expect.poll(() => seenByB, POLL).toEqual([`left ${oldId}`, 'joined Ann'])
+    await expect.poll(() => seenByB, POLL).toEqual(['updated Ann reconnecting', 'updated Ann'])
     expect(await server.rooms()).toEqual([{ name: 'den', count: 2, capacity: 6, locked: false }])
   })
 

@@ -25,7 +25,8 @@ describe('parseHostArgs', () => {
     allowedOrigins: [],
     hostnames: [],
     redisUrl: undefined,
-    advertise: undefined
+    advertise: undefined,
+    resumeGraceMs: 30_000
   }
 
   it.each<[string, string[], Partial<HostOptions>]>([
@@ -67,6 +68,8 @@ describe('parseHostArgs', () => {
       ],
       { allowedOrigins: ['https://moim.example.org', 'http://10.0.0.5', 'app://x'] }
     ],
+    ['--resume-grace sets the grace window in seconds', ['--resume-grace', '90'], { resumeGraceMs: 90_000 }],
+    ['--resume-grace 0 holds no seat', ['--resume-grace=0'], { resumeGraceMs: 0 }],
     ['--allow-origin * allows any website', ['--allow-origin', '*'], { allowedOrigins: '*' }],
     [
       '--allow-origin * wins over listed origins',
@@ -125,6 +128,12 @@ describe('parseHostArgs', () => {
     ],
     ['a word as room cap', ['--max-rooms', 'lots'], /--max-rooms must be a whole number .*"lots"/],
     ['a room cap beyond the largest', ['--max-rooms', '100001'], /--max-rooms/],
+    [
+      'a grace window beyond ten minutes',
+      ['--resume-grace', '601'],
+      /--resume-grace must be a whole number of seconds from 0 to 600, not "601"/
+    ],
+    ['a fractional grace window', ['--resume-grace', '1.5'], /--resume-grace/],
     [
       'an unknown log level',
       ['--log-level', 'loud'],

@@ -19,7 +19,7 @@ const quiet: Logger =
 let started = 0
 
 const startMoimServer: BrowserCommand<
-  [options?: { capacity?: number }],
+  [options?: { capacity?: number; resumeGraceMs?: number }],
   { id: string; url: string }
 > = async (_context, options = {}) => {
   // The test page's origin (Vitest's own server, its port chosen at start-up) must be let in.
@@ -37,9 +37,11 @@ const stopMoimServer: BrowserCommand<[id: string]> = async (_context, id) => {
   await server?.close('shutdown')
 }
 
+/** Destroys the client's TCP connection under its WebSocket: no close frame, as when a network drops. */
 const dropMoimClient: BrowserCommand<[id: string, socketId: string], boolean> = (_context, id, socketId) => {
   const socket = servers.get(id)?.io.sockets.sockets.get(socketId)
-  socket?.conn.close()
+  const transport = socket?.conn.transport as { socket?: { _socket?: { destroy(): void } } } | undefined
+  transport?.socket?._socket?.destroy()
   return socket !== undefined
 }
 

@@ -195,6 +195,18 @@ export async function settle(client: TestClient): Promise<void> {
   if (!ack.ok) throw new Error(`rooms:list failed during settle: ${ack.error.code}`)
 }
 
+/**
+ * Cuts the client's TCP connection under its WebSocket, as a network drop does: no close frame, no Socket.IO
+ * disconnect packet, so the server sees the transport close (not a client leaving). Resolves once the client has
+ * noticed.
+ */
+export async function cutNetwork(client: TestClient): Promise<void> {
+  const transport = client.socket.io.engine.transport as unknown as { ws?: { _socket?: { destroy(): void } } }
+  const gone = disconnected(client.socket)
+  transport.ws?._socket?.destroy()
+  await gone
+}
+
 /** Resolves when `socket` disconnects, with the reason; rejects after `WAIT_MS`. */
 export function disconnected(socket: Socket): Promise<string> {
   if (socket.disconnected) return Promise.resolve('already disconnected')

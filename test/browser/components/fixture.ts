@@ -87,6 +87,7 @@ export function callState(changes: Partial<CallState> = {}): CallState {
     chat: [],
     rooms: [],
     error: null,
+    notice: null,
     ...changes
   }
 }

@@ -127,6 +127,25 @@ describe('the Korean UI under a ko-KR browser', () => {
       .toHaveAttribute('placeholder', '메시지 입력')
   })
 
+  it('says in Korean that someone is reconnecting, that we are, and that we had to join again', async () => {
+    const view = await mount('moim-call-view', {
+      state: callState({
+        server: 'reconnecting',
+        notice: 'rejoined-afresh',
+        participants: [
+          { peer: { ...peer('b', 'Bo'), reconnecting: true }, stream: null, connection: 'connected' }
+        ]
+      }),
+      media: mediaState()
+    })
+    await expect.element(page.getByText('서버 연결이 끊겼습니다', { exact: false })).toBeVisible()
+    await expect.element(page.getByText('방에 다시 들어왔습니다', { exact: false })).toBeVisible()
+    const tile = view
+      .shadowRoot!.querySelector('moim-video-grid')!
+      .shadowRoot!.querySelector('[data-peer-id="b"]')!
+    expect(tile.getAttribute('aria-label')).toBe('Bo, 다시 연결하는 중…')
+  })
+
   it('tells that the host ended the room in Korean', async () => {
     await mount('moim-ended-view')
     await expect.element(page.getByRole('alert')).toHaveTextContent('호스트가 방을 종료했습니다')

@@ -93,6 +93,13 @@ describe('moim-call-view', () => {
     await expect.element(page.getByText('No camera found', { exact: false })).toBeVisible()
   })
 
+  it('says so when it had to join again because its place could not be kept', async () => {
+    await view(1280, { state: callState({ notice: 'rejoined-afresh' }) })
+    await expect
+      .element(page.getByRole('status').filter({ hasText: 'you joined the room again' }))
+      .toBeVisible()
+  })
+
   it('lands focus on the room name when the call starts, where M still toggles the microphone', async () => {
     const element = await view(1280)
     expect(element.shadowRoot!.activeElement?.tagName).toBe('H1')

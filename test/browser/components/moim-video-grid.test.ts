@@ -79,4 +79,18 @@ describe('moim-video-grid', () => {
     expect(tile.getAttribute('aria-label')).toBe('Cleo, muted, video off, Reconnecting…')
     expect(tile.shadowRoot!.textContent).toContain('Muted')
   })
+
+  it('shows a peer whose connection to the server dropped as reconnecting, though its media is connected', async () => {
+    const participants: Participant[] = [
+      { peer: { ...peer('p7', 'Dana'), reconnecting: true }, stream: null, connection: 'connected' }
+    ]
+    const grid = await mount('moim-video-grid', { self, participants })
+    await settle(grid)
+    const tile = grid.shadowRoot!.querySelector<HTMLElement>('[data-peer-id="p7"]')!
+    expect(tile.getAttribute('aria-label')).toBe('Dana, Reconnecting…')
+    expect(tile.dataset.connection).toBe('reconnecting')
+    grid.participants = [{ ...participants[0], peer: peer('p7', 'Dana') }]
+    await settle(grid)
+    expect(tile.getAttribute('aria-label')).toBe('Dana')
+  })
 })

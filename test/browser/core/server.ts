@@ -5,22 +5,31 @@ import type { JoinAddress } from '../../../src/shared/join-address'
 
 declare module 'vitest/browser' {
   interface BrowserCommands {
-    startMoimServer: (options?: { capacity?: number }) => Promise<{ id: string; url: string }>
+    startMoimServer: (options?: ServerOptions) => Promise<{ id: string; url: string }>
     stopMoimServer: (id: string) => Promise<void>
     dropMoimClient: (id: string, socketId: string) => Promise<boolean>
   }
+}
+
+export interface ServerOptions {
+  capacity?: number
+  /** How long a dropped peer's seat is held for a resume (the server's default when absent). */
+  resumeGraceMs?: number
 }
 
 export interface TestServer {
   address: JoinAddress
   /** Ends the server as a host stopping their room does (`server:closing`, then every client dropped). */
   close(): Promise<void>
-  /** Cuts one client's transport from the server side, as a network drop would; false if it is not connected. */
+  /**
+   * Cuts one client's TCP connection from the server side, as a network drop would (the seat is held for a
+   * resume); false if no socket has that id.
+   */
   drop(socketId: string): Promise<boolean>
 }
 
 /** Starts a server on 127.0.0.1 port 0; close it in every test. */
-export async function startServer(options: { capacity?: number } = {}): Promise<TestServer> {
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const { id, url } = await commands.startMoimServer(options)
   const parsed = parseJoinAddress(url)
   if (!parsed.ok) throw new Error(parsed.message)

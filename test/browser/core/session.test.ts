@@ -233,22 +233,79 @@ describe('Session against a real server', { timeout: 40_000 }, () => {
     expect(pc?.connectionState).toBe('closed')
   })
 
-  it('rejoins by itself after the connection drops: a new id, new connections, the chat kept, video again', async () => {
+  it('resumes by itself after the connection drops: the same id, the same connection, the chat it missed, video throughout', async () => {
     const bo = await joined('Bo')
     await bo.call.sendChat('earlier')
+    const ann = await joined('Ann')
+    await expect.poll(() => framesFrom(ann, bo), POLL).toBeGreaterThan(3)
+    const id = selfId(ann)
+    const pc = ann.call.connectionTo(selfId(bo))
+    const boSeen: string[] = []
+    bo.call.subscribe((state) => {
+      const tile = state.participants.find((p) => p.peer.id === id)
+      const line = tile === undefined ? 'gone' : tile.peer.reconnecting ? 'reconnecting' : 'here'
+      if (boSeen.at(-1) !== line) boSeen.push(line)
+    })
+
+    expect(await server.drop(id)).toBe(true)
+    await expect.poll(() => boSeen, POLL).toContain('reconnecting')
+    expect((await bo.call.sendChat('while you were away')).ok).toBe(true)
+    await expect.poll(() => ann.call.state.chat.map(text), POLL).toContain('Reconnected to the room.')
+    expect(ann.call.state.server).toBe('connected')
+    expect(selfId(ann)).toBe(id)
+    expect(ann.call.connectionTo(selfId(bo))).toBe(pc)
+    expect(pc?.connectionState).toBe('connected')
+    expect(ann.call.state.chat.map(text)).toContain('while you were away')
+    expect(ann.call.state.notice).toBeNull()
+    await expect.poll(() => boSeen.at(-1), POLL).toBe('here')
+    expect(boSeen).not.toContain('gone')
+    expect(bo.call.state.chat.map(text)).not.toContain('Ann left.')
+    const before = await framesFrom(bo, ann)
+    await expect.poll(() => framesFrom(bo, ann), POLL).toBeGreaterThan(before)
+  })
+
+  it('reconciles the room on resuming: who left meanwhile is removed, who came is called, the rest kept', async () => {
+    const ann = await joined('Ann')
+    const bo = await joined('Bo')
+    const cy = await joined('Cy')
+    await expect.poll(() => framesFrom(ann, bo), POLL).toBeGreaterThan(3)
+    const id = selfId(ann)
+    const toBo = ann.call.connectionTo(selfId(bo))
+
+    expect(await server.drop(id)).toBe(true)
+    await expect
+      .poll(() => bo.call.state.participants.find((p) => p.peer.id === id)?.peer.reconnecting, POLL)
+      .toBe(true)
+    await cy.leave()
+    // A newcomer while Ann is away finds her held, and waits for her to call.
+    const dee = await joined('Dee')
+    expect(dee.call.state.participants.find((p) => p.peer.id === id)?.peer.reconnecting).toBe(true)
+
+    await expect.poll(() => ann.call.state.chat.map(text), POLL).toContain('Reconnected to the room.')
+    expect(selfId(ann)).toBe(id)
+    expect(names(ann)).toEqual(['Bo', 'Dee'])
+    expect(ann.call.state.chat.map(text)).toEqual(expect.arrayContaining(['Cy left.', 'Dee joined.']))
+    expect(ann.call.connectionTo(selfId(bo))).toBe(toBo)
+    await expect.poll(() => framesFrom(ann, dee), POLL).toBeGreaterThan(3)
+    await expect.poll(() => framesFrom(dee, ann), POLL).toBeGreaterThan(3)
+  })
+
+  it('joins afresh with a notice when the server could not keep its place', async () => {
+    await server.close()
+    server = await startServer({ resumeGraceMs: 0 })
+    const bo = await joined('Bo')
     const ann = await joined('Ann')
     await expect.poll(() => framesFrom(ann, bo), POLL).toBeGreaterThan(3)
     const oldId = selfId(ann)
     const old = ann.call.connectionTo(selfId(bo))
 
     expect(await server.drop(oldId)).toBe(true)
-    await expect.poll(() => ann.call.state.self?.id, POLL).not.toBe(oldId)
+    await expect.poll(() => ann.call.state.notice, POLL).toBe('rejoined-afresh')
+    expect(selfId(ann)).not.toBe(oldId)
     expect(ann.call.state.phase).toBe('in-call')
     expect(old?.connectionState).toBe('closed')
-    expect(ann.call.state.chat.map(text)).toContain('Reconnected to the room.')
-    expect(text(ann.call.state.chat[0])).toBe('earlier')
+    expect(ann.call.state.chat.at(-1)).toMatchObject({ kind: 'system', event: { type: 'rejoined-afresh' } })
     await expect.poll(() => names(bo), POLL).toEqual(['Ann'])
-    await expect.poll(() => framesFrom(ann, bo), POLL).toBeGreaterThan(3)
     await expect.poll(() => framesFrom(bo, ann), POLL).toBeGreaterThan(3)
   })
 

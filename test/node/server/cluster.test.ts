@@ -13,6 +13,7 @@ import type { SignalingServerOptions } from '../../../src/server/server'
 import {
   closeAll,
   connect,
+  cutNetwork,
   joined,
   rawEmit,
   request,
@@ -135,6 +136,48 @@ describe('three servers sharing one Redis', () => {
     })
   })
 
+  it('resumes a dropped peer through another node: same id, the seat held, no leave or join', async () => {
+    const [a, b, c] = await nodes(3, { capacity: 2 })
+    const ann = await joined(a.url, 'den', 'Ann')
+    const bob = await joined(b.url, 'den', 'Bob')
+    await ann.inbox.waitFor('peer:joined')
+    await cutNetwork(bob)
+    expect(await ann.inbox.waitFor('peer:updated')).toEqual({ ...bob.self, reconnecting: true })
+    const cy = await connect(c.url)
+    expect(await request(cy.socket, 'room:join', { room: 'den', name: 'Cy' })).toMatchObject({
+      ok: false,
+      error: { code: 'full' }
+    })
+    expect((await request(ann.socket, 'chat:send', { text: 'while away' })).ok).toBe(true)
+
+    const back = await connect(c.url)
+    const answer = await request(back.socket, 'room:resume', { token: bob.join.token })
+    expect(answer).toMatchObject({ ok: true, self: bob.self, peers: [ann.self] })
+    expect(answer.ok && answer.history.map((message) => message.text)).toEqual(['while away'])
+    await ann.inbox.waitFor('peer:updated', (peer) => peer.reconnecting === undefined)
+    const offer = { type: 'offer' as const, sdp: 'v=0\r\n' }
+    expect(await request(ann.socket, 'signal', { to: bob.id, description: offer })).toEqual({ ok: true })
+    expect(await back.inbox.waitFor('signal')).toEqual({ from: ann.id, description: offer })
+    expect(await request(back.socket, 'signal', { to: ann.id, candidate: null })).toEqual({ ok: true })
+    expect(await ann.inbox.waitFor('signal')).toEqual({ from: bob.id, candidate: null })
+    // b's grace timer ends later and must not take the resumed peer out.
+    expect(ann.inbox.payloads('peer:left')).toEqual([])
+    expect(ann.inbox.payloads('peer:joined')).toHaveLength(1)
+  })
+
+  it('answers resume-failed on every node once the grace window has passed', async () => {
+    const [a, b] = await nodes(2, { resumeGraceMs: 300 })
+    const ann = await joined(a.url, 'den', 'Ann')
+    const bob = await joined(a.url, 'den', 'Bob')
+    await cutNetwork(bob)
+    expect(await ann.inbox.waitFor('peer:left')).toEqual({ id: bob.id })
+    const back = await connect(b.url)
+    expect(await request(back.socket, 'room:resume', { token: bob.join.token })).toMatchObject({
+      ok: false,
+      error: { code: 'resume-failed' }
+    })
+  })
+
   it('says which mode it is in at /moim.json', async () => {
     const [a] = await nodes(1)
     expect(await (await fetch(`${a.url}/moim.json`)).json()).toMatchObject({ mode: 'cluster' })
@@ -186,6 +229,35 @@ describe('a node that dies', () => {
     expect(Date.now() - killedAt).toBeLessThan(15_000)
     const list = await request(ann.socket, 'rooms:list')
     expect(list).toMatchObject({ ok: true, rooms: [{ name: 'den', count: 1 }] })
+  }, 30_000)
+})
+
+describe('a node that dies, with clients that come back', () => {
+  it('lets its clients resume on another node, while the ones that do not leave within 15 s', async () => {
+    const [a] = await nodes(1)
+    const other = await nodeProcess()
+    const ann = await joined(a.url, 'den', 'Ann')
+    const ghost = await joined(other.url, 'den', 'Ghost')
+    const bob = await joined(other.url, 'den', 'Bob')
+    await ann.inbox.waitFor('peer:joined', (peer) => peer.name === 'Bob')
+    const killedAt = Date.now()
+    killNode(other.child)
+    // Bob's client reconnects to the node that is left, as a load balancer would send it.
+    const back = await connect(a.url)
+    const answer = await request(back.socket, 'room:resume', { token: bob.join.token })
+    expect(answer).toMatchObject({ ok: true, self: bob.self })
+    expect(await ann.inbox.waitFor('peer:left', ({ id }) => id === ghost.id, 15_000)).toEqual({
+      id: ghost.id
+    })
+    expect(Date.now() - killedAt).toBeLessThan(15_000)
+    // The dead node's reap has run: Bob is still in the room, reachable on its new node.
+    expect(ann.inbox.payloads('peer:left')).toEqual([{ id: ghost.id }])
+    expect(await request(ann.socket, 'rooms:list')).toMatchObject({
+      ok: true,
+      rooms: [{ name: 'den', count: 2 }]
+    })
+    expect(await request(ann.socket, 'signal', { to: bob.id, candidate: null })).toEqual({ ok: true })
+    expect(await back.inbox.waitFor('signal')).toEqual({ from: ann.id, candidate: null })
   }, 30_000)
 })
 

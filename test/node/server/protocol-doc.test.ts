@@ -221,7 +221,7 @@ describe.each(deployments)('the wire, as docs/PROTOCOL.md states it, on $name', 
     // Every documented id-like value is a variable: session ids, chat ids and timestamps.
     const variables = new Set<unknown>()
     for (const { frame } of lines) {
-      for (const [, value] of frame.matchAll(/"(?:sid|id|from|to)":"([^"]+)"/g)) variables.add(value)
+      for (const [, value] of frame.matchAll(/"(?:sid|id|from|to|token)":"([^"]+)"/g)) variables.add(value)
       for (const [, value] of frame.matchAll(/"ts":(\d+)/g)) variables.add(Number(value))
     }
     variables.delete('nobody') // a deliberately unknown id: sent as is

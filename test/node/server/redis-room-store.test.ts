@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { nameChoice, passwordDigest } from '../../../src/server/room-store'
+import { nameChoice, passwordDigest, tokenDigest } from '../../../src/server/room-store'
 import type { JoinInput } from '../../../src/server/room-store'
 import { RedisRoomStore } from '../../../src/server/redis-room-store'
 import type { RedisRoomStoreOptions } from '../../../src/server/redis-room-store'
@@ -40,10 +40,13 @@ async function node(options: Partial<RedisRoomStoreOptions> = {}): Promise<Redis
 
 let nextId = 0
 function joinInput(room: string, name: string, password?: string): JoinInput {
+  const id = `p${++nextId}`
   const input: JoinInput = {
     room,
-    peer: { id: `p${++nextId}`, audio: true, video: true, screen: false },
-    name: nameChoice(name)
+    peer: { id, audio: true, video: true, screen: false },
+    name: nameChoice(name),
+    tokenDigest: tokenDigest(`token-${id}`),
+    connection: `socket-${id}`
   }
   if (password !== undefined) input.passwordDigest = passwordDigest(password)
   return input
@@ -104,6 +107,27 @@ describe('RedisRoomStore across nodes', () => {
     expect(reaped.map((outcome) => outcome.peer.id)).toEqual([ghost.peer.id])
     expect((await a.rooms())[0]).toMatchObject({ name: 'den', count: 1 })
     expect(await a.reapDeadNodes()).toEqual([])
+  })
+
+  it('lets a peer of a dead node resume through another node, and then does not reap it', async () => {
+    const dying = await node({ heartbeatTtlMs: 300 })
+    const [a, b] = [await node(), await node()]
+    const ghost = joinInput('den', 'Ghost')
+    const left = joinInput('den', 'Gone')
+    expect((await dying.join(ghost)).ok).toBe(true)
+    expect((await dying.join(left)).ok).toBe(true)
+    expect((await a.join(joinInput('den', 'Ann'))).ok).toBe(true)
+    dying.client.disconnect()
+    stores.delete(dying)
+    const resumed = await b.resume({ tokenDigest: tokenDigest(`token-${ghost.peer.id}`), connection: 'new' })
+    expect(resumed).toMatchObject({ ok: true, self: { id: ghost.peer.id, name: 'Ghost' }, wasHeld: false })
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const reaped = [...(await a.reapDeadNodes()), ...(await b.reapDeadNodes())]
+    expect(reaped.map((outcome) => outcome.peer.id)).toEqual([left.peer.id])
+    expect((await a.peer(ghost.peer.id))?.room).toBe('den')
+    // Now b's: b's death would take it out.
+    expect(await a.leave(ghost.peer.id, 'old-connection')).toBeUndefined()
+    expect(await a.leave(ghost.peer.id, 'new')).toMatchObject({ peer: { id: ghost.peer.id } })
   })
 
   it('rejects while Redis is down, without crashing, and works again when it is back', async () => {

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { LIMITS } from '../../../src/shared/protocol'
 import type { ChatMessage } from '../../../src/shared/protocol'
-import { nameChoice, passwordDigest } from '../../../src/server/room-store'
+import { nameChoice, passwordDigest, tokenDigest } from '../../../src/server/room-store'
 import type { JoinInput, RoomStore, RoomStoreOptions } from '../../../src/server/room-store'
 
 declare module '../../../src/server/room-store' {
@@ -26,7 +26,10 @@ function joinOf(id: string, room: string, name: string, password?: string): Join
     room,
     peer: { id, audio: true, video: true, screen: false },
     name: nameChoice(name),
-    ...(password === undefined ? {} : { passwordDigest: passwordDigest(password) })
+    ...(password === undefined ? {} : { passwordDigest: passwordDigest(password) }),
+    // Each peer's token is `token-ID` and it joins on connection `socket-ID`, so tests can name both.
+    tokenDigest: tokenDigest(`token-${id}`),
+    connection: `socket-${id}`
   }
 }
 
@@ -320,6 +323,98 @@ export function describeRoomStore(name: string, create: CreateRoomStore): void {
         [...Array(8).keys()].flatMap((i) => [rooms.peer(`p${i}`), rooms.peer(`q${i}`)])
       )
       expect(present.filter((entry) => entry !== undefined)).toHaveLength(room.count)
+    })
+
+    it('holds a dropped peer: still a member, marked reconnecting, its seat counted', async () => {
+      const rooms = await store({ capacity: 2 })
+      await rooms.join(joinOf('a', 'lounge', 'Ann'))
+      await rooms.join(joinOf('b', 'lounge', 'Bob'))
+      expect(await rooms.hold('b', 'socket-b', 1_000)).toEqual({
+        room: 'lounge',
+        peer: { id: 'b', name: 'Bob', audio: true, video: true, screen: false, reconnecting: true }
+      })
+      expect(await rooms.join(joinOf('c', 'lounge', 'Cy'))).toEqual({ ok: false, code: 'full' })
+      const ann = await rooms.peer('a')
+      expect(ann?.peer.reconnecting).toBeUndefined()
+      expect((await rooms.peer('b'))?.peer.reconnecting).toBe(true)
+      expect(await rooms.hold('a', 'socket-somewhere-else', 1_000)).toBeUndefined()
+      expect(await rooms.hold('nobody', 'socket-nobody', 1_000)).toBeUndefined()
+    })
+
+    it('resumes a peer by its token: same id, name and seat, the others and the history', async () => {
+      const rooms = await store()
+      await rooms.join(joinOf('a', 'lounge', 'Ann'))
+      await rooms.join(joinOf('b', 'lounge', 'Bob'))
+      await rooms.appendHistory('lounge', chat('m1', 'while away'))
+      await rooms.hold('b', 'socket-b', 1_000)
+      expect(await rooms.resume({ tokenDigest: tokenDigest('token-b'), connection: 'socket-b2' })).toEqual({
+        ok: true,
+        self: { id: 'b', name: 'Bob', audio: true, video: true, screen: false },
+        peers: [{ id: 'a', name: 'Ann', audio: true, video: true, screen: false }],
+        room: { name: 'lounge', count: 2, capacity: 4, locked: false },
+        history: [chat('m1', 'while away')],
+        previousConnection: 'socket-b',
+        wasHeld: true
+      })
+      // The hold is over: its expiry changes nothing, and the old connection can neither hold nor leave.
+      expect(await rooms.expire('b', 1_000)).toBeUndefined()
+      expect(await rooms.hold('b', 'socket-b', 2_000)).toBeUndefined()
+      expect(await rooms.leave('b', 'socket-b')).toBeUndefined()
+      expect((await rooms.peer('b'))?.peer).toEqual({
+        id: 'b',
+        name: 'Bob',
+        audio: true,
+        video: true,
+        screen: false
+      })
+      // A peer that comes back before its drop was noticed resumes too, without having been held.
+      expect(
+        await rooms.resume({ tokenDigest: tokenDigest('token-a'), connection: 'socket-a2' })
+      ).toMatchObject({
+        ok: true,
+        previousConnection: 'socket-a',
+        wasHeld: false
+      })
+    })
+
+    it('ends a hold at its expiry: the peer leaves and its token no longer resumes', async () => {
+      const rooms = await store()
+      await rooms.join(joinOf('a', 'lounge', 'Ann'))
+      await rooms.join(joinOf('b', 'lounge', 'Bob'))
+      await rooms.hold('b', 'socket-b', 1_000)
+      expect(await rooms.expire('b', 999)).toBeUndefined()
+      expect(await rooms.expire('b', 1_000)).toEqual({
+        peer: { id: 'b', name: 'Bob', audio: true, video: true, screen: false, reconnecting: true },
+        room: { name: 'lounge', count: 1, capacity: 4, locked: false },
+        removed: false
+      })
+      expect(await rooms.resume({ tokenDigest: tokenDigest('token-b'), connection: 'x' })).toEqual({
+        ok: false,
+        code: 'resume-failed'
+      })
+      // Its name is free again.
+      const bob = await rooms.join(joinOf('c', 'lounge', 'Bob'))
+      expect(bob.ok && bob.self.name).toBe('Bob')
+    })
+
+    it('refuses to resume with an unknown token, or the token of a peer that left', async () => {
+      const rooms = await store()
+      await rooms.join(joinOf('a', 'lounge', 'Ann'))
+      await rooms.join(joinOf('b', 'lounge', 'Bob'))
+      expect(await rooms.resume({ tokenDigest: tokenDigest('guess'), connection: 'x' })).toEqual({
+        ok: false,
+        code: 'resume-failed'
+      })
+      expect(await rooms.leave('b', 'socket-b')).toMatchObject({ peer: { id: 'b' } })
+      expect(await rooms.resume({ tokenDigest: tokenDigest('token-b'), connection: 'x' })).toEqual({
+        ok: false,
+        code: 'resume-failed'
+      })
+      expect(await rooms.leave('a')).toMatchObject({ removed: true })
+      expect(await rooms.resume({ tokenDigest: tokenDigest('token-a'), connection: 'x' })).toEqual({
+        ok: false,
+        code: 'resume-failed'
+      })
     })
   })
 }

@@ -241,6 +241,13 @@ export class MoimCallView extends LitElement {
             : nothing
         }
         ${
+          state.notice === 'rejoined-afresh'
+            ? html`<p class="notice" role="status">
+                ${msg('The connection dropped for too long to keep your place, so you joined the room again.')}
+              </p>`
+            : nothing
+        }
+        ${
           state.error && state.error.message !== this.chatError?.message
             ? html`<p class="alert" role="alert">${errorMessage(state.error)}</p>`
             : nothing

@@ -32,6 +32,8 @@ function systemText(event: SystemEvent | undefined, text: string): string {
       return msg('Reconnected to the room.')
     case 'reconnecting':
       return msg('Connection to the server lost; reconnecting…')
+    case 'rejoined-afresh':
+      return msg('Your place in the call could not be kept, so you joined again.')
     case 'joined':
       return msg(str`${event.name} joined.`)
     case 'left':

@@ -119,7 +119,7 @@ export class MoimVideoGrid extends LitElement {
               .muted=${!p.peer.audio}
               .cameraOff=${!p.peer.video && !p.peer.screen}
               .screen=${p.peer.screen}
-              .connection=${p.connection}
+              .connection=${p.peer.reconnecting ? 'reconnecting' : p.connection}
               .speakerId=${this.speakerId}
             ></moim-video-tile>`
         )}

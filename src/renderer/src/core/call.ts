@@ -53,7 +53,8 @@ const INITIAL_STATE: CallState = Object.freeze({
   participants: [],
   chat: [],
   rooms: [],
-  error: null
+  error: null,
+  notice: null
 })
 
 export class Call {
@@ -137,7 +138,15 @@ export class Call {
   async leave(): Promise<void> {
     if (this.current.phase !== 'in-call' && this.current.phase !== 'joining') return
     this.closeTransport()
-    this.update({ phase: 'lobby', self: null, room: null, participants: [], chat: [], error: null })
+    this.update({
+      phase: 'lobby',
+      self: null,
+      room: null,
+      participants: [],
+      chat: [],
+      error: null,
+      notice: null
+    })
     if (this.client.state === 'connected') {
       await this.client.leave()
       const rooms = await this.client.listRooms()
@@ -200,7 +209,7 @@ export class Call {
       c.on('peer:updated', (peer) => this.onPeerUpdated(peer)),
       c.on('signal', (message) => this.onSignal(message)),
       c.on('chat:message', (message) => this.onChat(message)),
-      c.on('rejoined', (result) => this.onRejoined(result)),
+      c.on('rejoined', (result, resumed) => this.onRejoined(result, resumed)),
       // Our state follows the media (a camera unplugged with no other left turns video off for the others too).
       this.media.subscribe(() => void this.announce())
     )
@@ -216,8 +225,12 @@ export class Call {
     this.transport = transport
     this.media.setTrackHook((kind, track) => transport.replaceTrack(kind, track))
     transport.subscribe(() => this.syncTransport())
-    // Offers first: each connection starts its offer off the main thread before the call view renders.
-    for (const peer of result.peers) transport.addPeer(peer.id)
+    // Offers first: each connection starts its offer off the main thread before the call view renders. A peer
+    // whose connection to the server is down cannot get an offer now; it calls us when it resumes.
+    for (const peer of result.peers) {
+      if (peer.reconnecting) transport.expectPeer(peer.id)
+      else transport.addPeer(peer.id)
+    }
     const participants: Participant[] = result.peers.map((peer) => ({
       peer,
       stream: null,
@@ -236,7 +249,43 @@ export class Call {
     })
     if (first)
       this.addSystem(`You joined ${result.room.name}.`, { type: 'self-joined', room: result.room.name })
-    else this.addSystem('Reconnected to the room.', { type: 'rejoined' })
+    else {
+      this.addSystem('Your place in the call could not be kept, so you joined again.', {
+        type: 'rejoined-afresh'
+      })
+      this.update({ notice: 'rejoined-afresh' })
+    }
+  }
+
+  /**
+   * Back in the room as the same peer after a dropped connection: the transport and every RTCPeerConnection are
+   * kept (media may have flowed all along). Peers that left meanwhile are removed, those that came meanwhile are
+   * called, and the chat we missed is added.
+   */
+  private resumeRoom(result: JoinResult): void {
+    const transport = this.transport
+    if (transport === null) return
+    const now = new Map(result.peers.map((peer) => [peer.id, peer]))
+    for (const gone of this.current.participants.filter((p) => !now.has(p.peer.id))) {
+      transport.removePeer(gone.peer.id)
+      this.addSystem(`${gone.peer.name} left.`, { type: 'left', name: gone.peer.name })
+    }
+    // ICE restarts a connection tried while we could not signal were lost; a connection still down tries again.
+    transport.signalingRestored()
+    const known = new Map(this.current.participants.map((p) => [p.peer.id, p]))
+    const participants: Participant[] = result.peers.map((peer) => {
+      const existing = known.get(peer.id)
+      return existing === undefined ? { peer, stream: null, connection: 'connecting' } : { ...existing, peer }
+    })
+    // A newcomer's offer to us was lost while we were away: we call it (perfect negotiation settles a crossing).
+    for (const peer of result.peers) if (!known.has(peer.id)) transport.addPeer(peer.id)
+    this.update({ self: result.self, room: result.room, participants, notice: null, error: null })
+    for (const peer of result.peers) {
+      if (!known.has(peer.id)) this.addSystem(`${peer.name} joined.`, { type: 'joined', name: peer.name })
+    }
+    for (const message of result.history) this.addChat({ kind: 'message', message, self: false })
+    this.addSystem('Reconnected to the room.', { type: 'rejoined' })
+    this.syncTransport()
   }
 
   private onServerState(state: ServerConnectionState, error: CallError | null): void {
@@ -258,15 +307,16 @@ export class Call {
     this.update({ server: state })
   }
 
-  private onRejoined(result: Result<JoinResult>): void {
+  private onRejoined(result: Result<JoinResult>, resumed: boolean): void {
     if (this.current.phase !== 'in-call') return
     if (!result.ok) {
       this.closeTransport()
       this.update({ phase: 'ended', participants: [], error: result.error })
       return
     }
-    // A new socket id: the others dropped our old connections, so the transport starts over.
-    this.enterRoom(result.value, false)
+    if (resumed) this.resumeRoom(result.value)
+    // Joined afresh: a new peer id, the others dropped our old connections, so the transport starts over.
+    else this.enterRoom(result.value, false)
     void this.announce(true)
   }
 

@@ -93,6 +93,10 @@ export class MeshTransport implements MediaTransport {
     await this.peers.get(message.from)?.handleSignal(message)
   }
 
+  signalingRestored(): void {
+    for (const peer of this.peers.values()) peer.restartIfDown()
+  }
+
   async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
     this.localTracks[kind] = track
     for (const old of this.localStream.getTracks().filter((t) => t.kind === kind))

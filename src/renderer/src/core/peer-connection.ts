@@ -218,6 +218,24 @@ export class PeerConnection {
     return this.applyLadder()
   }
 
+  /**
+   * Restarts ICE now if the connection is not up (its media stopped, or never started): called when signaling is
+   * back after an outage, during which the offers of any restart were lost. A connection that is up is left
+   * alone, so a call whose media flowed through the outage renegotiates nothing.
+   */
+  restartIfDown(): void {
+    if (this.closed || this.pc.connectionState === 'connected') return
+    log.info('signaling is back and the connection is down: restarting ICE', { peer: this.remoteId })
+    this.iceRestarts = 0
+    if (this.pc.signalingState === 'have-local-offer') {
+      // An offer made meanwhile (a restart) never arrived, and no new one can be made until it is answered.
+      this.sendDescription()
+      this.armConnectTimer()
+      return
+    }
+    this.restartIce()
+  }
+
   /** Closes the connection; the remote tracks end. It cannot be used again. */
   close(): void {
     this.closed = true

@@ -1,7 +1,9 @@
 /**
  * The renderer's side of signaling protocol v1: one Socket.IO connection (websocket only) to a Moim server, every
  * request an ack with a deadline mapped to a Result, and the connection's life (probe, reconnect, host ending the
- * room) reported as ServerConnectionState.
+ * room) reported as ServerConnectionState. After a dropped connection it comes back as the same peer
+ * (`room:resume` with the join's token) before sending anything else, or joins afresh when the server cannot
+ * resume it.
  */
 import { io } from 'socket.io-client'
 import type { Socket } from 'socket.io-client'
@@ -18,6 +20,7 @@ import type {
   JoinResult,
   Peer,
   PeerUpdate,
+  ResumeRequest,
   RoomInfo,
   RoomList,
   ServerToClientEvents,
@@ -45,8 +48,12 @@ export interface SignalingClientOptions {
 export type SignalingClientEvents = ServerToClientEvents & {
   /** The connection state changed; `error` says why when it is 'closed' or 'reconnecting' for a reason. */
   state: (state: ServerConnectionState, error: CallError | null) => void
-  /** After a reconnection the client joined its room again (new socket id, so a new `self`), or could not. */
-  rejoined: (result: Result<JoinResult>) => void
+  /**
+   * After a reconnection the client is back in its room: `resumed` as the same peer (its `history` is only the
+   * chat it missed), or, when the server could not resume it, joined afresh as a new peer (a new id; the others
+   * saw it leave and join), or neither (the error).
+   */
+  rejoined: (result: Result<JoinResult>, resumed: boolean) => void
 }
 
 const SERVER_EVENTS = [
@@ -70,8 +77,10 @@ export class SignalingClient {
   private readonly reconnectionAttempts: number
   private socket: MoimClientSocket | null = null
   private currentState: ServerConnectionState = 'idle'
-  /** The last successful join, replayed after a reconnection. */
+  /** The last successful join, replayed after a reconnection when the session cannot be resumed. */
   private joined: JoinRequest | null = null
+  /** What resumes the session after a reconnection: the join's token, and the last chat message we have. */
+  private session: { token: string; lastMessageId: string | undefined } | null = null
   /** Set when the server announced `server:closing`, so the disconnect that follows is read as the host ending. */
   private hostEnded = false
 
@@ -83,11 +92,6 @@ export class SignalingClient {
 
   get state(): ServerConnectionState {
     return this.currentState
-  }
-
-  /** This connection's peer id (the socket id), or undefined while not connected. */
-  get id(): string | undefined {
-    return this.socket?.id
   }
 
   on<E extends keyof SignalingClientEvents>(event: E, listener: SignalingClientEvents[E]): () => void {
@@ -175,14 +179,22 @@ export class SignalingClient {
     this.emitter.clear()
   }
 
-  async join(request: JoinRequest): Promise<Result<JoinResult>> {
-    const result = await this.request<JoinResult>((s) => s.emitWithAck('room:join', request))
-    if (result.ok) this.joined = { ...request }
+  join(request: JoinRequest): Promise<Result<JoinResult>> {
+    return this.joinRoom(request, false)
+  }
+
+  private async joinRoom(request: JoinRequest, duringReconnect: boolean): Promise<Result<JoinResult>> {
+    const result = await this.request<JoinResult>((s) => s.emitWithAck('room:join', request), duringReconnect)
+    if (result.ok) {
+      this.joined = { ...request }
+      this.startSession(result.value)
+    }
     return result
   }
 
   async leave(): Promise<Result<void>> {
     this.joined = null
+    this.session = null
     const result = await this.request((s) => s.emitWithAck('room:leave'))
     return result.ok ? ok() : result
   }
@@ -195,18 +207,21 @@ export class SignalingClient {
   /**
    * Relays WebRTC negotiation to a peer, fire and forget: one frame, no ack (the protocol's cheap form of `signal`;
    * a refusal comes back as `signal:refused`, which is logged). False when not connected, and then nothing is sent:
-   * Socket.IO would otherwise buffer it and send it ahead of the rejoin, into no room.
+   * Socket.IO would otherwise buffer it and send it ahead of the resume, into no room. A reconnection ends in
+   * 'connected' only once resumed (comeBack), so a signal never overtakes the resume.
    */
   signal(request: SignalRequest): boolean {
     const socket = this.socket
-    if (socket === null || !socket.connected) return false
+    if (socket === null || !socket.connected || this.currentState !== 'connected') return false
     socket.emit('signal', request)
     return true
   }
 
   async sendChat(text: string): Promise<Result<ChatMessage>> {
     const result = await this.request<{ message: ChatMessage }>((s) => s.emitWithAck('chat:send', { text }))
-    return result.ok ? ok(result.value.message) : result
+    if (!result.ok) return result
+    this.sawMessage(result.value.message)
+    return ok(result.value.message)
   }
 
   async update(update: PeerUpdate): Promise<Result<Peer>> {
@@ -271,6 +286,8 @@ export class SignalingClient {
       // The negotiation with `to` lost a message: its ICE watchdog restarts or drops that connection if it stalls.
       log.warn('a signal was refused', { to, code: error?.code })
     })
+    // The newest message we have, so a resume asks only for the ones after it.
+    socket.on('chat:message', (message) => this.sawMessage(message))
     socket.on('server:closing', ({ reason }) => {
       log.info('server closing', { reason })
       this.hostEnded = true
@@ -297,14 +314,52 @@ export class SignalingClient {
       // The first 'connect' was awaited in connect(); this one follows a reconnection.
       if (this.socket !== socket || this.currentState !== 'reconnecting') return
       log.info('reconnected', { id: socket.id })
-      this.setState('connected', null)
-      const again = this.joined
-      if (again === null) return
-      void this.join(again).then((result) => {
-        if (!result.ok) this.joined = null
-        this.emitter.emit('rejoined', result)
-      })
+      void this.comeBack(socket)
     })
+  }
+
+  /**
+   * After a reconnection: resumes the session (the same peer, its seat and connections kept), or joins afresh when
+   * the server says it cannot; only then is the state 'connected' again, so nothing else is sent before.
+   */
+  private async comeBack(socket: MoimClientSocket): Promise<void> {
+    const session = this.session
+    const again = this.joined
+    if (session === null || again === null) {
+      this.setState('connected', null)
+      return
+    }
+    const request: ResumeRequest =
+      session.lastMessageId === undefined
+        ? { token: session.token }
+        : { token: session.token, lastMessageId: session.lastMessageId }
+    const resumed = await this.request<JoinResult>((s) => s.emitWithAck('room:resume', request), true)
+    if (this.socket !== socket) return
+    if (resumed.ok) {
+      this.startSession(resumed.value, session.lastMessageId)
+      this.setState('connected', null)
+      log.info('resumed the session', { peer: resumed.value.self.id })
+      this.emitter.emit('rejoined', resumed, true)
+      return
+    }
+    log.warn('could not resume the session; joining afresh', { code: resumed.error.code })
+    const joined = await this.joinRoom(again, true)
+    if (this.socket !== socket) return
+    if (!joined.ok) {
+      this.joined = null
+      this.session = null
+    }
+    this.setState('connected', null)
+    this.emitter.emit('rejoined', joined, false)
+  }
+
+  /** Keeps what resumes this session: its token, and the newest message of `result`'s history (or `before`). */
+  private startSession(result: JoinResult, before?: string): void {
+    this.session = { token: result.token, lastMessageId: result.history.at(-1)?.id ?? before }
+  }
+
+  private sawMessage(message: ChatMessage): void {
+    if (this.session !== null) this.session.lastMessageId = message.id
   }
 
   private closeWith(error: CallError): void {
@@ -317,6 +372,7 @@ export class SignalingClient {
     const socket = this.socket
     this.socket = null
     this.joined = null
+    this.session = null
     if (socket === null) return false
     socket.removeAllListeners()
     socket.io.removeAllListeners()
@@ -330,13 +386,21 @@ export class SignalingClient {
     this.emitter.emit('state', state, error)
   }
 
-  /** Sends one request with a deadline; ack timeout and protocol errors become a CallError. */
+  /**
+   * Sends one request with a deadline; ack timeout and protocol errors become a CallError. While the connection
+   * is down, or back but not yet resumed, requests fail at once (`duringReconnect` is the resume itself): a
+   * request Socket.IO buffered would reach the server before the resume, as someone in no room.
+   */
   private async request<T extends object = object>(
-    send: (socket: ReturnType<MoimClientSocket['timeout']>) => Promise<Ack<T>>
+    send: (socket: ReturnType<MoimClientSocket['timeout']>) => Promise<Ack<T>>,
+    duringReconnect = false
   ): Promise<Result<T>> {
     const socket = this.socket
     if (socket === null || this.currentState === 'closed') {
       return err('disconnected', 'Not connected to a Moim server.')
+    }
+    if (this.currentState === 'reconnecting' && !duringReconnect) {
+      return err('disconnected', 'The connection to the server was lost; reconnecting.')
     }
     let response: Ack<T>
     try {

@@ -30,6 +30,12 @@ export interface MediaTransport {
   expectPeer(peerId: string): void
   /** Stops exchanging media with `peerId`; its tracks end. */
   removePeer(peerId: string): void
+  /**
+   * The signaling server is reachable again after a dropped connection (we resumed as the same peer): whatever a
+   * connection signalled meanwhile was lost, so one whose media stopped restarts ICE now. Connections that kept
+   * their media are left alone.
+   */
+  signalingRestored(): void
   /** A signal from a peer of the room, relayed by the signaling server. */
   handleSignal(message: SignalMessage): Promise<void>
   /** Closes everything; the transport cannot be used again. */

@@ -58,6 +58,8 @@ export interface Participant {
 export type SystemEvent =
   | { type: 'self-joined'; room: string }
   | { type: 'rejoined' }
+  /** The server could not resume our session, so we joined the room again as a new participant. */
+  | { type: 'rejoined-afresh' }
   | { type: 'reconnecting' }
   | { type: 'joined'; name: string }
   | { type: 'left'; name: string }
@@ -80,7 +82,15 @@ export interface CallState {
   rooms: RoomInfo[]
   /** The last error, cleared by the next successful action. */
   error: CallError | null
+  /**
+   * Something the user should see about the call itself: 'rejoined-afresh' when, after a dropped connection, the
+   * server could not keep our place (the grace window had passed) and we joined again as a new participant.
+   * Cleared when the call ends or the next reconnection resumes.
+   */
+  notice: CallNotice | null
 }
+
+export type CallNotice = 'rejoined-afresh'
 
 /** Why the user cannot be seen or heard: no media API, or no camera and/or microphone. */
 export type MediaNotice = 'no-media-api' | 'no-devices' | 'no-camera' | 'no-microphone'
