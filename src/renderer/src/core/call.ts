@@ -13,6 +13,8 @@ import type {
   PeerUpdate,
   SignalMessage
 } from '../../../shared/protocol'
+import { ActiveSpeakers, audioLevel } from './active-speaker'
+import type { LevelSource } from './active-speaker'
 import { Emitter } from './emitter'
 import { LocalMedia } from './local-media'
 import type { LocalMediaOptions } from './local-media'
@@ -58,6 +60,8 @@ const INITIAL_STATE: CallState = Object.freeze({
 
 export class Call {
   readonly media: LocalMedia
+  /** Who is talking in the room, sampled while in a room (a store of its own: it changes more often). */
+  readonly speakers = new ActiveSpeakers()
   private readonly client: SignalingClient
   private readonly emitter = new Emitter<{ change: (state: CallState) => void }>()
   private readonly makeTransport: TransportFactory
@@ -68,6 +72,8 @@ export class Call {
   private announced: string | null = null
   private announcing: Promise<void> = Promise.resolve()
   private readonly unsubscribers: (() => void)[] = []
+  /** One level source per remote peer, kept across samples: each remembers the energy it read last. */
+  private levelSources = new Map<string, LevelSource>()
 
   constructor(options: CallOptions = {}) {
     this.client =
@@ -216,6 +222,11 @@ export class Call {
     this.transport = transport
     this.media.setTrackHook((kind, track) => transport.replaceTrack(kind, track))
     transport.subscribe(() => this.syncTransport())
+    this.levelSources.clear()
+    this.speakers.start(
+      () => this.speakerSources(),
+      () => this.current.self?.id ?? null
+    )
     // Offers first: each connection starts its offer off the main thread before the call view renders.
     for (const peer of result.peers) transport.addPeer(peer.id)
     const participants: Participant[] = result.peers.map((peer) => ({
@@ -359,7 +370,37 @@ export class Call {
     this.update({ chat: [...this.current.chat, entry].slice(-MAX_CHAT_ENTRIES) })
   }
 
+  /**
+   * Everyone whose level counts now: each remote peer (what we receive from them) and us (what we send, read from
+   * the connection to the first of them: the same microphone goes to all; alone in the room, nobody needs it).
+   */
+  private speakerSources(): LevelSource[] {
+    const { self, participants } = this.current
+    const present = new Map<string, LevelSource>()
+    const source = (id: string, make: () => LevelSource['level']): LevelSource => {
+      const existing = this.levelSources.get(id) ?? { id, level: make() }
+      present.set(id, existing)
+      return existing
+    }
+    const sources = participants.map(({ peer }) =>
+      source(peer.id, () => audioLevel(() => this.transport?.connection(peer.id), 'inbound-rtp'))
+    )
+    if (self !== null) {
+      const sent = source(self.id, () =>
+        audioLevel(() => {
+          const first = this.current.participants[0]
+          return first && this.transport?.connection(first.peer.id)
+        }, 'media-source')
+      )
+      // Muted is silent at once, whatever the interval that straddles the moment of muting counted.
+      sources.push({ id: self.id, level: () => (this.media.state.muted ? 0 : sent.level()) })
+    }
+    this.levelSources = present
+    return sources
+  }
+
   private closeTransport(): void {
+    this.speakers.stop()
     this.media.setTrackHook(null)
     this.transport?.close()
     this.transport = null
