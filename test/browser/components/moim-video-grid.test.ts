@@ -223,14 +223,16 @@ describe('moim-video-grid', () => {
   it('offers picture-in-picture for a video where the platform has it', async () => {
     const grid = await sizedGrid(1000, 600, { self, participants: remotes(1, [640, 360]) })
     await videosSized(grid)
-    const button = tile(grid, 'p0').shadowRoot!.querySelector('button.pip')
-    expect(button !== null).toBe(document.pictureInPictureEnabled)
-    // No picture-in-picture for a tile that shows an initial instead of video.
-    expect(tiles(grid)[0].shadowRoot!.querySelector('button.pip')).toBeNull()
+    const button = page.getByRole('button', { name: 'Picture-in-picture: Guest 0' })
+    expect(button.elements()).toHaveLength(document.pictureInPictureEnabled ? 1 : 0)
+    // None for a tile that shows an initial instead of video.
+    expect(page.getByRole('button', { name: 'Picture-in-picture: Ann (you)' }).elements()).toHaveLength(0)
     if (!document.pictureInPictureEnabled) return
-    await page.getByRole('button', { name: 'Picture-in-picture: Guest 0' }).click()
+    await button.click()
     const guest = tile(grid, 'p0').shadowRoot!
     await expect.poll(() => guest.pictureInPictureElement).toBe(guest.querySelector('video'))
-    await document.exitPictureInPicture()
+    await expect.element(button).toHaveAttribute('aria-pressed', 'true')
+    await button.click()
+    await expect.poll(() => guest.pictureInPictureElement).toBeNull()
   })
 })

@@ -81,7 +81,7 @@ describe('SpeakerTracker', () => {
   })
 })
 
-describe('ActiveSpeakers in a real call', { timeout: 40_000 }, () => {
+describe('Who is talking, in a real call', { timeout: 40_000 }, () => {
   let server: TestServer
   const sessions: Session[] = []
   const players: HTMLAudioElement[] = []

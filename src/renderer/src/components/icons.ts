@@ -2,7 +2,7 @@
 import { svg } from 'lit'
 import type { SVGTemplateResult } from 'lit'
 
-const icon = (body: SVGTemplateResult) =>
+export const icon = (body: SVGTemplateResult) =>
   svg`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${body}</svg>`
 
 export const micIcon = icon(
@@ -30,17 +30,5 @@ export const lockIcon = icon(
 export const speakerIcon = icon(svg`<path d="M4 9h4l5-4v14l-5-4H4zM17 9a4 4 0 0 1 0 6"/>`)
 export const settingsIcon = icon(
   svg`<path d="M4 7h10M18 7h2M4 17h4M12 17h8"/><circle cx="16" cy="7" r="2"/><circle cx="10" cy="17" r="2"/>`
-)
-export const pinIcon = icon(svg`<path d="M9 3h6l-1 6 4 4H6l4-4zM12 13v8"/>`)
-export const fullscreenIcon = icon(svg`<path d="M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5"/>`)
-export const exitFullscreenIcon = icon(svg`<path d="M9 4v5H4M20 9h-5V4M15 20v-5h5M4 15h5v5"/>`)
-export const pipIcon = icon(
-  svg`<rect x="3" y="5" width="18" height="14" rx="2"/><rect x="12" y="12" width="7" height="5" rx="1"/>`
-)
-export const gridIcon = icon(
-  svg`<rect x="4" y="4" width="7" height="7" rx="1"/><rect x="13" y="4" width="7" height="7" rx="1"/><rect x="4" y="13" width="7" height="7" rx="1"/><rect x="13" y="13" width="7" height="7" rx="1"/>`
-)
-export const speakerLayoutIcon = icon(
-  svg`<rect x="3" y="4" width="13" height="16" rx="1"/><path d="M19 5v4M19 11v3M19 16v3"/>`
 )
 export const speakingIcon = icon(svg`<path d="M6 10v4M10 7v10M14 9v6M18 11v2"/>`)

@@ -2,13 +2,14 @@ import { LitElement, css, html } from 'lit'
 import type { PropertyValues } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
-import type { SpeakerState } from '../core/active-speaker'
+import type { SpeakerState } from '../core/speaker-store'
 import type { CallLayout } from '../core/preferences'
 import type { Participant } from '../core/types'
 import { sharedStyles } from './shared.styles'
 import { commonAspect, gridLayout, speakerLayout } from './tile-layout'
 import type { MoimVideoTile } from './moim-video-tile'
 import './moim-video-tile'
+import './moim-tile-actions'
 
 /** What the grid shows for the local user. */
 export interface SelfView {
@@ -215,6 +216,7 @@ export class MoimVideoGrid extends LitElement {
                 .cameraOff=${self.cameraOff}
                 .screen=${self.sharingScreen}
                 .mirrored=${!self.sharingScreen}
+                controls
                 .pinned=${this._pinned === SELF_KEY}
                 .speaking=${speaking.has(self.id)}
               ></moim-video-tile>`
@@ -235,6 +237,7 @@ export class MoimVideoGrid extends LitElement {
               .screen=${p.peer.screen}
               .connection=${p.connection}
               .speakerId=${this.speakerId}
+              controls
               .pinned=${this._pinned === p.peer.id}
               .speaking=${speaking.has(p.peer.id)}
             ></moim-video-tile>`

@@ -6,15 +6,7 @@ import { applySpeaker } from '../core/speaker-output'
 import type { PeerConnectionState } from '../core/types'
 import { fire } from './events'
 import { sharedStyles } from './shared.styles'
-import {
-  exitFullscreenIcon,
-  fullscreenIcon,
-  micOffIcon,
-  pinIcon,
-  pipIcon,
-  screenIcon,
-  speakingIcon
-} from './icons'
+import { micOffIcon, screenIcon, speakingIcon } from './icons'
 
 function connectionText(state: PeerConnectionState): string {
   switch (state) {
@@ -30,17 +22,16 @@ function connectionText(state: PeerConnectionState): string {
 }
 
 /**
- * One person in the call: their video (or an initial when the camera is off), name, and status badges, with
- * buttons to pin the tile, show it full screen (also by double-click; Escape leaves) and pop it out into
- * picture-in-picture where the platform has it. The video is never cropped (`object-fit: contain`): the grid gives
- * the tile its video's shape, and tells it its size.
+ * One person in the call (or the lobby's preview): their video (or an initial when the camera is off), name, and
+ * status badges; in the call, with `controls`, the buttons of `moim-tile-actions` (pin, full screen,
+ * picture-in-picture), which the grid loads. The video is never cropped (`object-fit: contain`): the grid gives the
+ * tile its video's shape.
  * Remote tiles play the person's audio through the same <video> element, routed to the chosen speaker.
  *
  * The host element is a labelled group (`role="group"`, `aria-label` with the name and state) and reflects
  * `data-connection` so styles and tests can read the peer's connection state, and `speaking` while the person
  * talks.
  *
- * @fires moim-tile-pin - the pin button was pressed (the grid pins or unpins the tile)
  * @fires moim-tile-aspect - the video changed shape; `detail.aspect` is width / height, or null without video
  * @slot overlay - status shown over the video (raised hand, reactions, connection quality)
  * @csspart tile - the framed box
@@ -58,7 +49,7 @@ export class MoimVideoTile extends LitElement {
         display: block;
         min-width: 0;
         min-height: 0;
-        /* The grid sets width and height; a tile on its own takes a camera's shape. */
+        /* The grid sets width and height; a tile on its own (the lobby's preview) takes a camera's shape. */
         aspect-ratio: 16 / 9;
         /* Chips and buttons follow the tile's own size (a strip tile is small, the stage large). */
         container-type: size;
@@ -83,6 +74,28 @@ export class MoimVideoTile extends LitElement {
         border-radius: inherit;
         box-shadow: inset 0 0 0 3px var(--_accent);
         pointer-events: none;
+      }
+
+      moim-tile-actions {
+        position: absolute;
+        top: 0.4rem;
+        right: 0.4rem;
+        z-index: 4;
+        opacity: 0;
+        transition: opacity 120ms ease;
+      }
+
+      /* Shown on hover and to the keyboard; always on touch screens, which have no hover. */
+      .tile:hover moim-tile-actions,
+      moim-tile-actions:focus-within,
+      :host([pinned]) moim-tile-actions {
+        opacity: 1;
+      }
+
+      @media (hover: none) {
+        moim-tile-actions {
+          opacity: 1;
+        }
       }
 
       :host(:fullscreen) {
@@ -221,60 +234,11 @@ export class MoimVideoTile extends LitElement {
         pointer-events: auto;
       }
 
-      .actions {
-        position: absolute;
-        top: 0.4rem;
-        right: 0.4rem;
-        z-index: 4;
-        display: flex;
-        gap: 0.3rem;
-        opacity: 0;
-        transition: opacity 120ms ease;
-      }
-
-      /* Shown on hover and to the keyboard; always on touch screens, which have no hover. */
-      .tile:hover .actions,
-      .actions:focus-within,
-      :host([pinned]) .actions {
-        opacity: 1;
-      }
-
-      @media (hover: none) {
-        .actions {
-          opacity: 1;
-        }
-      }
-
-      .actions button {
-        display: grid;
-        place-items: center;
-        width: 2.1rem;
-        height: 2.1rem;
-        padding: 0;
-        border: none;
-        border-radius: 50%;
-        background: rgb(10 12 16 / 72%);
-      }
-
-      .actions button:hover:not(:disabled) {
-        background: rgb(40 46 56 / 92%);
-      }
-
-      .actions button[aria-pressed='true'] {
-        background: var(--_accent);
-        color: var(--_accent-text);
-      }
-
-      .actions svg.icon {
-        width: 1.1rem;
-        height: 1.1rem;
-      }
-
       .speaking-icon {
         color: var(--_accent);
       }
 
-      /* A small strip tile keeps the name and the pin only. */
+      /* A small strip tile keeps the name, the muted icon and the pin only. */
       @container (max-width: 240px) {
         .chip:not(.name, .muted) {
           display: none;
@@ -298,10 +262,6 @@ export class MoimVideoTile extends LitElement {
         .chip {
           font-size: 0.75rem;
           padding: 0.1rem 0.45rem;
-        }
-
-        .actions button:not(.pin) {
-          display: none;
         }
       }
 
@@ -346,11 +306,8 @@ export class MoimVideoTile extends LitElement {
   /** The person is talking now. */
   @property({ type: Boolean, reflect: true }) speaking = false
 
-  /** The tile fills the screen. */
-  @state() private _fullscreen = false
-
-  /** The video plays in a picture-in-picture window. */
-  @state() private _pip = false
+  /** Show the call's buttons (pin, full screen, picture-in-picture); `moim-tile-actions` must be loaded. */
+  @property({ type: Boolean }) controls = false
 
   /** The browser refused to start playback with sound until the user interacts with the page. */
   @state() private _playBlocked = false
@@ -360,65 +317,11 @@ export class MoimVideoTile extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback()
     this.setAttribute('role', 'group')
-    document.addEventListener('fullscreenchange', this._onFullscreenChange)
-    document.addEventListener('keydown', this._onDocumentKeyDown)
-    this.addEventListener('dblclick', this._onDoubleClick)
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback()
-    document.removeEventListener('fullscreenchange', this._onFullscreenChange)
-    document.removeEventListener('keydown', this._onDocumentKeyDown)
-    this.removeEventListener('dblclick', this._onDoubleClick)
-  }
-
-  /** Whether this tile is the one shown full screen. */
-  get fullscreen(): boolean {
-    return this._fullscreen
-  }
-
-  /** Shows the tile full screen, or leaves full screen if it is. */
-  async toggleFullscreen(): Promise<void> {
-    try {
-      if (this._fullscreen) await document.exitFullscreen()
-      else await this.requestFullscreen()
-    } catch {
-      // Refused (no user gesture, or full screen not allowed here): the tile stays where it is.
-    }
-  }
-
-  private readonly _onFullscreenChange = (): void => {
-    // Inside a shadow root, the document reports its outermost host; the tile's own root reports the tile.
-    const root = this.getRootNode() as Document | ShadowRoot
-    this._fullscreen = root.fullscreenElement === this
-  }
-
-  private readonly _onDocumentKeyDown = (event: KeyboardEvent): void => {
-    // A browser window leaves full screen on Escape by itself; Electron and headless Chromium only if the page does.
-    if (this._fullscreen && event.code === 'Escape') void document.exitFullscreen().catch(() => undefined)
-  }
-
-  private readonly _onDoubleClick = (event: MouseEvent): void => {
-    // A double-click on a button is two presses of that button, not a wish for full screen.
-    if (event.composedPath().some((node) => node instanceof HTMLButtonElement)) return
-    void this.toggleFullscreen()
-  }
-
-  private _onPinClick(): void {
-    fire(this, 'moim-tile-pin')
-  }
-
-  private _onFullscreenClick(): void {
-    void this.toggleFullscreen()
-  }
-
-  private async _onPipClick(): Promise<void> {
-    try {
-      if (document.pictureInPictureElement === this._video) await document.exitPictureInPicture()
-      else await this._video.requestPictureInPicture()
-    } catch {
-      // Refused (no video frames yet, or the platform said no): nothing changes.
-    }
+  /** The tile's <video>, for picture-in-picture. */
+  get video(): HTMLVideoElement {
+    return this._video
   }
 
   private _onVideoResize(): void {
@@ -476,43 +379,6 @@ export class MoimVideoTile extends LitElement {
     this._play()
   }
 
-  private _renderActions(showVideo: boolean) {
-    const name = this._displayName()
-    const canPip = showVideo && document.pictureInPictureEnabled
-    return html`<div class="actions">
-      <button
-        class="pin"
-        aria-label=${msg(str`Pin ${name}`)}
-        title=${msg(str`Pin ${name}`)}
-        aria-pressed=${this.pinned ? 'true' : 'false'}
-        @click=${this._onPinClick}
-      >
-        ${pinIcon}
-      </button>
-      <button
-        class="fullscreen"
-        aria-label=${this._fullscreen ? msg('Exit full screen') : msg(str`Show ${name} full screen`)}
-        title=${this._fullscreen ? msg('Exit full screen') : msg(str`Show ${name} full screen`)}
-        @click=${this._onFullscreenClick}
-      >
-        ${this._fullscreen ? exitFullscreenIcon : fullscreenIcon}
-      </button>
-      ${
-        canPip
-          ? html`<button
-              class="pip"
-              aria-label=${msg(str`Picture-in-picture: ${name}`)}
-              title=${msg(str`Picture-in-picture: ${name}`)}
-              aria-pressed=${this._pip ? 'true' : 'false'}
-              @click=${this._onPipClick}
-            >
-              ${pipIcon}
-            </button>`
-          : nothing
-      }
-    </div>`
-  }
-
   override render() {
     const showVideo = this.stream !== null && !this.cameraOff
     const initial = [...this.name.trim()][0] ?? '?'
@@ -527,8 +393,6 @@ export class MoimVideoTile extends LitElement {
           autoplay
           playsinline
           @resize=${this._onVideoResize}
-          @enterpictureinpicture=${() => (this._pip = true)}
-          @leavepictureinpicture=${() => (this._pip = false)}
         ></video>
         ${showVideo ? nothing : html`<div class="avatar" aria-hidden="true"><span>${initial}</span></div>`}
         ${
@@ -542,7 +406,16 @@ export class MoimVideoTile extends LitElement {
             : nothing
         }
         <div class="overlays" part="overlays"><slot name="overlay"></slot></div>
-        ${this._renderActions(showVideo)}
+        ${
+          this.controls
+            ? html`<moim-tile-actions
+                .name=${this._displayName()}
+                .target=${this}
+                ?pinned=${this.pinned}
+                ?has-video=${showVideo}
+              ></moim-tile-actions>`
+            : nothing
+        }
         <div class="footer">
           <span class="chip name" part="name"
             >${this.speaking ? html`<span class="speaking-icon">${speakingIcon}</span>` : nothing}${this._displayName()}</span

@@ -2,8 +2,10 @@
  * Who is talking: audio levels of everyone in the call, sampled a few times a second, turned into the people
  * speaking now and the active speaker (the one a speaker layout shows large). Both have hysteresis, so a tile does
  * not flicker between syllables and the large picture does not jump between two people talking over each other.
+ * Loaded by the Call on entering a room (joining needs none of it); the state goes into the Call's SpeakerStore.
  */
-import { Emitter } from './emitter'
+import { NO_SPEAKERS } from './speaker-store'
+import type { SpeakerState, SpeakerStore } from './speaker-store'
 
 /**
  * Levels are WebRTC's audio level (0..1 of full scale, from the peak of each 10 ms frame). Speech is about 0.05 to
@@ -21,16 +23,6 @@ export const SPEECH = {
   intervalMs: 250
 } as const
 
-export interface SpeakerState {
-  /** Everyone speaking now (self included, by peer id), in no particular order. */
-  speaking: readonly string[]
-  /**
-   * The remote person who spoke last: the one a speaker layout shows large. Stays after they fall silent, until
-   * someone else speaks or they leave; null until anyone has spoken.
-   */
-  active: string | null
-}
-
 /** Where one person's level comes from: a value 0..1 now (a promise for stats-based sources). */
 export interface LevelSource {
   id: string
@@ -39,7 +31,7 @@ export interface LevelSource {
 
 /** The hysteresis on its own, free of timers and media, fed one sample per person at a time. */
 export class SpeakerTracker {
-  state: SpeakerState = { speaking: [], active: null }
+  state: SpeakerState = NO_SPEAKERS
   /** For each person speaking: when they were last above `stay`. */
   private readonly loudAt = new Map<string, number>()
 
@@ -107,47 +99,74 @@ export function audioLevel(
   }
 }
 
+/** What the sampler reads from the Call, each time it samples. */
+export interface SpeakerSources {
+  /** Our peer id, or null outside a room. */
+  selfId(): string | null
+  /** The other people in the room now, by peer id. */
+  peers(): string[]
+  /** The connection carrying a peer's media. */
+  connection(peerId: string): RTCPeerConnection | undefined
+  /** Our microphone is muted. */
+  muted(): boolean
+}
+
 /**
- * Samples every person's level while started and keeps `state` (a store, as the Call and LocalMedia are). The
- * sources are asked for on every sample, so people joining and leaving need no bookkeeping here.
+ * Samples everyone's level every SPEECH.intervalMs into `store` until the returned function is called (which
+ * also clears the store). People joining and leaving need no bookkeeping: the sources are asked on every sample.
  */
-export class ActiveSpeakers {
-  private readonly tracker = new SpeakerTracker()
-  private readonly emitter = new Emitter<{ change: (state: SpeakerState) => void }>()
-  private timer: ReturnType<typeof setInterval> | null = null
-  private sampling = false
+export function sampleSpeakers(store: SpeakerStore, sources: SpeakerSources): () => void {
+  const tracker = new SpeakerTracker()
+  /** One level per person, kept across samples: each remembers the energy it read last. */
+  let levels = new Map<string, () => Promise<number>>()
+  let stopped = false
+  let sampling = false
 
-  get state(): SpeakerState {
-    return this.tracker.state
-  }
+  const levelOf = (id: string, make: () => () => Promise<number>): (() => Promise<number>) =>
+    levels.get(id) ?? make()
 
-  subscribe(listener: (state: SpeakerState) => void): () => void {
-    return this.emitter.on('change', listener)
-  }
-
-  /** Starts sampling `sources()` (everyone in the room now) and `selfId` among them. */
-  start(sources: () => LevelSource[], selfId: () => string | null): void {
-    this.stop()
-    this.timer = setInterval(() => void this.sample(sources(), selfId()), SPEECH.intervalMs)
-  }
-
-  /** Stops sampling; nobody is speaking any more. */
-  stop(): void {
-    if (this.timer !== null) clearInterval(this.timer)
-    this.timer = null
-    if (this.tracker.update(new Map(), Date.now(), null)) this.emitter.emit('change', this.state)
-  }
-
-  private async sample(sources: LevelSource[], selfId: string | null): Promise<void> {
+  const sample = async (): Promise<void> => {
     // A slow getStats must not pile samples up behind it.
-    if (this.sampling) return
-    this.sampling = true
+    if (sampling) return
+    sampling = true
     try {
-      const levels = await Promise.all(sources.map(async (s) => [s.id, await s.level()] as const))
-      if (this.timer === null) return // stopped while sampling
-      if (this.tracker.update(new Map(levels), Date.now(), selfId)) this.emitter.emit('change', this.state)
+      const selfId = sources.selfId()
+      const peers = sources.peers()
+      const next = new Map<string, () => Promise<number>>()
+      for (const id of peers) {
+        next.set(
+          id,
+          levelOf(id, () => audioLevel(() => sources.connection(id), 'inbound-rtp'))
+        )
+      }
+      if (selfId !== null) {
+        // What we send, read from the connection to the first peer: the same microphone goes to all, and alone in
+        // the room nobody needs to know.
+        next.set(
+          selfId,
+          levelOf(selfId, () =>
+            audioLevel(() => sources.connection(sources.peers()[0] ?? ''), 'media-source')
+          )
+        )
+      }
+      levels = next
+      const read = await Promise.all(
+        [...next].map(async ([id, level]) => {
+          const value = await level()
+          // Muted is silent at once, whatever the interval that straddles the moment of muting counted.
+          return [id, id === selfId && sources.muted() ? 0 : value] as const
+        })
+      )
+      if (!stopped && tracker.update(new Map(read), Date.now(), selfId)) store.set(tracker.state)
     } finally {
-      this.sampling = false
+      sampling = false
     }
+  }
+
+  const timer = setInterval(() => void sample(), SPEECH.intervalMs)
+  return () => {
+    stopped = true
+    clearInterval(timer)
+    store.set(NO_SPEAKERS)
   }
 }

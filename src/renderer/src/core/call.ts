@@ -13,8 +13,6 @@ import type {
   PeerUpdate,
   SignalMessage
 } from '../../../shared/protocol'
-import { ActiveSpeakers, audioLevel } from './active-speaker'
-import type { LevelSource } from './active-speaker'
 import { Emitter } from './emitter'
 import { LocalMedia } from './local-media'
 import type { LocalMediaOptions } from './local-media'
@@ -22,6 +20,7 @@ import { meshTransport } from './mesh-transport'
 import { err, ok } from './result'
 import type { Result } from './result'
 import { SignalingClient } from './signaling-client'
+import { SpeakerStore } from './speaker-store'
 import type { SignalingClientOptions } from './signaling-client'
 import type { MediaTransport, TransportFactory } from './transport'
 import type {
@@ -61,7 +60,7 @@ const INITIAL_STATE: CallState = Object.freeze({
 export class Call {
   readonly media: LocalMedia
   /** Who is talking in the room, sampled while in a room (a store of its own: it changes more often). */
-  readonly speakers = new ActiveSpeakers()
+  readonly speakers = new SpeakerStore()
   private readonly client: SignalingClient
   private readonly emitter = new Emitter<{ change: (state: CallState) => void }>()
   private readonly makeTransport: TransportFactory
@@ -72,8 +71,8 @@ export class Call {
   private announced: string | null = null
   private announcing: Promise<void> = Promise.resolve()
   private readonly unsubscribers: (() => void)[] = []
-  /** One level source per remote peer, kept across samples: each remembers the energy it read last. */
-  private levelSources = new Map<string, LevelSource>()
+  /** Stops sampling who is talking (started with each transport). */
+  private stopSpeakers: (() => void) | null = null
 
   constructor(options: CallOptions = {}) {
     this.client =
@@ -222,11 +221,7 @@ export class Call {
     this.transport = transport
     this.media.setTrackHook((kind, track) => transport.replaceTrack(kind, track))
     transport.subscribe(() => this.syncTransport())
-    this.levelSources.clear()
-    this.speakers.start(
-      () => this.speakerSources(),
-      () => this.current.self?.id ?? null
-    )
+    void this.sampleSpeakers(transport)
     // Offers first: each connection starts its offer off the main thread before the call view renders.
     for (const peer of result.peers) transport.addPeer(peer.id)
     const participants: Participant[] = result.peers.map((peer) => ({
@@ -370,37 +365,21 @@ export class Call {
     this.update({ chat: [...this.current.chat, entry].slice(-MAX_CHAT_ENTRIES) })
   }
 
-  /**
-   * Everyone whose level counts now: each remote peer (what we receive from them) and us (what we send, read from
-   * the connection to the first of them: the same microphone goes to all; alone in the room, nobody needs it).
-   */
-  private speakerSources(): LevelSource[] {
-    const { self, participants } = this.current
-    const present = new Map<string, LevelSource>()
-    const source = (id: string, make: () => LevelSource['level']): LevelSource => {
-      const existing = this.levelSources.get(id) ?? { id, level: make() }
-      present.set(id, existing)
-      return existing
-    }
-    const sources = participants.map(({ peer }) =>
-      source(peer.id, () => audioLevel(() => this.transport?.connection(peer.id), 'inbound-rtp'))
-    )
-    if (self !== null) {
-      const sent = source(self.id, () =>
-        audioLevel(() => {
-          const first = this.current.participants[0]
-          return first && this.transport?.connection(first.peer.id)
-        }, 'media-source')
-      )
-      // Muted is silent at once, whatever the interval that straddles the moment of muting counted.
-      sources.push({ id: self.id, level: () => (this.media.state.muted ? 0 : sent.level()) })
-    }
-    this.levelSources = present
-    return sources
+  /** Samples who is talking while `transport` carries the room; the sampler is loaded on the first room. */
+  private async sampleSpeakers(transport: MediaTransport): Promise<void> {
+    const { sampleSpeakers } = await import('./active-speaker')
+    if (this.transport !== transport) return // left, or rejoined, while it loaded
+    this.stopSpeakers = sampleSpeakers(this.speakers, {
+      selfId: () => this.current.self?.id ?? null,
+      peers: () => this.current.participants.map((p) => p.peer.id),
+      connection: (peerId) => transport.connection(peerId),
+      muted: () => this.media.state.muted
+    })
   }
 
   private closeTransport(): void {
-    this.speakers.stop()
+    this.stopSpeakers?.()
+    this.stopSpeakers = null
     this.media.setTrackHook(null)
     this.transport?.close()
     this.transport = null
