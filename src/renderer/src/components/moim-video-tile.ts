@@ -214,12 +214,15 @@ export class MoimVideoTile extends LitElement {
         color: var(--_warning);
       }
 
+      /* In the middle, clear of the corner buttons and the name. */
       .play {
         position: absolute;
-        top: 0.5rem;
-        right: 0.5rem;
+        top: 50%;
+        left: 50%;
         z-index: 2;
+        transform: translate(-50%, -50%);
         font-size: 0.85rem;
+        white-space: nowrap;
       }
 
       /* Status overlays (another component's) sit over the video, under the tile's own buttons. */
