@@ -211,11 +211,16 @@ describe('moim-video-grid', () => {
     await page.getByRole('button', { name: 'Show Guest 0 full screen' }).click()
     await expect.poll(shownFull, { timeout: 5_000 }).toBe(guest)
     await expect.element(page.getByRole('button', { name: 'Exit full screen' })).toBeVisible()
+    // The whole screen, whatever place the grid gave the tile (and Escape is pressed once it is there: Chromium
+    // ignores leaving full screen while it is still entering it).
+    await expect.poll(() => Math.round(rect(guest).width)).toBe(window.innerWidth)
+    expect(Math.round(rect(guest).height)).toBe(window.innerHeight)
     await userEvent.keyboard('{Escape}')
     await expect.poll(shownFull, { timeout: 5_000 }).toBeNull()
 
     await userEvent.dblClick(tile(grid, 'p1'))
     await expect.poll(shownFull, { timeout: 5_000 }).toBe(tile(grid, 'p1'))
+    await expect.poll(() => Math.round(rect(tile(grid, 'p1')).width)).toBe(window.innerWidth)
     await userEvent.keyboard('{Escape}')
     await expect.poll(shownFull, { timeout: 5_000 }).toBeNull()
   })

@@ -106,22 +106,30 @@ export class MoimTileActions extends LitElement {
   /** Shows the tile full screen, or leaves full screen if it is. */
   async toggleFullscreen(): Promise<void> {
     try {
-      if (this._fullscreen) await document.exitFullscreen()
+      if (this._isFullscreen()) await document.exitFullscreen()
       else await this.target?.requestFullscreen()
     } catch {
       // Refused (no user gesture, or full screen not allowed here): the tile stays where it is.
     }
   }
 
-  private readonly _onFullscreenChange = (): void => {
+  /**
+   * Whether the tile is full screen now. Asked of the document, not of `_fullscreen`: `fullscreenchange` comes a
+   * frame after the change, and an Escape pressed in between must still leave.
+   */
+  private _isFullscreen(): boolean {
     // Inside a shadow root, the document reports its outermost host; the tile's own root reports the tile.
     const root = this.target?.getRootNode() as Document | ShadowRoot | undefined
-    this._fullscreen = this.target !== null && root?.fullscreenElement === this.target
+    return this.target !== null && root?.fullscreenElement === this.target
+  }
+
+  private readonly _onFullscreenChange = (): void => {
+    this._fullscreen = this._isFullscreen()
   }
 
   private readonly _onKeyDown = (event: KeyboardEvent): void => {
     // A browser window leaves full screen on Escape by itself; Electron and headless Chromium only if the page does.
-    if (this._fullscreen && event.code === 'Escape') void document.exitFullscreen().catch(() => undefined)
+    if (event.code === 'Escape' && this._isFullscreen()) void document.exitFullscreen().catch(() => undefined)
   }
 
   private readonly _onDoubleClick = (event: MouseEvent): void => {
