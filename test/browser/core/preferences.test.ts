@@ -51,4 +51,12 @@ describe('preferences', () => {
       microphoneLabel: 'Fake Audio Input 1'
     })
   })
+
+  it('remembers the call layout, and reads an unknown one as the grid', () => {
+    expect(loadPreferences().layout).toBe('grid')
+    savePreferences({ layout: 'speaker' })
+    expect(loadPreferences().layout).toBe('speaker')
+    localStorage.setItem(PREFERENCES_KEY, JSON.stringify({ layout: 'mosaic' }))
+    expect(loadPreferences().layout).toBe('grid')
+  })
 })

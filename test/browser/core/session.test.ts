@@ -321,3 +321,24 @@ describe('Session against a real server', { timeout: 40_000 }, () => {
     await expect.poll(() => names(bo), POLL).toEqual([])
   })
 })
+
+describe('Session layout', () => {
+  beforeEach(() => localStorage.clear())
+
+  it('switches the call layout and remembers it for the next run', () => {
+    const first = new Session()
+    expect(first.state.layout).toBe('grid')
+    const layouts: string[] = []
+    first.subscribe((state) => layouts.push(state.layout))
+    first.setLayout('speaker')
+    expect(first.state.layout).toBe('speaker')
+    // Anything else from the UI is refused, not stored.
+    first.setLayout('mosaic' as never)
+    expect(layouts).toEqual(['speaker'])
+    first.dispose()
+
+    const next = new Session()
+    expect(next.state.layout).toBe('speaker')
+    next.dispose()
+  })
+})

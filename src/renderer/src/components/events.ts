@@ -4,6 +4,7 @@
  */
 import type { LanServer } from '../../../shared/ipc'
 import type { JoinAddress } from '../../../shared/join-address'
+import type { CallLayout } from '../core/preferences'
 import type { DeviceKind } from '../core/types'
 
 /** What the lobby asks for when the user presses Join (already trimmed and validated). */
@@ -48,6 +49,12 @@ export interface MoimEventMap {
   'moim-leave': undefined
   'moim-send-chat': SendChatDetail
   'moim-back-to-lobby': undefined
+  /** The call's layout switch. */
+  'moim-layout-change': { layout: CallLayout }
+  /** A tile's pin button: pin it, or unpin it if it is pinned (handled by the grid). */
+  'moim-tile-pin': undefined
+  /** A tile's video changed shape (width / height), or null when it shows none (handled by the grid). */
+  'moim-tile-aspect': { aspect: number | null }
 }
 
 type MoimEvents = { [K in keyof MoimEventMap]: CustomEvent<MoimEventMap[K]> }

@@ -2,7 +2,7 @@
 import { svg } from 'lit'
 import type { SVGTemplateResult } from 'lit'
 
-const icon = (body: SVGTemplateResult) =>
+export const icon = (body: SVGTemplateResult) =>
   svg`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${body}</svg>`
 
 export const micIcon = icon(
@@ -31,3 +31,4 @@ export const speakerIcon = icon(svg`<path d="M4 9h4l5-4v14l-5-4H4zM17 9a4 4 0 0 
 export const settingsIcon = icon(
   svg`<path d="M4 7h10M18 7h2M4 17h4M12 17h8"/><circle cx="16" cy="7" r="2"/><circle cx="10" cy="17" r="2"/>`
 )
+export const speakingIcon = icon(svg`<path d="M6 10v4M10 7v10M14 9v6M18 11v2"/>`)

@@ -4,6 +4,8 @@ import { localized, msg } from '@lit/localize'
 import { Session, readUrlIntent } from '../core/session'
 import type { CallError, CallState, MediaState } from '../core/types'
 import type { SessionState } from '../core/session'
+import type { SpeakerState } from '../core/speaker-store'
+import type { CallLayout } from '../core/preferences'
 import { StoreController } from '../controllers/store-controller'
 import { canHost, pageServer, platform } from '../platform'
 import { chooseLanguage, currentLanguage } from '../localization'
@@ -170,6 +172,7 @@ export class MoimApp extends LitElement {
   private readonly _sessionState = new StoreController<SessionState>(this, this._session)
   private readonly _callState = new StoreController<CallState>(this, this._session.call)
   private readonly _mediaState = new StoreController<MediaState>(this, this._session.media)
+  private readonly _speakers = new StoreController<SpeakerState>(this, this._session.call.speakers)
 
   /** The user left the "ended" view; show the lobby until the next join. */
   @state() private _endedDismissed = false
@@ -269,6 +272,10 @@ export class MoimApp extends LitElement {
   private async _onSendChat(event: CustomEvent<{ text: string }>): Promise<void> {
     const result = await this._session.call.sendChat(event.detail.text)
     this._chatError = result.ok ? null : result.error
+  }
+
+  private _onLayoutChange(event: CustomEvent<{ layout: CallLayout }>): void {
+    this._session.setLayout(event.detail.layout)
   }
 
   private _onLeave(): void {
@@ -375,6 +382,8 @@ export class MoimApp extends LitElement {
         <moim-call-view
           .state=${state}
           .media=${media}
+          .speakers=${this._speakers.value}
+          .layout=${this._sessionState.value.layout}
           ?can-share-screen=${typeof navigator.mediaDevices?.getDisplayMedia === 'function'}
           .chatError=${this._chatError}
           ?hosting=${this._hosting !== null}
@@ -384,6 +393,7 @@ export class MoimApp extends LitElement {
           @moim-select-device=${this._onSelectDevice}
           @moim-send-chat=${this._onSendChat}
           @moim-leave=${this._onLeave}
+          @moim-layout-change=${this._onLayoutChange}
         >
           ${this._hosting ? html`<moim-host-panel slot="host" hosting-only></moim-host-panel>` : nothing}
         </moim-call-view>

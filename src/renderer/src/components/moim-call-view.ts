@@ -2,11 +2,15 @@ import { LitElement, css, html, nothing } from 'lit'
 import type { PropertyValues } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { localized, msg, str } from '@lit/localize'
+import type { SpeakerState } from '../core/speaker-store'
+import type { CallLayout } from '../core/preferences'
 import type { CallError, CallState, ChatEntry, MediaState } from '../core/types'
 import { pluralOne } from '../localization'
 import { errorMessage, noticeMessage } from './input-messages'
 import { MediaQueryController } from '../controllers/media-query-controller'
 import { sharedStyles } from './shared.styles'
+import { fire } from './events'
+import { gridIcon, speakerLayoutIcon } from './call-icons'
 import { lockIcon } from './icons'
 import type { SelfView } from './moim-video-grid'
 import './moim-call-controls'
@@ -23,10 +27,11 @@ function countIncoming(entries: ChatEntry[]): number {
 }
 
 /**
- * The call: a header with the room, the video grid, the chat panel (open by default on wide windows; counts
- * unread messages while closed) and the control bar. Shows the server connection and media notices.
- * Pure view of `state` and `media`: every intent bubbles up as an event from the controls and the chat.
+ * The call: a header with the room and the layout switch, the video grid, the chat panel (open by default on wide
+ * windows; counts unread messages while closed) and the control bar. Shows the server connection and media notices.
+ * Pure view of `state`, `media` and `speakers`: every intent bubbles up as an event from the controls and the chat.
  *
+ * @fires moim-layout-change - the layout switch was pressed; `detail.layout` is the layout asked for
  * @slot host - the host's invite details (`<moim-host-panel hosting-only>`), shown by "Invite people" when `hosting`
  * @csspart main - the grid and chat area
  */
@@ -94,8 +99,32 @@ export class MoimCallView extends LitElement {
         height: 100%;
       }
 
-      .invite {
+      .layouts {
+        display: flex;
+        gap: 0.25rem;
         margin-left: auto;
+      }
+
+      .layouts button {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4rem;
+        padding: 0.35rem 0.7rem;
+        border-radius: 999px;
+        color: var(--_muted-text);
+        background: transparent;
+        font-size: 0.9rem;
+      }
+
+      .layouts button[aria-pressed='true'] {
+        color: var(--_text);
+        border-color: var(--_accent);
+        background: color-mix(in srgb, var(--_accent) 18%, transparent);
+      }
+
+      .layouts svg.icon {
+        width: 1.1rem;
+        height: 1.1rem;
       }
 
       /* The host's invite details float over the grid, so the call keeps its layout. */
@@ -115,16 +144,27 @@ export class MoimCallView extends LitElement {
         display: none;
       }
 
-      /* Narrow window: the chat covers the grid instead of squeezing it. */
+      /* Narrow window: the chat goes under the grid, which keeps the upper part so people stay in sight. */
       @media (max-width: 760px) {
         .main.with-chat {
           grid-template-columns: minmax(0, 1fr);
+          grid-template-rows: minmax(0, 2fr) minmax(0, 3fr);
+        }
+      }
+
+      /* A phone: the switch shows its icons only (their names stay for screen readers). */
+      @media (max-width: 480px) {
+        .layouts .label {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip-path: inset(50%);
+          white-space: nowrap;
         }
 
-        moim-chat-panel {
-          position: absolute;
-          inset: 0;
-          z-index: 1;
+        .layouts button {
+          padding: 0.35rem 0.5rem;
         }
       }
     `
@@ -135,6 +175,12 @@ export class MoimCallView extends LitElement {
 
   /** Local media state (from LocalMedia). */
   @property({ attribute: false }) media!: MediaState
+
+  /** Who is talking (from the call core's ActiveSpeakers). */
+  @property({ attribute: false }) speakers: SpeakerState = { speaking: [], active: null }
+
+  /** The layout the user chose (from the Session). */
+  @property() layout: CallLayout = 'grid'
 
   /** Screen sharing is available here. */
   @property({ type: Boolean, attribute: 'can-share-screen' }) canShareScreen = false
@@ -179,6 +225,30 @@ export class MoimCallView extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('h1')?.focus()
   }
 
+  private _onLayoutClick(layout: CallLayout): void {
+    if (layout !== this.layout) fire(this, 'moim-layout-change', { layout })
+  }
+
+  private _renderLayoutSwitch() {
+    const option = (layout: CallLayout, icon: unknown, label: string) =>
+      html`<button
+        type="button"
+        aria-pressed=${this.layout === layout ? 'true' : 'false'}
+        @click=${() => this._onLayoutClick(layout)}
+      >
+        ${icon}<span class="label">${label}</span>
+      </button>`
+    return html`<div class="layouts" role="group" aria-label=${msg('Layout')}>
+      ${option('grid', gridIcon, msg('Grid', { desc: 'The call layout of equal tiles' }))}
+      ${option(
+        'speaker',
+        speakerLayoutIcon,
+        // Its own id: the speaker device (스피커) is also "Speaker" in English.
+        msg('Speaker', { id: 'layout-speaker', desc: 'The call layout showing whoever talks large' })
+      )}
+    </div>`
+  }
+
   private _onInviteClick(): void {
     this._inviteOpen = !this._inviteOpen
   }
@@ -196,6 +266,7 @@ export class MoimCallView extends LitElement {
     const people = state.participants.length + 1
     const notice = noticeMessage(media.noticeCode, media.notice)
     const self: SelfView = {
+      id: state.self?.id ?? '',
       name: state.self?.name ?? '',
       stream: media.localStream,
       muted: media.muted,
@@ -219,6 +290,7 @@ export class MoimCallView extends LitElement {
                 : msg(str`${people} people`)
           }</span
         >
+        ${this._renderLayoutSwitch()}
         ${
           this.hosting
             ? html`<button
@@ -260,6 +332,8 @@ export class MoimCallView extends LitElement {
           .self=${self}
           .participants=${state.participants}
           .speakerId=${media.speakerId}
+          .layout=${this.layout}
+          .speakers=${this.speakers}
         ></moim-video-grid>
         ${
           this._chatOpen

@@ -4,8 +4,9 @@ import { customElement, property, query, state } from 'lit/decorators.js'
 import { localized, msg, str } from '@lit/localize'
 import { applySpeaker } from '../core/speaker-output'
 import type { PeerConnectionState } from '../core/types'
+import { fire } from './events'
 import { sharedStyles } from './shared.styles'
-import { micOffIcon, screenIcon } from './icons'
+import { micOffIcon, screenIcon, speakingIcon } from './icons'
 
 function connectionText(state: PeerConnectionState): string {
   switch (state) {
@@ -21,15 +22,22 @@ function connectionText(state: PeerConnectionState): string {
 }
 
 /**
- * One person in the call: their video (or an initial when the camera is off), name, and status badges.
+ * One person in the call (or the lobby's preview): their video (or an initial when the camera is off), name, and
+ * status badges; in the call, with `controls`, the buttons of `moim-tile-actions` (pin, full screen,
+ * picture-in-picture), which the grid loads. The video is never cropped (`object-fit: contain`): the grid gives the
+ * tile its video's shape.
  * Remote tiles play the person's audio through the same <video> element, routed to the chosen speaker.
  *
  * The host element is a labelled group (`role="group"`, `aria-label` with the name and state) and reflects
- * `data-connection` so styles and tests can read the peer's connection state.
+ * `data-connection` so styles and tests can read the peer's connection state, and `speaking` while the person
+ * talks.
  *
+ * @fires moim-tile-aspect - the video changed shape; `detail.aspect` is width / height, or null without video
+ * @slot overlay - status shown over the video (raised hand, reactions, connection quality)
  * @csspart tile - the framed box
  * @csspart video - the <video> element
  * @csspart name - the name label
+ * @csspart overlays - the box over the video that holds status overlays
  */
 @customElement('moim-video-tile')
 @localized()
@@ -41,17 +49,63 @@ export class MoimVideoTile extends LitElement {
         display: block;
         min-width: 0;
         min-height: 0;
+        /* The grid sets width and height; a tile on its own (the lobby's preview) takes a camera's shape. */
+        aspect-ratio: 16 / 9;
+        /* Chips and buttons follow the tile's own size (a strip tile is small, the stage large). */
+        container-type: size;
       }
 
       .tile {
         position: relative;
         width: 100%;
         height: 100%;
-        min-height: 120px;
         overflow: hidden;
         border-radius: var(--_radius);
         background: var(--_surface);
         border: 1px solid var(--_border);
+      }
+
+      /* Whoever is talking: a ring inside the frame, so it is not clipped and the tile does not grow. */
+      :host([speaking]) .tile::after {
+        content: '';
+        position: absolute;
+        inset: 0;
+        z-index: 3;
+        border-radius: inherit;
+        box-shadow: inset 0 0 0 3px var(--_accent);
+        pointer-events: none;
+      }
+
+      moim-tile-actions {
+        position: absolute;
+        top: 0.4rem;
+        right: 0.4rem;
+        z-index: 4;
+        opacity: 0;
+        transition: opacity 120ms ease;
+      }
+
+      /* Shown on hover and to the keyboard; always on touch screens, which have no hover. */
+      .tile:hover moim-tile-actions,
+      moim-tile-actions:focus-within,
+      :host([pinned]) moim-tile-actions {
+        opacity: 1;
+      }
+
+      @media (hover: none) {
+        moim-tile-actions {
+          opacity: 1;
+        }
+      }
+
+      :host(:fullscreen) {
+        background: #000;
+      }
+
+      :host(:fullscreen) .tile {
+        border: none;
+        border-radius: 0;
+        background: #000;
       }
 
       :host([data-connection='failed']) .tile {
@@ -68,12 +122,9 @@ export class MoimVideoTile extends LitElement {
         inset: 0;
         width: 100%;
         height: 100%;
-        object-fit: cover;
-        background: #000;
-      }
-
-      video.screen {
+        /* Never cover: a crop cuts off faces and the edges of a shared screen. */
         object-fit: contain;
+        background: #000;
       }
 
       video.mirrored {
@@ -163,11 +214,64 @@ export class MoimVideoTile extends LitElement {
         color: var(--_warning);
       }
 
+      /* In the middle, clear of the corner buttons and the name. */
       .play {
         position: absolute;
-        top: 0.5rem;
-        right: 0.5rem;
+        top: 50%;
+        left: 50%;
+        z-index: 2;
+        transform: translate(-50%, -50%);
         font-size: 0.85rem;
+        white-space: nowrap;
+      }
+
+      /* Status overlays (another component's) sit over the video, under the tile's own buttons. */
+      .overlays {
+        position: absolute;
+        inset: 0;
+        z-index: 1;
+        pointer-events: none;
+      }
+
+      ::slotted(*) {
+        pointer-events: auto;
+      }
+
+      .speaking-icon {
+        color: var(--_accent);
+      }
+
+      /* A small strip tile keeps the name, the muted icon and the pin only. */
+      @container (max-width: 240px) {
+        .chip:not(.name, .muted) {
+          display: none;
+        }
+
+        .chip.muted .label {
+          display: none;
+        }
+
+        .footer {
+          left: 0.3rem;
+          bottom: 0.3rem;
+          right: 0.3rem;
+          flex-wrap: nowrap;
+        }
+
+        .chip.name {
+          min-width: 0;
+        }
+
+        .chip {
+          font-size: 0.75rem;
+          padding: 0.1rem 0.45rem;
+        }
+      }
+
+      @container (min-width: 720px) {
+        .chip {
+          font-size: 0.95rem;
+        }
       }
     `
   ]
@@ -199,6 +303,15 @@ export class MoimVideoTile extends LitElement {
   /** Audio output device for this tile's sound (remote tiles only); null for the system default. */
   @property({ attribute: false }) speakerId: string | null = null
 
+  /** The tile is pinned to the stage. */
+  @property({ type: Boolean, reflect: true }) pinned = false
+
+  /** The person is talking now. */
+  @property({ type: Boolean, reflect: true }) speaking = false
+
+  /** Show the call's buttons (pin, full screen, picture-in-picture); `moim-tile-actions` must be loaded. */
+  @property({ type: Boolean }) controls = false
+
   /** The browser refused to start playback with sound until the user interacts with the page. */
   @state() private _playBlocked = false
 
@@ -207,6 +320,18 @@ export class MoimVideoTile extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback()
     this.setAttribute('role', 'group')
+  }
+
+  /** The tile's <video>, for picture-in-picture. */
+  get video(): HTMLVideoElement {
+    return this._video
+  }
+
+  private _onVideoResize(): void {
+    const { videoWidth, videoHeight } = this._video
+    fire(this, 'moim-tile-aspect', {
+      aspect: videoWidth > 0 && videoHeight > 0 ? videoWidth / videoHeight : null
+    })
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -231,6 +356,7 @@ export class MoimVideoTile extends LitElement {
     if (changed.has('stream') && video.srcObject !== this.stream) {
       video.srcObject = this.stream
       if (this.stream) this._play()
+      else fire(this, 'moim-tile-aspect', { aspect: null })
     }
     if ((changed.has('speakerId') || changed.has('stream')) && !this.self)
       void applySpeaker(video, this.speakerId)
@@ -264,11 +390,12 @@ export class MoimVideoTile extends LitElement {
       <div class="tile" part="tile">
         <video
           part="video"
-          class=${[this.mirrored ? 'mirrored' : '', this.screen ? 'screen' : ''].join(' ')}
+          class=${this.mirrored ? 'mirrored' : ''}
           ?hidden=${!showVideo}
           .muted=${this.self}
           autoplay
           playsinline
+          @resize=${this._onVideoResize}
         ></video>
         ${showVideo ? nothing : html`<div class="avatar" aria-hidden="true"><span>${initial}</span></div>`}
         ${
@@ -281,9 +408,26 @@ export class MoimVideoTile extends LitElement {
             ? html`<button class="play" @click=${this._onPlayClick}>${msg('Play sound')}</button>`
             : nothing
         }
+        <div class="overlays" part="overlays"><slot name="overlay"></slot></div>
+        ${
+          this.controls
+            ? html`<moim-tile-actions
+                .name=${this._displayName()}
+                .target=${this}
+                ?pinned=${this.pinned}
+                ?has-video=${showVideo}
+              ></moim-tile-actions>`
+            : nothing
+        }
         <div class="footer">
-          <span class="chip name" part="name">${this._displayName()}</span>
-          ${this.muted ? html`<span class="chip muted">${micOffIcon}${msg('Muted')}</span>` : nothing}
+          <span class="chip name" part="name"
+            >${this.speaking ? html`<span class="speaking-icon">${speakingIcon}</span>` : nothing}${this._displayName()}</span
+          >
+          ${
+            this.muted
+              ? html`<span class="chip muted">${micOffIcon}<span class="label">${msg('Muted')}</span></span>`
+              : nothing
+          }
           ${this.cameraOff ? html`<span class="chip">${msg('Camera off')}</span>` : nothing}
           ${
             this.screen

@@ -20,6 +20,7 @@ import { meshTransport } from './mesh-transport'
 import { err, ok } from './result'
 import type { Result } from './result'
 import { SignalingClient } from './signaling-client'
+import { SpeakerStore } from './speaker-store'
 import type { SignalingClientOptions } from './signaling-client'
 import type { MediaTransport, TransportFactory } from './transport'
 import type {
@@ -59,6 +60,8 @@ const INITIAL_STATE: CallState = Object.freeze({
 
 export class Call {
   readonly media: LocalMedia
+  /** Who is talking in the room, sampled while in a room (a store of its own: it changes more often). */
+  readonly speakers = new SpeakerStore()
   private readonly client: SignalingClient
   private readonly emitter = new Emitter<{ change: (state: CallState) => void }>()
   private readonly makeTransport: TransportFactory
@@ -69,6 +72,8 @@ export class Call {
   private announced: string | null = null
   private announcing: Promise<void> = Promise.resolve()
   private readonly unsubscribers: (() => void)[] = []
+  /** Stops sampling who is talking (started with each transport). */
+  private stopSpeakers: (() => void) | null = null
 
   constructor(options: CallOptions = {}) {
     this.client =
@@ -225,6 +230,7 @@ export class Call {
     this.transport = transport
     this.media.setTrackHook((kind, track) => transport.replaceTrack(kind, track))
     transport.subscribe(() => this.syncTransport())
+    void this.sampleSpeakers(transport)
     // Offers first: each connection starts its offer off the main thread before the call view renders. A peer
     // whose connection to the server is down cannot get an offer now; it calls us when it resumes.
     for (const peer of result.peers) {
@@ -409,7 +415,21 @@ export class Call {
     this.update({ chat: [...this.current.chat, entry].slice(-MAX_CHAT_ENTRIES) })
   }
 
+  /** Samples who is talking while `transport` carries the room; the sampler is loaded on the first room. */
+  private async sampleSpeakers(transport: MediaTransport): Promise<void> {
+    const { sampleSpeakers } = await import('./active-speaker')
+    if (this.transport !== transport) return // left, or rejoined, while it loaded
+    this.stopSpeakers = sampleSpeakers(this.speakers, {
+      selfId: () => this.current.self?.id ?? null,
+      peers: () => this.current.participants.map((p) => p.peer.id),
+      connection: (peerId) => transport.connection(peerId),
+      muted: () => this.media.state.muted
+    })
+  }
+
   private closeTransport(): void {
+    this.stopSpeakers?.()
+    this.stopSpeakers = null
     this.media.setTrackHook(null)
     this.transport?.close()
     this.transport = null

@@ -1,5 +1,5 @@
 /**
- * What the user picked last time (name, devices, the UI's language), kept in localStorage. Stored JSON is treated as
+ * What the user picked last time (name, devices, the UI's language, the call's layout), kept in localStorage. Stored JSON is treated as
  * untrusted: a corrupt or hand-edited value never breaks start-up, it just falls back to defaults field by field.
  */
 import { LIMITS } from '../../../shared/protocol'
@@ -14,11 +14,17 @@ export interface Preferences {
   speakerLabel: string | null
   /** The UI language the user chose with the switch; null follows the system/browser languages. */
   language: Language | null
+  /** How the call shows people: everyone alike, or the active speaker large. */
+  layout: CallLayout
 }
 
 /** The UI's languages: English (the source) and Korean. */
 export const LANGUAGES = ['en', 'ko'] as const
 export type Language = (typeof LANGUAGES)[number]
+
+/** The call's layouts: a grid of equal tiles, or the active speaker (or a pinned tile) large over a strip. */
+export const CALL_LAYOUTS = ['grid', 'speaker'] as const
+export type CallLayout = (typeof CALL_LAYOUTS)[number]
 
 export const PREFERENCES_KEY = 'moim.preferences.v1'
 
@@ -30,7 +36,8 @@ export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({
   microphoneLabel: null,
   speakerId: null,
   speakerLabel: null,
-  language: null
+  language: null,
+  layout: 'grid'
 })
 
 function stringOrNull(value: unknown, max = 512): string | null {
@@ -49,7 +56,8 @@ export function parsePreferences(raw: unknown): Preferences {
     microphoneLabel: stringOrNull(source.microphoneLabel),
     speakerId: stringOrNull(source.speakerId),
     speakerLabel: stringOrNull(source.speakerLabel),
-    language: LANGUAGES.find((language) => language === source.language) ?? null
+    language: LANGUAGES.find((language) => language === source.language) ?? null,
+    layout: CALL_LAYOUTS.find((layout) => layout === source.layout) ?? DEFAULT_PREFERENCES.layout
   }
 }
 

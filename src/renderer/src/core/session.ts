@@ -14,7 +14,8 @@ import { Call } from './call'
 import type { CallOptions } from './call'
 import { Emitter } from './emitter'
 import type { LocalMedia } from './local-media'
-import { loadPreferences, savePreferences } from './preferences'
+import { CALL_LAYOUTS, DEFAULT_PREFERENCES, loadPreferences, savePreferences } from './preferences'
+import type { CallLayout } from './preferences'
 import { ok } from './result'
 import type { Result } from './result'
 import type { CallError } from './types'
@@ -80,6 +81,8 @@ export interface SessionState {
   joinError: CallError | null
   /** The current (or last) call was in the room this app hosts. */
   ownRoom: boolean
+  /** The call's layout the user chose, remembered between runs. */
+  layout: CallLayout
 }
 
 export interface SessionOptions {
@@ -91,7 +94,7 @@ export interface SessionOptions {
   pageServer?: JoinAddress | null
   /** `?room=` and `?name=` of the page. */
   intent?: UrlIntent
-  /** Remember the name in the preferences (default true). */
+  /** Remember the name and the layout in the preferences (default true). */
   persist?: boolean
 }
 
@@ -125,7 +128,8 @@ export class Session {
       recentServers: [],
       joining: false,
       joinError: null,
-      ownRoom: false
+      ownRoom: false,
+      layout: (this.persist ? loadPreferences() : DEFAULT_PREFERENCES).layout
     })
   }
 
@@ -219,6 +223,13 @@ export class Session {
     }
     this.update({ joining: false, joinError: result.ok ? null : result.error })
     return result
+  }
+
+  /** Switches the call's layout and remembers it; anything but a known layout is ignored. */
+  setLayout(layout: CallLayout): void {
+    if (!CALL_LAYOUTS.includes(layout) || layout === this.current.layout) return
+    if (this.persist) savePreferences({ layout })
+    this.update({ layout })
   }
 
   /** Leaves the room, back to the lobby of the same server. */
