@@ -11,12 +11,14 @@ import type {
   JoinResult,
   Peer,
   PeerUpdate,
+  Reaction,
+  ReactionMessage,
   SignalMessage
 } from '../../../shared/protocol'
+import { qualityOf, StatsPoller } from './connection-stats'
 import { Emitter } from './emitter'
 import { LocalMedia } from './local-media'
 import type { LocalMediaOptions } from './local-media'
-import { meshTransport } from './mesh-transport'
 import { err, ok } from './result'
 import type { Result } from './result'
 import { SignalingClient } from './signaling-client'
@@ -26,7 +28,9 @@ import type {
   CallError,
   CallState,
   ChatEntry,
+  ConnectionStats,
   Participant,
+  ReactionEntry,
   ServerConnectionState,
   SystemEvent
 } from './types'
@@ -38,8 +42,23 @@ export interface CallOptions {
   signaling?: SignalingClient | SignalingClientOptions
   /** Local media to use (tests), or options for the one the Call creates. */
   media?: LocalMedia | LocalMediaOptions
-  /** Makes the media transport of each room entered (default: the peer mesh, without STUN/TURN, for a LAN). */
+  /**
+   * Makes the media transport of each room entered (default: the peer mesh, without STUN/TURN, for a LAN, loaded
+   * when the lobby connects: the startup bundle does not carry it).
+   */
   transport?: TransportFactory
+}
+
+/** How long a reaction shows over its sender's tile. */
+export const REACTION_MS = 4_000
+
+/** The default transport, fetched once: the peer mesh and its negotiation code are not needed to show the lobby. */
+let meshFactory: Promise<TransportFactory> | null = null
+function loadMeshTransport(): Promise<TransportFactory> {
+  meshFactory ??= import('./mesh-transport').then((module) => module.meshTransport())
+  // A failed fetch (the page's server gone) is retried by the next join.
+  meshFactory.catch(() => (meshFactory = null))
+  return meshFactory
 }
 
 /** How many chat entries the state keeps; older ones scroll away. */
@@ -53,6 +72,7 @@ const INITIAL_STATE: CallState = Object.freeze({
   participants: [],
   chat: [],
   rooms: [],
+  reactions: [],
   error: null
 })
 
@@ -60,7 +80,15 @@ export class Call {
   readonly media: LocalMedia
   private readonly client: SignalingClient
   private readonly emitter = new Emitter<{ change: (state: CallState) => void }>()
-  private readonly makeTransport: TransportFactory
+  private readonly givenTransport: TransportFactory | undefined
+  /** The transport factory once loaded; set before any room is entered. */
+  private makeTransport: TransportFactory | null = null
+  private readonly stats = new StatsPoller(
+    () => this.liveConnections(),
+    (stats) => this.onStats(stats)
+  )
+  private reactionCounter = 0
+  private reactionTimer: ReturnType<typeof setTimeout> | undefined
   private current: CallState = INITIAL_STATE
   private transport: MediaTransport | null = null
   private systemCounter = 0
@@ -75,7 +103,7 @@ export class Call {
         ? options.signaling
         : new SignalingClient(options.signaling)
     this.media = options.media instanceof LocalMedia ? options.media : new LocalMedia(options.media)
-    this.makeTransport = options.transport ?? meshTransport()
+    this.givenTransport = options.transport
     this.listen()
   }
 
@@ -96,6 +124,8 @@ export class Call {
   async connect(server: JoinAddress): Promise<Result<void>> {
     this.closeTransport()
     this.update({ ...INITIAL_STATE, server: 'connecting', chat: [] })
+    // Fetched while the user fills the lobby in, so a join does not wait for it.
+    void this.loadTransport().catch(() => undefined)
     const connected = await this.client.connect(server)
     if (!connected.ok) {
       this.update({ server: 'closed', error: connected.error })
@@ -117,6 +147,16 @@ export class Call {
     }
     if (this.client.state !== 'connected') return this.fail('disconnected', 'Connect to a Moim server first.')
     this.update({ phase: 'joining', error: null })
+    try {
+      await this.loadTransport()
+    } catch (error) {
+      log.warn('could not load the media transport', { error: String(error) })
+      this.update({
+        phase: 'lobby',
+        error: { code: 'disconnected', message: 'The call could not be loaded.' }
+      })
+      return { ok: false, error: { code: 'disconnected', message: 'The call could not be loaded.' } }
+    }
     // Already started by the lobby's preview in the usual case; an invite link that joins at once opens the
     // camera while the join is in flight. The room is entered as soon as the join is answered (a peer joining
     // while a permission prompt is open must not be missed); tracks that open later go out via replaceTrack.
@@ -137,7 +177,15 @@ export class Call {
   async leave(): Promise<void> {
     if (this.current.phase !== 'in-call' && this.current.phase !== 'joining') return
     this.closeTransport()
-    this.update({ phase: 'lobby', self: null, room: null, participants: [], chat: [], error: null })
+    this.update({
+      phase: 'lobby',
+      self: null,
+      room: null,
+      participants: [],
+      chat: [],
+      reactions: [],
+      error: null
+    })
     if (this.client.state === 'connected') {
       await this.client.leave()
       const rooms = await this.client.listRooms()
@@ -155,6 +203,31 @@ export class Call {
       return sent
     }
     this.addChat({ kind: 'message', message: sent.value, self: true })
+    return ok()
+  }
+
+  /** Raises or lowers our hand; the others see it until we lower it (it is not lowered for us). */
+  async setHand(raised: boolean): Promise<Result<void>> {
+    if (this.current.phase !== 'in-call') return this.fail('not-in-room', 'Join a room first.')
+    const result = await this.client.setHand(raised)
+    if (!result.ok) {
+      this.update({ error: result.error })
+      return result
+    }
+    this.update({ self: result.value })
+    return ok()
+  }
+
+  /** Sends a reaction to the room; it shows over our own tile too. */
+  async sendReaction(emoji: Reaction): Promise<Result<void>> {
+    if (this.current.phase !== 'in-call') return this.fail('not-in-room', 'Join a room first.')
+    const sent = await this.client.sendReaction(emoji)
+    if (!sent.ok) {
+      this.update({ error: sent.error })
+      return sent
+    }
+    const self = this.current.self
+    if (self !== null) this.addReaction(self.id, emoji)
     return ok()
   }
 
@@ -200,15 +273,25 @@ export class Call {
       c.on('peer:updated', (peer) => this.onPeerUpdated(peer)),
       c.on('signal', (message) => this.onSignal(message)),
       c.on('chat:message', (message) => this.onChat(message)),
+      c.on('reaction', (message) => this.onReaction(message)),
       c.on('rejoined', (result) => this.onRejoined(result)),
       // Our state follows the media (a camera unplugged with no other left turns video off for the others too).
       this.media.subscribe(() => void this.announce())
     )
   }
 
+  private loadTransport(): Promise<TransportFactory> {
+    if (this.makeTransport !== null) return Promise.resolve(this.makeTransport)
+    const loading =
+      this.givenTransport !== undefined ? Promise.resolve(this.givenTransport) : loadMeshTransport()
+    return loading.then((factory) => (this.makeTransport = factory))
+  }
+
   private enterRoom(result: JoinResult, first: boolean): void {
     this.closeTransport()
-    const transport = this.makeTransport({
+    // join() loaded it before sending the join, and a rejoin follows a join.
+    const makeTransport = this.makeTransport as TransportFactory
+    const transport = makeTransport({
       selfId: result.self.id,
       send: (request) => this.client.signal(request),
       tracks: { audio: this.media.audioTrack, video: this.media.videoTrack }
@@ -218,11 +301,7 @@ export class Call {
     transport.subscribe(() => this.syncTransport())
     // Offers first: each connection starts its offer off the main thread before the call view renders.
     for (const peer of result.peers) transport.addPeer(peer.id)
-    const participants: Participant[] = result.peers.map((peer) => ({
-      peer,
-      stream: null,
-      connection: 'connecting'
-    }))
+    const participants: Participant[] = result.peers.map((peer) => newParticipant(peer))
     const history: ChatEntry[] = first
       ? result.history.map((message) => ({ kind: 'message', message, self: false }))
       : this.current.chat
@@ -232,8 +311,10 @@ export class Call {
       room: result.room,
       participants,
       chat: history,
+      reactions: [],
       error: null
     })
+    this.stats.start()
     if (first)
       this.addSystem(`You joined ${result.room.name}.`, { type: 'self-joined', room: result.room.name })
     else this.addSystem('Reconnected to the room.', { type: 'rejoined' })
@@ -241,12 +322,13 @@ export class Call {
 
   private onServerState(state: ServerConnectionState, error: CallError | null): void {
     if (state === 'closed' && error !== null) {
-      // The host ended the room, or the connection could not be restored: the call is over.
+      // The host ended the room, or the connection could not be restored: the call is over. Someone who was only
+      // in the lobby (refused as full, say) had no call to end: they stay in the lobby, which says what happened.
       const inRoom = this.current.phase === 'in-call' || this.current.phase === 'joining'
       this.closeTransport()
       this.update({
         server: 'closed',
-        phase: inRoom || error.code === 'host-ended' ? 'ended' : this.current.phase,
+        phase: inRoom ? 'ended' : this.current.phase,
         participants: [],
         error
       })
@@ -278,7 +360,7 @@ export class Call {
     // stalls ICE gathering.
     this.transport.expectPeer(peer.id)
     this.update({
-      participants: [...this.current.participants, { peer, stream: null, connection: 'connecting' }]
+      participants: [...this.current.participants, newParticipant(peer)]
     })
     this.addSystem(`${peer.name} joined.`, { type: 'joined', name: peer.name })
   }
@@ -307,6 +389,57 @@ export class Call {
   private onChat(message: ChatMessage): void {
     if (this.current.phase !== 'in-call') return
     this.addChat({ kind: 'message', message, self: message.from === this.current.self?.id })
+  }
+
+  private onReaction({ from, emoji }: ReactionMessage): void {
+    if (this.current.phase !== 'in-call' || !this.current.participants.some((p) => p.peer.id === from)) return
+    this.addReaction(from, emoji)
+  }
+
+  private addReaction(from: string, emoji: Reaction): void {
+    this.reactionCounter += 1
+    const entry: ReactionEntry = { id: `reaction-${this.reactionCounter}`, from, emoji, ts: Date.now() }
+    this.update({ reactions: [...this.current.reactions, entry] })
+    this.scheduleReactionExpiry()
+  }
+
+  /** Drops reactions older than REACTION_MS, then waits for the oldest one left. */
+  private scheduleReactionExpiry(): void {
+    clearTimeout(this.reactionTimer)
+    const oldest = this.current.reactions[0]
+    if (oldest === undefined) return
+    this.reactionTimer = setTimeout(
+      () => {
+        const now = Date.now()
+        this.update({ reactions: this.current.reactions.filter((r) => now - r.ts < REACTION_MS) })
+        this.scheduleReactionExpiry()
+      },
+      Math.max(0, oldest.ts + REACTION_MS - Date.now())
+    )
+  }
+
+  private liveConnections(): [string, RTCPeerConnection][] {
+    const transport = this.transport
+    if (transport === null) return []
+    const live: [string, RTCPeerConnection][] = []
+    for (const p of this.current.participants) {
+      const connection = transport.connection(p.peer.id)
+      if (connection !== undefined) live.push([p.peer.id, connection])
+    }
+    return live
+  }
+
+  private onStats(stats: ConnectionStats[]): void {
+    if (this.current.phase !== 'in-call') return
+    const byId = new Map(stats.map((entry) => [entry.peerId, entry]))
+    this.update({
+      participants: this.current.participants.map((p) => {
+        const entry = byId.get(p.peer.id)
+        if (entry === undefined) return p
+        // A peer with its camera off sends no frames: its frame rate says nothing about the connection.
+        return { ...p, stats: entry, quality: qualityOf(entry, p.peer.video) }
+      })
+    })
   }
 
   private syncTransport(): void {
@@ -360,6 +493,8 @@ export class Call {
   }
 
   private closeTransport(): void {
+    this.stats.stop()
+    clearTimeout(this.reactionTimer)
     this.media.setTrackHook(null)
     this.transport?.close()
     this.transport = null
@@ -375,4 +510,8 @@ export class Call {
     this.current = Object.freeze({ ...this.current, ...changes })
     this.emitter.emit('change', this.current)
   }
+}
+
+function newParticipant(peer: Peer): Participant {
+  return { peer, stream: null, connection: 'connecting', quality: null, stats: null }
 }

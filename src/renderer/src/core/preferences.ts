@@ -1,5 +1,5 @@
 /**
- * What the user picked last time (name, devices, the UI's language), kept in localStorage. Stored JSON is treated as
+ * What the user picked last time (name, devices, the UI's language, microphone processing), kept in localStorage. Stored JSON is treated as
  * untrusted: a corrupt or hand-edited value never breaks start-up, it just falls back to defaults field by field.
  */
 import { LIMITS } from '../../../shared/protocol'
@@ -14,6 +14,9 @@ export interface Preferences {
   speakerLabel: string | null
   /** The UI language the user chose with the switch; null follows the system/browser languages. */
   language: Language | null
+  /** The browser's own microphone processing (getUserMedia constraints), on unless turned off. */
+  noiseSuppression: boolean
+  echoCancellation: boolean
 }
 
 /** The UI's languages: English (the source) and Korean. */
@@ -30,7 +33,9 @@ export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({
   microphoneLabel: null,
   speakerId: null,
   speakerLabel: null,
-  language: null
+  language: null,
+  noiseSuppression: true,
+  echoCancellation: true
 })
 
 function stringOrNull(value: unknown, max = 512): string | null {
@@ -49,7 +54,9 @@ export function parsePreferences(raw: unknown): Preferences {
     microphoneLabel: stringOrNull(source.microphoneLabel),
     speakerId: stringOrNull(source.speakerId),
     speakerLabel: stringOrNull(source.speakerLabel),
-    language: LANGUAGES.find((language) => language === source.language) ?? null
+    language: LANGUAGES.find((language) => language === source.language) ?? null,
+    noiseSuppression: typeof source.noiseSuppression === 'boolean' ? source.noiseSuppression : true,
+    echoCancellation: typeof source.echoCancellation === 'boolean' ? source.echoCancellation : true
   }
 }
 
