@@ -3,6 +3,7 @@
  * roots; they are typed here by augmenting GlobalEventHandlersEventMap so `addEventListener` knows each detail.
  */
 import type { JoinAddress } from '../../../shared/join-address'
+import type { Reaction } from '../../../shared/protocol'
 import type { DeviceKind } from '../core/types'
 
 /** What the lobby asks for when the user presses Join (already trimmed and validated). */
@@ -21,6 +22,12 @@ export interface SelectDeviceDetail {
 
 export interface SendChatDetail {
   text: string
+}
+
+/** The microphone processing to change (only the keys given). */
+export interface AudioProcessingDetail {
+  noiseSuppression?: boolean
+  echoCancellation?: boolean
 }
 
 /** Fires a bubbling, composed CustomEvent from `target`. */
@@ -45,6 +52,12 @@ export interface MoimEventMap {
   'moim-leave': undefined
   'moim-send-chat': SendChatDetail
   'moim-back-to-lobby': undefined
+  'moim-toggle-hand': undefined
+  'moim-send-reaction': { emoji: Reaction }
+  'moim-toggle-people': undefined
+  'moim-toggle-stats': undefined
+  'moim-toggle-invite': undefined
+  'moim-set-audio-processing': AudioProcessingDetail
 }
 
 type MoimEvents = { [K in keyof MoimEventMap]: CustomEvent<MoimEventMap[K]> }

@@ -10,7 +10,8 @@ import { chooseLanguage, currentLanguage } from '../localization'
 import type { Language } from '../localization'
 import type { HostStatus } from '../../../shared/ipc'
 import type { JoinAddress } from '../../../shared/join-address'
-import type { JoinRequestDetail, SelectDeviceDetail } from './events'
+import type { AudioProcessingDetail, JoinRequestDetail, SelectDeviceDetail } from './events'
+import type { Reaction } from '../../../shared/protocol'
 import { sharedStyles } from './shared.styles'
 import { createLogger } from '../../../shared/logger'
 import './moim-lobby'
@@ -266,6 +267,24 @@ export class MoimApp extends LitElement {
     else void this._session.call.startScreenShare()
   }
 
+  private _onToggleHand(): void {
+    void this._session.call.setHand(this._callState.value.self?.hand === undefined)
+  }
+
+  private _onSendReaction(event: CustomEvent<{ emoji: Reaction }>): void {
+    void this._session.call.sendReaction(event.detail.emoji)
+  }
+
+  private _onSetAudioProcessing(event: CustomEvent<AudioProcessingDetail>): void {
+    void this._session.media.setAudioProcessing(event.detail)
+  }
+
+  /** A browser's invite link to the room it is in: the page's own server, with `?room=`. */
+  private _inviteLink(state: CallState): string | null {
+    if (!this._session.hasPageServer || state.room === null) return null
+    return `${location.origin}/?room=${encodeURIComponent(state.room.name)}`
+  }
+
   private async _onSendChat(event: CustomEvent<{ text: string }>): Promise<void> {
     const result = await this._session.call.sendChat(event.detail.text)
     this._chatError = result.ok ? null : result.error
@@ -344,6 +363,7 @@ export class MoimApp extends LitElement {
         @moim-join=${this._onJoin}
         @moim-server-change=${this._onServerChange}
         @moim-select-device=${this._onSelectDevice}
+        @moim-set-audio-processing=${this._onSetAudioProcessing}
       ></moim-lobby>
     `
   }
@@ -376,6 +396,7 @@ export class MoimApp extends LitElement {
           .media=${media}
           ?can-share-screen=${typeof navigator.mediaDevices?.getDisplayMedia === 'function'}
           .chatError=${this._chatError}
+          .inviteLink=${this._inviteLink(state)}
           ?hosting=${this._hosting !== null}
           @moim-toggle-mute=${this._onToggleMute}
           @moim-toggle-camera=${this._onToggleCamera}
@@ -383,6 +404,9 @@ export class MoimApp extends LitElement {
           @moim-select-device=${this._onSelectDevice}
           @moim-send-chat=${this._onSendChat}
           @moim-leave=${this._onLeave}
+          @moim-toggle-hand=${this._onToggleHand}
+          @moim-send-reaction=${this._onSendReaction}
+          @moim-set-audio-processing=${this._onSetAudioProcessing}
         >
           ${this._hosting ? html`<moim-host-panel slot="host" hosting-only></moim-host-panel>` : nothing}
         </moim-call-view>

@@ -17,9 +17,10 @@ import {
   settingsIcon
 } from './icons'
 import './moim-device-picker'
+import './moim-people-controls'
 
 /**
- * The call's control bar: microphone and camera toggles (also on the M and V keys, by their position on the
+ * The call's control bar (with moim-people-controls for hand, reactions and the people list): microphone and camera toggles (also on the M and V keys, by their position on the
  * keyboard so they work on every layout, when focus is not in a text field), device selects, screen sharing, the
  * chat toggle with its unread count, and Leave.
  * Toggles keep one accessible name ("Microphone", "Camera", "Share screen", "Chat") and announce their state with
@@ -148,6 +149,15 @@ export class MoimCallControls extends LitElement {
   /** Messages that arrived while the chat was closed. */
   @property({ type: Number }) unread = 0
 
+  /** Our hand is up. */
+  @property({ type: Boolean, attribute: 'hand-raised' }) handRaised = false
+
+  /** The people list is shown. */
+  @property({ type: Boolean, attribute: 'people-open' }) peopleOpen = false
+
+  /** Hands up in the room, ours included. */
+  @property({ type: Number }) hands = 0
+
   /** Devices for the selects; null hides nothing but leaves them empty. */
   @property({ attribute: false }) media: MediaState | null = null
 
@@ -267,6 +277,11 @@ export class MoimCallControls extends LitElement {
           .media=${this.media}
         ></moim-device-picker>
         <div class="group">
+          <moim-people-controls
+            ?hand-raised=${this.handRaised}
+            ?people-open=${this.peopleOpen}
+            .hands=${this.hands}
+          ></moim-people-controls>
           <button
             class="toggle on"
             aria-label=${msg('Chat')}

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
 import type { Participant } from '../core/types'
+import type { TileStatus } from './moim-tile-status'
 import { sharedStyles } from './shared.styles'
 import './moim-video-tile'
 
@@ -13,6 +14,9 @@ export interface SelfView {
   cameraOff: boolean
   sharingScreen: boolean
 }
+
+/** The key of the self tile in `statuses` (no peer id is empty). */
+export const SELF_STATUS = ''
 
 /** Columns for `count` tiles: 1 -> 1, 2..4 -> 2, 5..9 -> 3, more -> 4, so tiles stay as large as possible. */
 export function columnsFor(count: number): number {
@@ -85,6 +89,9 @@ export class MoimVideoGrid extends LitElement {
   /** Everyone else in the room. */
   @property({ attribute: false }) participants: Participant[] = []
 
+  /** What each tile shows over its video, by peer id (the self tile's under SELF_STATUS). */
+  @property({ attribute: false }) statuses: ReadonlyMap<string, TileStatus> = new Map()
+
   /** Audio output for remote tiles; null for the system default. */
   @property({ attribute: false }) speakerId: string | null = null
 
@@ -105,6 +112,7 @@ export class MoimVideoGrid extends LitElement {
                 .cameraOff=${self.cameraOff}
                 .screen=${self.sharingScreen}
                 .mirrored=${!self.sharingScreen}
+                .status=${this.statuses.get(SELF_STATUS) ?? null}
               ></moim-video-tile>`
             : nothing
         }
@@ -121,6 +129,7 @@ export class MoimVideoGrid extends LitElement {
               .screen=${p.peer.screen}
               .connection=${p.connection}
               .speakerId=${this.speakerId}
+              .status=${this.statuses.get(p.peer.id) ?? null}
             ></moim-video-tile>`
         )}
       </div>

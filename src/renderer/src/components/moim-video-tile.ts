@@ -6,6 +6,8 @@ import { applySpeaker } from '../core/speaker-output'
 import type { PeerConnectionState } from '../core/types'
 import { sharedStyles } from './shared.styles'
 import { micOffIcon, screenIcon } from './icons'
+import { handText } from './people-words'
+import type { TileStatus } from './moim-tile-status'
 
 function connectionText(state: PeerConnectionState): string {
   switch (state) {
@@ -199,6 +201,9 @@ export class MoimVideoTile extends LitElement {
   /** Audio output device for this tile's sound (remote tiles only); null for the system default. */
   @property({ attribute: false }) speakerId: string | null = null
 
+  /** Hand, reactions and connection quality, drawn over the video by moim-tile-status; null for none. */
+  @property({ attribute: false }) status: TileStatus | null = null
+
   /** The browser refused to start playback with sound until the user interacts with the page. */
   @state() private _playBlocked = false
 
@@ -216,6 +221,7 @@ export class MoimVideoTile extends LitElement {
     if (this.cameraOff) parts.push(msg('video off'))
     if (this.screen) parts.push(msg('sharing screen'))
     if (this.connection && this.connection !== 'connected') parts.push(connectionText(this.connection))
+    if (this.status?.hand != null) parts.push(handText(this.status.hand))
     this.setAttribute(
       'aria-label',
       parts.join(msg(', ', { desc: 'Between the parts of a video tile’s label' }))
@@ -227,6 +233,8 @@ export class MoimVideoTile extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    // The overlays load with the first status (in a call): the lobby's preview tile never needs them.
+    if (changed.has('status') && this.status !== null) void import('./moim-tile-status')
     const video = this._video
     if (changed.has('stream') && video.srcObject !== this.stream) {
       video.srcObject = this.stream
@@ -281,6 +289,7 @@ export class MoimVideoTile extends LitElement {
             ? html`<button class="play" @click=${this._onPlayClick}>${msg('Play sound')}</button>`
             : nothing
         }
+        <moim-tile-status .status=${this.status}></moim-tile-status>
         <div class="footer">
           <span class="chip name" part="name">${this._displayName()}</span>
           ${this.muted ? html`<span class="chip muted">${micOffIcon}${msg('Muted')}</span>` : nothing}

@@ -15,7 +15,8 @@ import type {
   ReactionMessage,
   SignalMessage
 } from '../../../shared/protocol'
-import { qualityOf, StatsPoller } from './connection-stats'
+import type * as ConnectionStatsModule from './connection-stats'
+import type { StatsPoller } from './connection-stats'
 import { Emitter } from './emitter'
 import { LocalMedia } from './local-media'
 import type { LocalMediaOptions } from './local-media'
@@ -54,6 +55,15 @@ export const REACTION_MS = 4_000
 
 /** The default transport, fetched once: the peer mesh and its negotiation code are not needed to show the lobby. */
 let meshFactory: Promise<TransportFactory> | null = null
+/** The stats reader, needed only in a call: fetched with the transport. */
+type StatsModule = typeof ConnectionStatsModule
+let statsModule: Promise<StatsModule> | null = null
+function loadStatsModule(): Promise<StatsModule> {
+  statsModule ??= import('./connection-stats')
+  statsModule.catch(() => (statsModule = null))
+  return statsModule
+}
+
 function loadMeshTransport(): Promise<TransportFactory> {
   meshFactory ??= import('./mesh-transport').then((module) => module.meshTransport())
   // A failed fetch (the page's server gone) is retried by the next join.
@@ -83,10 +93,9 @@ export class Call {
   private readonly givenTransport: TransportFactory | undefined
   /** The transport factory once loaded; set before any room is entered. */
   private makeTransport: TransportFactory | null = null
-  private readonly stats = new StatsPoller(
-    () => this.liveConnections(),
-    (stats) => this.onStats(stats)
-  )
+  /** Reads every connection's stats while in a room; made when the transport is loaded. */
+  private stats: StatsPoller | null = null
+  private qualityOf: StatsModule['qualityOf'] | null = null
   private reactionCounter = 0
   private reactionTimer: ReturnType<typeof setTimeout> | undefined
   private current: CallState = INITIAL_STATE
@@ -280,11 +289,20 @@ export class Call {
     )
   }
 
-  private loadTransport(): Promise<TransportFactory> {
-    if (this.makeTransport !== null) return Promise.resolve(this.makeTransport)
-    const loading =
-      this.givenTransport !== undefined ? Promise.resolve(this.givenTransport) : loadMeshTransport()
-    return loading.then((factory) => (this.makeTransport = factory))
+  /** The transport factory and the stats reader, fetched once (the first connect starts it). */
+  private async loadTransport(): Promise<TransportFactory> {
+    if (this.makeTransport !== null) return this.makeTransport
+    const [factory, kit] = await Promise.all([
+      this.givenTransport !== undefined ? Promise.resolve(this.givenTransport) : loadMeshTransport(),
+      loadStatsModule()
+    ])
+    this.stats ??= new kit.StatsPoller(
+      () => this.liveConnections(),
+      (stats) => this.onStats(stats)
+    )
+    this.qualityOf = kit.qualityOf
+    this.makeTransport = factory
+    return factory
   }
 
   private enterRoom(result: JoinResult, first: boolean): void {
@@ -314,7 +332,7 @@ export class Call {
       reactions: [],
       error: null
     })
-    this.stats.start()
+    this.stats?.start()
     if (first)
       this.addSystem(`You joined ${result.room.name}.`, { type: 'self-joined', room: result.room.name })
     else this.addSystem('Reconnected to the room.', { type: 'rejoined' })
@@ -430,7 +448,8 @@ export class Call {
   }
 
   private onStats(stats: ConnectionStats[]): void {
-    if (this.current.phase !== 'in-call') return
+    const qualityOf = this.qualityOf
+    if (this.current.phase !== 'in-call' || qualityOf === null) return
     const byId = new Map(stats.map((entry) => [entry.peerId, entry]))
     this.update({
       participants: this.current.participants.map((p) => {
@@ -493,7 +512,7 @@ export class Call {
   }
 
   private closeTransport(): void {
-    this.stats.stop()
+    this.stats?.stop()
     clearTimeout(this.reactionTimer)
     this.media.setTrackHook(null)
     this.transport?.close()

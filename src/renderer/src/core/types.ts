@@ -25,6 +25,7 @@ export type CallErrorCode =
   | 'disconnected' // the connection dropped and could not be re-established
   | 'media-denied' // camera/microphone permission denied
   | 'media-unavailable' // no such device, or it is in use
+  | 'bad-invite' // an invite link the app was opened with does not parse (with `reason` when its room is at fault)
 
 export interface CallError {
   code: CallErrorCode

@@ -1,0 +1,20 @@
+/**
+ * Icons only the call's own modules use (people, reactions, stats, invite), apart from icons.ts so the lobby's
+ * startup bundle does not carry them. Decorative, like every icon: each control also has a text name.
+ */
+import { svg } from 'lit'
+import { icon } from './icons'
+
+export const handIcon = icon(
+  svg`<path d="M8 13V5.5a1.5 1.5 0 0 1 3 0V11M11 10V4.5a1.5 1.5 0 0 1 3 0V11M14 10.5V6a1.5 1.5 0 0 1 3 0v7a7 7 0 0 1-7 7 6 6 0 0 1-5-2.7L3.3 14.6a1.5 1.5 0 0 1 2.4-1.8L8 15"/>`
+)
+export const smileIcon = icon(
+  svg`<circle cx="12" cy="12" r="9"/><path d="M8.5 14.5a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01"/>`
+)
+export const peopleIcon = icon(
+  svg`<circle cx="9" cy="8" r="3.5"/><path d="M2.5 20a6.5 6.5 0 0 1 13 0M16 4.8a3.5 3.5 0 0 1 0 6.4M18 14.5a6.5 6.5 0 0 1 3.5 5.5"/>`
+)
+export const linkIcon = icon(
+  svg`<path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1"/>`
+)
+export const statsIcon = icon(svg`<path d="M4 20V10M10 20V4M16 20v-7M22 20H2"/>`)
