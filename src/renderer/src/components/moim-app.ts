@@ -346,7 +346,9 @@ export class MoimApp extends LitElement {
     const joining = session.joining || state.phase === 'joining'
     // After "Back to lobby" the ended call's reason is old news; a new failure replaces it.
     const stale = state.phase === 'ended'
-    const error = session.joinError ?? (stale ? null : state.error)
+    // A server that went away since (the host stopped it) is newer news than the last join's refusal.
+    const gone = state.server === 'closed' && state.error?.code === 'host-ended' && !stale
+    const error = gone ? state.error : (session.joinError ?? (stale ? null : state.error))
     return html`
       <moim-lobby
         ?show-server=${!this._session.hasPageServer}
