@@ -46,4 +46,47 @@ describe('a browser client invites people', () => {
     await bo.page.getByRole('button', { name: 'Join', exact: true }).click()
     await expect.poll(() => ann.getByRole('group', { name: /^Bo/ }).count(), POLL).toBe(1)
   })
+
+  // Its own browser: Chromium shares one echo-cancelling capture per device among its pages, so a test of the
+  // browser's processing must be the only one holding the microphone.
+  it('turns the microphone’s noise suppression and echo cancellation off live, and remembers them', async () => {
+    const solo = await launchChromium()
+    try {
+      const context = await solo.newContext()
+      // Every microphone track the page opens, so the test can read what the browser applied.
+      await context.addInitScript(() => {
+        const devices = navigator.mediaDevices
+        const getUserMedia = devices.getUserMedia.bind(devices)
+        const tracks: MediaStreamTrack[] = []
+        ;(window as unknown as { __mics: MediaStreamTrack[] }).__mics = tracks
+        devices.getUserMedia = async (constraints) => {
+          const stream = await getUserMedia(constraints)
+          tracks.push(...stream.getAudioTracks())
+          return stream
+        }
+      })
+      const page = await context.newPage()
+      const settings = () =>
+        page.evaluate(() => {
+          const live = (window as unknown as { __mics: MediaStreamTrack[] }).__mics.filter(
+            (track) => track.readyState === 'live'
+          )
+          const { noiseSuppression, echoCancellation } = live.at(-1)?.getSettings() ?? {}
+          return { live: live.length, noiseSuppression, echoCancellation }
+        })
+      await page.goto(`${server.url}/?room=quiet`)
+      await expect.poll(settings, POLL).toEqual({ live: 1, noiseSuppression: true, echoCancellation: true })
+      const noise = page.getByRole('checkbox', { name: 'Noise suppression' })
+      await noise.uncheck()
+      await expect.poll(settings, POLL).toEqual({ live: 1, noiseSuppression: false, echoCancellation: true })
+      await page.getByRole('checkbox', { name: 'Echo cancellation' }).uncheck()
+      await expect.poll(settings, POLL).toEqual({ live: 1, noiseSuppression: false, echoCancellation: false })
+      // Remembered: the next visit starts with both off.
+      await page.reload()
+      await expect.poll(settings, POLL).toEqual({ live: 1, noiseSuppression: false, echoCancellation: false })
+      expect(await noise.isChecked()).toBe(false)
+    } finally {
+      await solo.close()
+    }
+  })
 })
