@@ -165,6 +165,13 @@ describe('people in the call', { timeout: 60_000 }, () => {
     // And back.
     await page.getByRole('button', { name: 'Back to people' }).click()
     await expect.element(page.getByRole('heading', { name: 'People (2)' })).toBeVisible()
+    // Closed from inside, focus goes back to the People button.
+    await page.getByRole('button', { name: 'Close people' }).click()
+    await expect.element(page.getByRole('heading', { name: 'People (2)' })).not.toBeInTheDocument()
+    await expect.poll(() => focused()?.id).toBe('people')
+    await expect
+      .element(page.getByRole('button', { name: 'People' }))
+      .toHaveAttribute('aria-pressed', 'false')
   })
 })
 

@@ -18,3 +18,4 @@ export const linkIcon = icon(
   svg`<path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1"/>`
 )
 export const statsIcon = icon(svg`<path d="M4 20V10M10 20V4M16 20v-7M22 20H2"/>`)
+export const closeIcon = icon(svg`<path d="M6 6l12 12M18 6L6 18"/>`)

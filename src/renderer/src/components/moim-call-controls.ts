@@ -96,6 +96,10 @@ export class MoimCallControls extends LitElement {
         display: none;
       }
 
+      .leave {
+        white-space: nowrap;
+      }
+
       /* Phones: the device selects fold away behind a Devices button so the bar stays one or two rows. */
       @media (max-width: 640px) {
         .devices-toggle {
@@ -110,6 +114,23 @@ export class MoimCallControls extends LitElement {
           order: 1;
           flex-basis: 100%;
           justify-content: center;
+        }
+
+        /* The red button keeps its name for screen readers and tooltips, and fits the row as a circle. */
+        .leave {
+          width: 2.9rem;
+          height: 2.9rem;
+          padding: 0;
+          justify-content: center;
+        }
+
+        .leave span {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip-path: inset(50%);
+          white-space: nowrap;
         }
       }
 
@@ -180,6 +201,11 @@ export class MoimCallControls extends LitElement {
 
   private get _noCamera(): boolean {
     return this.media !== null && this.media.cameras.length === 0
+  }
+
+  /** Gives focus back to the People button, after its panel closed. */
+  focusPeople(): void {
+    this.renderRoot.querySelector('moim-people-controls')?.focusPeople()
   }
 
   private _onMuteClick(): void {
@@ -303,7 +329,7 @@ export class MoimCallControls extends LitElement {
           <span id="unread" class="visually-hidden"
             >${this.unread > 0 && !this.chatOpen ? unreadText : ''}</span
           >
-          <button class="danger leave" @click=${this._onLeaveClick}>
+          <button class="danger leave" title=${msg('Leave call')} @click=${this._onLeaveClick}>
             ${leaveIcon}<span>${msg('Leave call')}</span>
           </button>
         </div>

@@ -213,7 +213,11 @@ export class MoimCallView extends LitElement {
 
   private _togglePanel(panel: SidePanel): void {
     this._panel = this._panel === panel ? null : panel
-    if (this._panel === null) return
+    if (this._panel === null) {
+      // Closed from inside the panel too: focus must not be left on a button that is gone.
+      void this.updateComplete.then(() => this.renderRoot.querySelector('moim-call-controls')?.focusPeople())
+      return
+    }
     this._chatOpen = false
     const shown = this._panel
     void loadPanel[shown]()

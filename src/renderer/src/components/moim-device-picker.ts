@@ -101,7 +101,7 @@ export class MoimDevicePicker extends LitElement {
       }
 
       :host([compact]) select {
-        width: 11rem;
+        width: 9.5rem;
         padding: 0.45rem 0.5rem;
         font-size: 0.9rem;
         text-overflow: ellipsis;

@@ -140,6 +140,11 @@ export class MoimPeopleControls extends LitElement {
     }
   }
 
+  /** Gives focus back to the People button (its panel was closed from inside). */
+  focusPeople(): void {
+    this.renderRoot.querySelector<HTMLButtonElement>('#people')?.focus()
+  }
+
   private _onReactClick(): void {
     this._menuOpen = !this._menuOpen
   }
@@ -217,6 +222,7 @@ export class MoimPeopleControls extends LitElement {
         }
       </div>
       <button
+        id="people"
         class="toggle"
         aria-pressed=${this.peopleOpen ? 'true' : 'false'}
         aria-describedby="hands-count"

@@ -3,7 +3,7 @@ import { customElement, property } from 'lit/decorators.js'
 import { localized, msg, str } from '@lit/localize'
 import type { ConnectionQuality, PeerConnectionState } from '../core/types'
 import { fire } from './events'
-import { handIcon, statsIcon } from './call-icons'
+import { closeIcon, handIcon, statsIcon } from './call-icons'
 import { cameraIcon, cameraOffIcon, micIcon, micOffIcon, screenIcon } from './icons'
 import { handText, qualityText } from './people-words'
 import { sharedStyles } from './shared.styles'
@@ -207,6 +207,15 @@ export class MoimPeoplePanel extends LitElement {
           @click=${() => fire(this, 'moim-toggle-stats')}
         >
           ${statsIcon}
+        </button>
+        <button
+          type="button"
+          class="small"
+          aria-label=${msg('Close people')}
+          title=${msg('Close people')}
+          @click=${() => fire(this, 'moim-toggle-people')}
+        >
+          ${closeIcon}
         </button>
       </div>
       <div class="body">

@@ -4,7 +4,7 @@ import { localized, msg, str } from '@lit/localize'
 import type { ConnectionQuality, ConnectionStats, StreamStats } from '../core/types'
 import { formatNumber } from '../localization'
 import { fire } from './events'
-import { peopleIcon } from './call-icons'
+import { closeIcon, peopleIcon } from './call-icons'
 import { qualityText } from './people-words'
 import { sharedStyles } from './shared.styles'
 import { sidePanelStyles } from './side-panel.styles'
@@ -158,6 +158,15 @@ export class MoimStatsPanel extends LitElement {
           @click=${() => fire(this, 'moim-toggle-people')}
         >
           ${peopleIcon}
+        </button>
+        <button
+          type="button"
+          class="small"
+          aria-label=${msg('Close connection stats')}
+          title=${msg('Close connection stats')}
+          @click=${() => fire(this, 'moim-toggle-stats')}
+        >
+          ${closeIcon}
         </button>
       </div>
       <div class="body" role="region" aria-live="off" aria-label=${msg('Connection stats')}>

@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit'
+import { LitElement, css, html, nothing, svg } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
 import { localized, msg, str } from '@lit/localize'
@@ -22,8 +22,9 @@ function bars(quality: ConnectionQuality) {
   const lit = quality === 'good' ? 3 : quality === 'weak' ? 2 : 1
   return html`<svg class="bars" viewBox="0 0 14 12" aria-hidden="true" focusable="false">
     ${[0, 1, 2].map(
+      // svg, not html: the bars must be made in the SVG namespace to draw.
       (i) =>
-        html`<rect
+        svg`<rect
           x=${i * 5}
           y=${8 - i * 4}
           width="3.5"
