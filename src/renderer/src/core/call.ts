@@ -223,7 +223,8 @@ export class Call {
       this.update({ error: result.error })
       return result
     }
-    this.update({ self: result.value })
+    // A refusal of an earlier press (rate-limited) is old news once one goes through.
+    this.update({ self: result.value, ...this.clearedRefusal() })
     return ok()
   }
 
@@ -236,8 +237,14 @@ export class Call {
       return sent
     }
     const self = this.current.self
+    if (this.current.error?.code === 'rate-limited') this.update(this.clearedRefusal())
     if (self !== null) this.addReaction(self.id, emoji)
     return ok()
+  }
+
+  /** Clears a `rate-limited` error left by an earlier hand or reaction; other errors stay. */
+  private clearedRefusal(): Partial<CallState> {
+    return this.current.error?.code === 'rate-limited' ? { error: null } : {}
   }
 
   async setMuted(muted: boolean): Promise<void> {
