@@ -1,5 +1,4 @@
 import { LitElement, css, html, nothing } from 'lit'
-import type { PropertyValues } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { localized, msg, str } from '@lit/localize'
 import { REACTIONS } from '../../../shared/protocol'
@@ -89,6 +88,15 @@ export class MoimPeopleControls extends LitElement {
         box-shadow: 0 8px 24px rgb(0 0 0 / 45%);
       }
 
+      /* Phones: above the bar, centred on the screen, so no emoji falls off an edge. */
+      @media (max-width: 480px) {
+        .menu {
+          position: fixed;
+          left: 50%;
+          bottom: 7.5rem;
+        }
+      }
+
       .menu button {
         width: 2.6rem;
         height: 2.6rem;
@@ -134,12 +142,6 @@ export class MoimPeopleControls extends LitElement {
 
   @state() private _menuOpen = false
 
-  protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('_menuOpen' as keyof MoimPeopleControls) && this._menuOpen) {
-      this.renderRoot.querySelector<HTMLButtonElement>('.menu button')?.focus()
-    }
-  }
-
   /** Gives focus back to the People button (its panel was closed from inside). */
   focusPeople(): void {
     this.renderRoot.querySelector<HTMLButtonElement>('#people')?.focus()
@@ -147,6 +149,12 @@ export class MoimPeopleControls extends LitElement {
 
   private _onReactClick(): void {
     this._menuOpen = !this._menuOpen
+    // The menu takes focus, so arrows and Enter work at once.
+    if (this._menuOpen) {
+      void this.updateComplete.then(() =>
+        this.renderRoot.querySelector<HTMLButtonElement>('.menu button')?.focus()
+      )
+    }
   }
 
   private _closeMenu(): void {

@@ -157,8 +157,8 @@ export class MoimPeoplePanel extends LitElement {
     return row.self ? msg(str`${row.name} (you)`) : row.name
   }
 
-  private _state(on: boolean, icon: unknown, text: string, className = '') {
-    void on
+  /** One state as an icon, with its words for screen readers and as a tooltip. */
+  private _state(icon: unknown, text: string, className = '') {
     return html`<span class=${className} title=${text}
       >${icon}<span class="visually-hidden">${text}</span></span
     >`
@@ -175,17 +175,17 @@ export class MoimPeoplePanel extends LitElement {
         ${detail ? html`<span class="detail ${detailClass}">${detail}</span>` : nothing}
       </span>
       <span class="states">
-        ${row.hand !== undefined ? this._state(true, handIcon, msg('Hand raised'), 'hand') : nothing}
-        ${row.screen ? this._state(true, screenIcon, msg('Sharing screen'), 'on-air') : nothing}
+        ${row.hand !== undefined ? this._state(handIcon, msg('Hand raised'), 'hand') : nothing}
+        ${row.screen ? this._state(screenIcon, msg('Sharing screen'), 'on-air') : nothing}
         ${
           row.audio
-            ? this._state(true, micIcon, msg('Microphone on'))
-            : this._state(false, micOffIcon, msg('Microphone off'), 'off')
+            ? this._state(micIcon, msg('Microphone on'))
+            : this._state(micOffIcon, msg('Microphone off'), 'off')
         }
         ${
           row.video || row.screen
-            ? this._state(true, cameraIcon, msg('Camera on'))
-            : this._state(false, cameraOffIcon, msg('Camera off'), 'off')
+            ? this._state(cameraIcon, msg('Camera on'))
+            : this._state(cameraOffIcon, msg('Camera off'), 'off')
         }
       </span>
     </li>`

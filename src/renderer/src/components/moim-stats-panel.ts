@@ -169,7 +169,7 @@ export class MoimStatsPanel extends LitElement {
           ${closeIcon}
         </button>
       </div>
-      <div class="body" role="region" aria-live="off" aria-label=${msg('Connection stats')}>
+      <div class="body">
         ${
           this.connections.length === 0
             ? html`<p class="empty">${msg('Nobody else is here yet: there is no connection to measure.')}</p>`

@@ -462,8 +462,9 @@ export class Call {
       participants: this.current.participants.map((p) => {
         const entry = byId.get(p.peer.id)
         if (entry === undefined) return p
-        // A peer with its camera off sends no frames: its frame rate says nothing about the connection.
-        return { ...p, stats: entry, quality: qualityOf(entry, p.peer.video) }
+        // A camera that is off sends no frames, and a shared screen sends few on purpose (a still page needs
+        // none): only a camera's frame rate says something about the connection.
+        return { ...p, stats: entry, quality: qualityOf(entry, p.peer.video && !p.peer.screen) }
       })
     })
   }
