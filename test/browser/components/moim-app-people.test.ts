@@ -131,7 +131,7 @@ describe('people in the call', { timeout: 60_000 }, () => {
     const boTile = page.getByRole('group', { name: /^Bo/ })
     await expect.element(boTile.getByRole('img', { name: 'Reaction 👏' })).toBeVisible()
 
-    await page.getByRole('button', { name: 'Send a reaction' }).click()
+    await page.getByRole('button', { name: 'Reactions' }).click()
     // The menu takes focus; arrows move, Enter sends, focus goes back to the button.
     await expect.poll(() => focused()?.getAttribute('aria-label')).toBe('Thumbs up')
     await userEvent.keyboard('{ArrowRight}{ArrowRight}{ArrowRight}{ArrowRight}{Enter}')

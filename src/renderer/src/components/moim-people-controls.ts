@@ -200,10 +200,10 @@ export class MoimPeopleControls extends LitElement {
           class="toggle"
           aria-expanded=${this._menuOpen ? 'true' : 'false'}
           aria-controls="reaction-menu"
-          title=${msg('Send a reaction')}
+          title=${msg('Reactions')}
           @click=${this._onReactClick}
         >
-          ${smileIcon}<span class="visually-hidden">${msg('Send a reaction')}</span>
+          ${smileIcon}<span class="visually-hidden">${msg('Reactions')}</span>
         </button>
         ${
           this._menuOpen
@@ -211,7 +211,7 @@ export class MoimPeopleControls extends LitElement {
                 id="reaction-menu"
                 class="menu"
                 role="group"
-                aria-label=${msg('Reactions')}
+                aria-label=${msg('Choose a reaction')}
                 @keydown=${this._onMenuKeyDown}
               >
                 ${REACTIONS.map(

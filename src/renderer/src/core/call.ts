@@ -53,8 +53,6 @@ export interface CallOptions {
 /** How long a reaction shows over its sender's tile. */
 export const REACTION_MS = 4_000
 
-/** The default transport, fetched once: the peer mesh and its negotiation code are not needed to show the lobby. */
-let meshFactory: Promise<TransportFactory> | null = null
 /** The stats reader, needed only in a call: fetched with the transport. */
 type StatsModule = typeof ConnectionStatsModule
 let statsModule: Promise<StatsModule> | null = null
@@ -64,6 +62,8 @@ function loadStatsModule(): Promise<StatsModule> {
   return statsModule
 }
 
+/** The default transport, fetched once: the peer mesh and its negotiation code are not needed to show the lobby. */
+let meshFactory: Promise<TransportFactory> | null = null
 function loadMeshTransport(): Promise<TransportFactory> {
   meshFactory ??= import('./mesh-transport').then((module) => module.meshTransport())
   // A failed fetch (the page's server gone) is retried by the next join.
@@ -160,11 +160,9 @@ export class Call {
       await this.loadTransport()
     } catch (error) {
       log.warn('could not load the media transport', { error: String(error) })
-      this.update({
-        phase: 'lobby',
-        error: { code: 'disconnected', message: 'The call could not be loaded.' }
-      })
-      return { ok: false, error: { code: 'disconnected', message: 'The call could not be loaded.' } }
+      const failed: CallError = { code: 'disconnected', message: 'The call could not be loaded.' }
+      this.update({ phase: 'lobby', error: failed })
+      return { ok: false, error: failed }
     }
     // Already started by the lobby's preview in the usual case; an invite link that joins at once opens the
     // camera while the join is in flight. The room is entered as soon as the join is answered (a peer joining
