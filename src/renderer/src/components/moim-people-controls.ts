@@ -93,7 +93,7 @@ export class MoimPeopleControls extends LitElement {
         .menu {
           position: fixed;
           left: 50%;
-          bottom: 7.5rem;
+          bottom: 10rem;
         }
       }
 
