@@ -41,6 +41,8 @@ interface MemoryRoom {
   history: ChatMessage[]
   /** Wire size of `history` (JSON), kept within LIMITS.historyBytes. */
   historyBytes: number
+  /** Hands raised in this room so far: the next raised hand gets this plus one, so hands keep their order. */
+  hands: number
   features: Partial<RoomFeatures>
 }
 
@@ -67,6 +69,8 @@ export class MemoryRoomStore implements RoomStore {
     const created = room === undefined
     if (room === undefined) {
       const preset = this.options.presetPasswords?.[name]
+      if (preset !== undefined && passwordDigest === undefined)
+        return { ok: false, code: 'password-required' }
       if (preset !== undefined && !digestsMatch(preset, passwordDigest)) {
         return { ok: false, code: 'wrong-password' }
       }
@@ -77,11 +81,15 @@ export class MemoryRoomStore implements RoomStore {
         members: new Map(),
         history: [],
         historyBytes: 0,
+        hands: 0,
         features: {}
       }
       this.byName.set(name, room)
     } else {
       if (room.digest === undefined && passwordDigest !== undefined) return { ok: false, code: 'not-locked' }
+      if (room.digest !== undefined && passwordDigest === undefined) {
+        return { ok: false, code: 'password-required' }
+      }
       if (room.digest !== undefined && !digestsMatch(room.digest, passwordDigest)) {
         return { ok: false, code: 'wrong-password' }
       }
@@ -172,8 +180,10 @@ export class MemoryRoomStore implements RoomStore {
     const room = this.roomOf.get(peerId)
     const member = room?.members.get(peerId)
     if (room === undefined || member === undefined) return undefined
-    const { name, ...flags } = change
+    const { name, hand, ...flags } = change
     const next: Peer = { ...member.peer, ...flags }
+    if (hand === true && next.hand === undefined) next.hand = ++room.hands
+    if (hand === false) delete next.hand
     let key = member.key
     if (name !== undefined) {
       const choice = freeName(room, name, peerId)

@@ -65,6 +65,7 @@ local created = '0'
 if redis.call('EXISTS', roomKey(room, 'info')) == 1 then
   local stored = redis.call('HGET', roomKey(room, 'info'), 'digest')
   if stored ~= '' then
+    if digest == '' then return { 'password-required' } end
     if digest ~= stored then return { 'wrong-password' } end
   elseif digest ~= '' then
     return { 'not-locked' }
@@ -73,6 +74,7 @@ if redis.call('EXISTS', roomKey(room, 'info')) == 1 then
   if redis.call('HLEN', roomKey(room, 'members')) >= limit then return { 'full' } end
 else
   if preset ~= '' then
+    if digest == '' then return { 'password-required' } end
     if digest ~= preset then return { 'wrong-password' } end
     digest = preset
   end
@@ -226,13 +228,24 @@ if not room then return false end
 return { room, redis.call('HGET', roomKey(room, 'members'), ARGV[2]) }
 `
 
-/** ARGV: prefix, peer id, flags JSON, names... A new name is the first free one (its own key counts as free). */
+/**
+ * ARGV: prefix, peer id, flags JSON (media flags, and `hand` as a boolean), names... A new name is the first free
+ * one (its own key counts as free); a hand raised gets the room's next hand number, kept while it stays up.
+ */
 const UPDATE = `${LUA_PRELUDE}
 local id = ARGV[2]
 local room = redis.call('HGET', P .. ':peers', id)
 if not room then return false end
 local peer = cjson.decode(redis.call('HGET', roomKey(room, 'members'), id))
-for key, value in pairs(cjson.decode(ARGV[3])) do peer[key] = value end
+local flags = cjson.decode(ARGV[3])
+local hand = flags.hand
+flags.hand = nil
+for key, value in pairs(flags) do peer[key] = value end
+if hand == true and peer.hand == nil then
+  peer.hand = redis.call('HINCRBY', roomKey(room, 'info'), 'hands', 1)
+elseif hand == false then
+  peer.hand = nil
+end
 if #ARGV > 3 then
   local names = redis.call('HGETALL', roomKey(room, 'names'))
   local own
@@ -299,6 +312,7 @@ function peerFrom(json: string | null): Peer {
     screen: stored.screen
   }
   if (stored.reconnecting === true) peer.reconnecting = true
+  if (typeof stored.hand === 'number') peer.hand = stored.hand
   return peer
 }
 

@@ -51,8 +51,9 @@ export function tokenDigest(token: string): string {
 }
 
 /** The peer without its `reconnecting` mark, as it is once back. */
-export function connectedPeer({ id, name, audio, video, screen }: Peer): Peer {
-  return { id, name, audio, video, screen }
+export function connectedPeer({ reconnecting, ...peer }: Peer): Peer {
+  void reconnecting
+  return peer
 }
 
 /** What a store keeps of a password: its SHA-256 in hex, so the password itself cannot leak from it. */
@@ -87,7 +88,8 @@ export interface JoinInput {
 }
 
 /** Why a join was refused, in the order the store checks. */
-export type JoinRefusal = 'already-in-room' | 'wrong-password' | 'not-locked' | 'server-full' | 'full'
+export type JoinRefusal =
+  'already-in-room' | 'password-required' | 'wrong-password' | 'not-locked' | 'server-full' | 'full'
 
 export type JoinOutcome =
   | {
@@ -138,12 +140,17 @@ export type ResumeOutcome =
     }
   | { ok: false; code: 'resume-failed' }
 
-/** A peer's change: media flags as given, and a new name, suffixed if another member has it (see nameChoices). */
+/**
+ * A peer's change: media flags as given, a new name, suffixed if another member has it (see nameChoices), and the
+ * hand: raising one that is down gives it the room's next hand number (Peer.hand), raising one that is up keeps its
+ * place, lowering removes it.
+ */
 export interface PeerChange {
   audio?: boolean
   video?: boolean
   screen?: boolean
   name?: NameChoice
+  hand?: boolean
 }
 
 /**
@@ -158,7 +165,8 @@ export interface RoomStore {
   /**
    * Puts `input.peer` in `input.room`, creating the room (locked with the preset password, else with the joiner's
    * digest) if it does not exist. Refusals in order: the peer is in a room already (`already-in-room`); a locked
-   * room and a missing or different digest (`wrong-password`, checked before capacity so a full room does not
+   * room and no digest (`password-required`: the room's lock is public in RoomInfo, so saying so leaks nothing);
+   * a locked room and a different digest (`wrong-password`, checked before capacity so a full room does not
    * confirm a guess); an open room and a digest given (`not-locked`: the room someone was given a password for was
    * locked, so an open room of that name is someone else's); a new room past `maxRooms` (`server-full`); a room at
    * capacity (`full`).

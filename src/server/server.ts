@@ -46,6 +46,7 @@ import type { OriginPolicy } from './origin-policy'
 import { MembershipEvents } from './membership-events'
 import { fail, parseRequest, rateLimited } from './routes'
 import type { AnswerOf, ClientEvent, Refusal, RequestOf, Route, RouteTable } from './routes'
+import { peopleRoutes } from './people-routes'
 import { createStaticHandler } from './static-files'
 import { batchWebSocketWrites } from './write-batching'
 
@@ -55,12 +56,18 @@ export interface RateLimits {
   chat: RateLimit
   /** Everything else: join, leave, list, update. */
   control: RateLimit
+  /** `hand:set`: a hand goes up and down a few times a meeting. */
+  hand: RateLimit
+  /** `reaction:send`: a few emoji in a row, not a stream. */
+  reaction: RateLimit
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   signal: { burst: 300, perSecond: 150 },
   chat: { burst: 10, perSecond: 2 },
-  control: { burst: 20, perSecond: 5 }
+  control: { burst: 20, perSecond: 5 },
+  hand: { burst: 5, perSecond: 1 },
+  reaction: { burst: 10, perSecond: 2 }
 }
 
 /** What one client address, and all clients together, may cost the server. */
@@ -238,7 +245,9 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   const limits: RateLimits = {
     signal: options.rateLimits?.signal ?? DEFAULT_RATE_LIMITS.signal,
     chat: options.rateLimits?.chat ?? DEFAULT_RATE_LIMITS.chat,
-    control: options.rateLimits?.control ?? DEFAULT_RATE_LIMITS.control
+    control: options.rateLimits?.control ?? DEFAULT_RATE_LIMITS.control,
+    hand: options.rateLimits?.hand ?? DEFAULT_RATE_LIMITS.hand,
+    reaction: options.rateLimits?.reaction ?? DEFAULT_RATE_LIMITS.reaction
   }
   const serverLimits: ServerLimits = { ...DEFAULT_SERVER_LIMITS }
   for (const [key, value] of Object.entries(options.limits ?? {})) {
@@ -440,6 +449,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     signal: TokenBucket
     chat: TokenBucket
     control: TokenBucket
+    hand: TokenBucket
+    reaction: TokenBucket
     /** `rate-limited` answers given, created at the first one: most connections never get one. */
     refusals: TokenBucket | undefined
   }
@@ -586,6 +597,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
           connection: socket.id
         })
         if (!outcome.ok) {
+          // A join without a password to a locked room is not a guess: it costs no password attempt.
           if (outcome.code === 'wrong-password') wrongPasswords.record(guessKey)
           log.info('join refused', { id: socket.id, room: name, code: outcome.code })
           return fail(outcome.code)
@@ -719,7 +731,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         events.emit('peer-updated', updated)
         return { ok: true, self: updated.peer }
       }
-    }
+    },
+    ...peopleRoutes({ store, events, roomKey })
   }
 
   /**
@@ -874,6 +887,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       signal: new TokenBucket(limits.signal),
       chat: new TokenBucket(limits.chat),
       control: new TokenBucket(limits.control),
+      hand: new TokenBucket(limits.hand),
+      reaction: new TokenBucket(limits.reaction),
       refusals: undefined
     })
     for (const [event, listener] of listeners) (socket as Socket).on(event, listener)

@@ -14,8 +14,9 @@
  * The host is checked as the URL parser reads it, so the host reported is the one connected to: spellings it would
  * turn into another address (`0x7f.1`, `192.168.1`) and names ending in a number (`a.1`) are refused.
  */
-import { DEFAULT_PORT } from './protocol'
-import { roomNameSchema, validate } from './schemas'
+import { checkRoomName } from './input-rules'
+import { DEFAULT_PORT, LIMITS } from './protocol'
+import type { InvalidReason } from './protocol'
 
 export interface JoinAddress {
   /** Host name (lower case), IPv4 address, or IPv6 address without brackets. */
@@ -27,7 +28,26 @@ export interface JoinAddress {
   url: string
 }
 
-export type JoinAddressResult = { ok: true; value: JoinAddress } | { ok: false; message: string }
+/**
+ * A refusal; `message` is English, for logs and English UIs. When the address was fine but the room it names
+ * breaks a room-name rule, `room` says which, so a UI can word it (the too-long room of an invite, for example).
+ */
+export type JoinAddressFailure = {
+  ok: false
+  message: string
+  room?: { value: string; reason: InvalidReason }
+}
+
+export type JoinAddressResult = { ok: true; value: JoinAddress } | JoinAddressFailure
+
+/** The room-name rules in English, for the messages of logs and English UIs (UIs word them from the reason). */
+const ROOM_RULES: Record<InvalidReason, string> = {
+  empty: 'it is empty',
+  'too-long': `room names can be at most ${LIMITS.room} characters`,
+  'no-visible-character': 'it needs a visible letter or digit',
+  'invisible-characters': 'it contains invisible characters',
+  'not-allowed-characters': 'room names may contain letters, digits, spaces, “.”, “-” and “_”'
+}
 
 /** Longer input than this is not an address anyone typed. */
 const MAX_INPUT = 2_048
@@ -111,7 +131,7 @@ export function parseJoinAddress(input: string): JoinAddressResult {
   return { ok: true, value }
 }
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; message: string }
+type Parsed<T> = { ok: true; value: T } | JoinAddressFailure
 
 /** `host` for display and comparison, `literal` as it goes in a URL (IPv6 in brackets). */
 function splitHostPort(
@@ -231,8 +251,13 @@ function findRoom(
   }
   const raw = fromPath ?? fromQuery
   if (raw === undefined) return { ok: true, value: undefined }
-  const checked = validate(roomNameSchema, raw)
-  if (!checked.ok) return fail(`Bad room name “${raw}”: ${checked.message}.`)
+  const checked = checkRoomName(raw)
+  if (!checked.ok) {
+    return {
+      ...fail(`The room name “${raw}” cannot be used: ${ROOM_RULES[checked.reason]}.`),
+      room: { value: raw, reason: checked.reason }
+    }
+  }
   return { ok: true, value: checked.value }
 }
 
@@ -308,8 +333,9 @@ export function rememberHost(
   if (!parsed.ok) return parsed
   let room = parsed.value.room
   if (input.room !== undefined) {
-    const checked = validate(roomNameSchema, input.room)
-    if (!checked.ok) return fail(`Bad room name “${input.room}”: ${checked.message}.`)
+    const checked = checkRoomName(input.room)
+    if (!checked.ok)
+      return fail(`The room name “${input.room}” cannot be used: ${ROOM_RULES[checked.reason]}.`)
     room = checked.value
   }
   return { ok: true, value: addRecentHost(entries, parsed.value, room, now) }

@@ -51,6 +51,7 @@ export type ErrorCode =
   | 'invalid'
   | 'full'
   | 'wrong-password'
+  | 'password-required'
   | 'not-locked'
   | 'not-in-room'
   | 'not-found'
@@ -98,6 +99,31 @@ export interface Peer {
    * (see `room:resume`); absent otherwise. Its WebRTC connections may well still carry media.
    */
   reconnecting?: true
+  /**
+   * Present while the peer's hand is raised: the room's count of raised hands when it went up, so hands sort in
+   * the order they were raised (lowest first). Absent when the hand is down.
+   */
+  hand?: number
+}
+
+/** The reactions a peer can send, shown briefly over its tile: a closed set, so nothing else is relayed. */
+export const REACTIONS = ['👍', '👏', '😂', '❤️', '🎉', '😮'] as const
+export type Reaction = (typeof REACTIONS)[number]
+
+/** `hand:set`: raise (true) or lower (false) your hand. */
+export interface HandRequest {
+  raised: boolean
+}
+
+/** `reaction:send`: one of REACTIONS. */
+export interface ReactionRequest {
+  emoji: Reaction
+}
+
+/** A reaction as the others receive it; `from` is set by the server. */
+export interface ReactionMessage {
+  from: string
+  emoji: Reaction
 }
 
 export interface RoomInfo {
@@ -212,6 +238,8 @@ export interface ClientToServerEvents {
   signal: (request: SignalRequest, ack?: AckFn) => void
   'chat:send': (request: ChatSendRequest, ack: AckFn<{ message: ChatMessage }>) => void
   'peer:update': (request: PeerUpdate, ack: AckFn<{ self: Peer }>) => void
+  'hand:set': (request: HandRequest, ack: AckFn<{ self: Peer }>) => void
+  'reaction:send': (request: ReactionRequest, ack: AckFn) => void
 }
 
 /**
@@ -230,6 +258,7 @@ export interface ServerToClientEvents {
   /** A `signal` sent without an ack was not relayed (only refusals are reported, never successes). */
   'signal:refused': (refusal: SignalRefusal) => void
   'chat:message': (message: ChatMessage) => void
+  reaction: (message: ReactionMessage) => void
   'rooms:changed': (rooms: RoomInfo[]) => void
   'server:closing': (payload: { reason: ClosingReason }) => void
 }
@@ -242,7 +271,9 @@ export const CLIENT_EVENTS = [
   'rooms:list',
   'signal',
   'chat:send',
-  'peer:update'
+  'peer:update',
+  'hand:set',
+  'reaction:send'
 ] as const satisfies readonly (keyof ClientToServerEvents)[]
 
 /** Human-readable default messages for each error code, for clients that want a fallback text. */
@@ -250,6 +281,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   invalid: 'The request was not valid.',
   full: 'The room is full.',
   'wrong-password': 'The password is wrong.',
+  'password-required': 'This room needs a password.',
   'not-locked':
     'This room has no password, so it is not the room you were given: someone else may be using its name.',
   'not-in-room': 'You are not in a room.',

@@ -5,15 +5,17 @@
  * normalise it (names trimmed and NFC).
  */
 import * as v from 'valibot'
-import { LIMITS } from './protocol'
+import { LIMITS, REACTIONS } from './protocol'
 import type {
   ChatSendRequest,
+  HandRequest,
   IceCandidate,
   InvalidField,
   InvalidReason,
   JoinRequest,
   PeerUpdate,
   ResumeRequest,
+  ReactionRequest,
   SessionDescription,
   SignalRequest
 } from './protocol'
@@ -124,6 +126,12 @@ export const peerUpdateSchema = v.pipe(
   v.check((update) => Object.keys(update).length > 0, 'peer:update needs at least one field')
 )
 
+export const handRequestSchema = v.strictObject({ raised: v.boolean('raised must be a boolean') })
+
+export const reactionRequestSchema = v.strictObject({
+  emoji: v.picklist(REACTIONS, `emoji must be one of ${REACTIONS.join(' ')}`)
+})
+
 /** Which typed field of a payload broke which of its rules. */
 export interface InputProblem {
   field: InvalidField
@@ -162,7 +170,9 @@ const schemasMatchProtocol: [
   Same<v.InferOutput<typeof signalRequestSchema>, SignalRequest>,
   Same<v.InferOutput<typeof chatSendRequestSchema>, ChatSendRequest>,
   Same<v.InferOutput<typeof peerUpdateSchema>, PeerUpdate>,
+  Same<v.InferOutput<typeof handRequestSchema>, HandRequest>,
+  Same<v.InferOutput<typeof reactionRequestSchema>, ReactionRequest>,
   Same<v.InferOutput<typeof sessionDescriptionSchema>, SessionDescription>,
   Same<v.InferOutput<typeof iceCandidateSchema>, IceCandidate>
-] = [true, true, true, true, true, true, true]
+] = [true, true, true, true, true, true, true, true, true]
 void schemasMatchProtocol

@@ -121,11 +121,11 @@ describe('parseJoinAddress rejects, saying what is wrong', () => {
     ['[::g]:1', /not a valid IPv6/i],
     ['1::2::3', /not a valid IPv6/i],
     ['http://::1:47100', /brackets/i],
-    ['192.168.1.20:47100/team!', /bad room name/i],
+    ['192.168.1.20:47100/team!', /room name “team!” cannot be used/i],
     ['192.168.1.20:47100/a/b', /only one room/i],
     ['moim://192.168.1.20:47100/%E0%A4%A', /percent-encoding/i],
     ['http://192.168.1.20:47100/team', /\?room=/],
-    ['http://192.168.1.20:47100/?room=', /bad room name/i],
+    ['http://192.168.1.20:47100/?room=', /cannot be used: it is empty/i],
     ['http://192.168.1.20:47100/?room=a&room=b', /more than one room/i],
     ['moim://192.168.1.20:47100/a?room=b', /two different rooms/i],
     [`moim://h/${'r'.repeat(65)}`, /at most 64/i],
@@ -135,6 +135,20 @@ describe('parseJoinAddress rejects, saying what is wrong', () => {
     const result = parseJoinAddress(input)
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.message).toMatch(message)
+  })
+
+  it('says which room rule an invite’s room broke, with the room, so a UI can word it', () => {
+    const room = 'r'.repeat(80)
+    expect(parseJoinAddress(`http://192.168.1.20:47100/?room=${room}`)).toMatchObject({
+      ok: false,
+      room: { value: room, reason: 'too-long' }
+    })
+    expect(parseJoinAddress('moim://h/a%2Fb')).toMatchObject({
+      ok: false,
+      room: { value: 'a/b', reason: 'not-allowed-characters' }
+    })
+    // An address at fault is not a room at fault.
+    expect(parseJoinAddress('user@h/team')).not.toHaveProperty('room')
   })
 
   it('answers non-string input with a message instead of throwing', () => {

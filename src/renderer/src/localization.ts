@@ -118,6 +118,14 @@ export function formatTime(ts: number): string {
   return format.format(ts)
 }
 
+/** A figure in the chosen language with exactly `digits` decimals (`1,234.5`). */
+export function formatNumber(value: number, digits: number): string {
+  return new Intl.NumberFormat(intlLocale(), {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits
+  }).format(value)
+}
+
 /** True when `count` takes the singular form in the chosen language (English 1; never in Korean). */
 export function pluralOne(count: number): boolean {
   return new Intl.PluralRules(currentLanguage()).select(count) === 'one'

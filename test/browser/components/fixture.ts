@@ -71,6 +71,8 @@ export function mediaState(changes: Partial<MediaState> = {}): MediaState {
     muted: false,
     cameraOff: false,
     sharingScreen: false,
+    noiseSuppression: true,
+    echoCancellation: true,
     notice: null,
     error: null,
     ...changes
@@ -86,6 +88,7 @@ export function callState(changes: Partial<CallState> = {}): CallState {
     participants: [],
     chat: [],
     rooms: [],
+    reactions: [],
     error: null,
     notice: null,
     ...changes

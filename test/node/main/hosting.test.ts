@@ -260,7 +260,9 @@ describe('HostingService', () => {
     const { localUrl } = running(hosting.status())
     const guest = await connect(localUrl)
 
-    for (const attempt of [{}, { password: 'guess' }, { password: 'open sesame!' }]) {
+    const missing = await request(guest.socket, 'room:join', { room: ' team ', name: 'Eve' })
+    expect(missing).toMatchObject({ ok: false, error: { code: 'password-required' } })
+    for (const attempt of [{ password: 'guess' }, { password: 'open sesame!' }]) {
       const answer = await request(guest.socket, 'room:join', { room: ' team ', name: 'Eve', ...attempt })
       expect(answer).toMatchObject({ ok: false, error: { code: 'wrong-password' } })
     }

@@ -140,7 +140,11 @@ describe('IPC handlers', () => {
     [IpcChannels.lanList, ['all'], /takes no arguments/],
     [IpcChannels.recentAdd, [{ address: 42 }], /address must be text/],
     [IpcChannels.recentAdd, [{ address: '10.0.0.2:99999' }], /not a port/],
-    [IpcChannels.recentAdd, [{ address: '10.0.0.2', room: 'bad/room' }], /Bad room name/],
+    [
+      IpcChannels.recentAdd,
+      [{ address: '10.0.0.2', room: 'bad/room' }],
+      /room name “bad\/room” cannot be used/
+    ],
     [IpcChannels.recentRemove, [null], /address must be text/],
     [IpcChannels.screenChoose, [{ requestId: 'x' }], /sourceId/],
     [IpcChannels.screenChoose, [{ requestId: 'x', sourceId: 5 }], /sourceId must be text or null/],

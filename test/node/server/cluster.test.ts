@@ -116,6 +116,22 @@ describe('three servers sharing one Redis', () => {
     expect(ann.inbox.payloads('signal:refused')).toEqual([])
   })
 
+  it('carries raised hands and reactions between nodes, hands in the order they went up', async () => {
+    const [a, b] = await nodes(2)
+    const ann = await joined(a.url, 'lounge', 'Ann')
+    const bob = await joined(b.url, 'lounge', 'Bob')
+    expect(await request(bob.socket, 'hand:set', { raised: true })).toMatchObject({ ok: true })
+    expect(await request(ann.socket, 'hand:set', { raised: true })).toMatchObject({ ok: true })
+    expect(await ann.inbox.waitFor('peer:updated', (peer) => peer.id === bob.id)).toMatchObject({
+      hand: expect.any(Number)
+    })
+    expect(await request(ann.socket, 'reaction:send', { emoji: '👏' })).toEqual({ ok: true })
+    expect(await bob.inbox.waitFor('reaction')).toEqual({ from: ann.id, emoji: '👏' })
+    const cy = await joined(a.url, 'lounge', 'Cy')
+    const up = cy.join.peers.filter((peer) => peer.hand !== undefined)
+    expect(up.sort((x, y) => x.hand! - y.hand!).map((peer) => peer.name)).toEqual(['Bob', 'Ann'])
+  })
+
   it('holds a locked room’s password and its capacity on every node', async () => {
     const [a, b, c] = await nodes(3, { capacity: 2 })
     await joined(a.url, 'vault', 'Ann', 'tea')

@@ -117,6 +117,28 @@ describe('room:resume', () => {
     })
   })
 
+  it('keeps a raised hand through the drop, and hands and reactions after it speak for the same peer', async () => {
+    const { url } = await startServer()
+    const ann = await joined(url, 'lounge', 'Ann')
+    const bob = await joined(url, 'lounge', 'Bob')
+    expect(await request(bob.socket, 'hand:set', { raised: true })).toMatchObject({ ok: true })
+    await ann.inbox.waitFor('peer:updated', (peer) => peer.hand !== undefined)
+    await cutNetwork(bob)
+    const { client, answer } = await resumed(url, bob.join.token)
+    expect(answer).toMatchObject({ ok: true, self: { id: bob.id, hand: expect.any(Number) } })
+    expect(await request(client.socket, 'reaction:send', { emoji: '👏' })).toEqual({ ok: true })
+    expect(await ann.inbox.waitFor('reaction')).toEqual({ from: bob.id, emoji: '👏' })
+    expect(await request(client.socket, 'hand:set', { raised: false })).toMatchObject({
+      ok: true,
+      self: { id: bob.id }
+    })
+    const lowered = await ann.inbox.waitFor(
+      'peer:updated',
+      (peer) => peer.id === bob.id && peer.hand === undefined
+    )
+    expect(lowered.name).toBe('Bob')
+  })
+
   it('delivers the chat sent while the peer was away: the history after the last message it saw', async () => {
     const { url } = await startServer()
     const ann = await joined(url, 'lounge', 'Ann')

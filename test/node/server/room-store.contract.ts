@@ -148,7 +148,7 @@ export function describeRoomStore(name: string, create: CreateRoomStore): void {
       expect(await rooms.join(joinOf('c', 'one', 'Cy'))).toMatchObject({ ok: true })
     })
 
-    it('locks a room with its creator’s password: wrong or missing is wrong-password, checked before full', async () => {
+    it('locks a room with its creator’s password: missing is password-required, wrong is wrong-password, checked before full', async () => {
       const rooms = await store({ capacity: 2 })
       expect(await rooms.join(joinOf('a', 'lounge', 'Ann', 'tea'))).toMatchObject({
         ok: true,
@@ -158,8 +158,10 @@ export function describeRoomStore(name: string, create: CreateRoomStore): void {
         ok: false,
         code: 'wrong-password'
       })
-      expect(await rooms.join(joinOf('b', 'lounge', 'Bob'))).toEqual({ ok: false, code: 'wrong-password' })
+      expect(await rooms.join(joinOf('b', 'lounge', 'Bob'))).toEqual({ ok: false, code: 'password-required' })
       expect(await rooms.join(joinOf('b', 'lounge', 'Bob', 'tea'))).toMatchObject({ ok: true })
+      // Full: a joiner without a password still learns only that the room is locked, which RoomInfo says anyway.
+      expect(await rooms.join(joinOf('c', 'lounge', 'Cy'))).toEqual({ ok: false, code: 'password-required' })
       // Full, but a wrong guess still learns only that it is wrong.
       expect(await rooms.join(joinOf('c', 'lounge', 'Cy', 'coffee'))).toEqual({
         ok: false,
@@ -177,7 +179,7 @@ export function describeRoomStore(name: string, create: CreateRoomStore): void {
 
     it('locks a preset room from its first join, whoever creates it', async () => {
       const rooms = await store({ presetPasswords: { team: passwordDigest('open sesame') } })
-      expect(await rooms.join(joinOf('e', 'team', 'Eve'))).toEqual({ ok: false, code: 'wrong-password' })
+      expect(await rooms.join(joinOf('e', 'team', 'Eve'))).toEqual({ ok: false, code: 'password-required' })
       expect(await rooms.join(joinOf('e', 'team', 'Eve', 'guess'))).toEqual({
         ok: false,
         code: 'wrong-password'
@@ -231,6 +233,33 @@ export function describeRoomStore(name: string, create: CreateRoomStore): void {
       })
       expect(await rooms.peer('b')).toMatchObject({ peer: { name: 'Ann (2)', screen: true } })
       expect(await rooms.updatePeer('nobody', { audio: false })).toBeUndefined()
+    })
+
+    it('keeps raised hands on the peer, numbered in the order they went up, and drops them when lowered', async () => {
+      const rooms = await store()
+      await rooms.join(joinOf('a', 'lounge', 'Ann'))
+      await rooms.join(joinOf('b', 'lounge', 'Bob'))
+      expect((await rooms.updatePeer('b', { hand: true }))?.peer).toEqual({
+        id: 'b',
+        name: 'Bob',
+        audio: true,
+        video: true,
+        screen: false,
+        hand: 1
+      })
+      const ann = await rooms.updatePeer('a', { hand: true })
+      expect(ann?.peer.hand).toBe(2)
+      // Raising again keeps the place; other changes keep the hand.
+      expect((await rooms.updatePeer('b', { hand: true }))?.peer.hand).toBe(1)
+      expect((await rooms.updatePeer('b', { audio: false }))?.peer).toMatchObject({ audio: false, hand: 1 })
+      const lowered = await rooms.updatePeer('b', { hand: false })
+      expect(lowered?.peer).toEqual({ id: 'b', name: 'Bob', audio: false, video: true, screen: false })
+      expect((await rooms.peer('a'))?.peer.hand).toBe(2)
+      // A hand raised after others were lowered still goes after every hand up now.
+      expect((await rooms.updatePeer('b', { hand: true }))?.peer.hand).toBe(3)
+      // A late joiner sees who has a hand up.
+      const cy = await rooms.join(joinOf('c', 'lounge', 'Cy'))
+      expect(cy.ok && cy.peers.map((peer) => peer.hand)).toEqual([2, 3])
     })
 
     it('keeps the last LIMITS.history messages, oldest first, for rooms that exist', async () => {
@@ -375,6 +404,18 @@ export function describeRoomStore(name: string, create: CreateRoomStore): void {
         previousConnection: 'socket-a',
         wasHeld: false
       })
+    })
+
+    it('keeps what a peer had through a hold: its raised hand and media state come back with it', async () => {
+      const rooms = await store()
+      await rooms.join(joinOf('a', 'lounge', 'Ann'))
+      await rooms.join(joinOf('b', 'lounge', 'Bob'))
+      const raised = await rooms.updatePeer('b', { hand: true, video: false })
+      await rooms.hold('b', 'socket-b', 1_000)
+      const back = await rooms.resume({ tokenDigest: tokenDigest('token-b'), connection: 'socket-b2' })
+      expect(back).toMatchObject({ ok: true, self: { id: 'b', video: false, hand: raised?.peer.hand } })
+      expect(back.ok && back.self.hand).toEqual(expect.any(Number))
+      expect(back.ok && 'reconnecting' in back.self).toBe(false)
     })
 
     it('ends a hold at its expiry: the peer leaves and its token no longer resumes', async () => {

@@ -149,14 +149,17 @@ describe('passwords', () => {
     expect(bob.join.room.locked).toBe(true)
   })
 
-  it('refuses a wrong or missing password with wrong-password, and tells nobody', async () => {
+  it('refuses a wrong password with wrong-password and a missing one with password-required, and tells nobody', async () => {
     const { url, server } = await startServer()
     const ann = await joined(url, 'vault', 'Ann', 's3cret')
     const bob = await connect(url)
     const wrong = await request(bob.socket, 'room:join', { room: 'vault', name: 'Bob', password: 'S3cret' })
     const missing = await request(bob.socket, 'room:join', { room: 'vault', name: 'Bob' })
     expect(wrong).toEqual({ ok: false, error: { code: 'wrong-password', message: expect.any(String) } })
-    expect(missing).toEqual({ ok: false, error: { code: 'wrong-password', message: expect.any(String) } })
+    expect(missing).toEqual({
+      ok: false,
+      error: { code: 'password-required', message: 'This room needs a password.' }
+    })
     await settle(ann)
     expect(ann.inbox.payloads('peer:joined')).toEqual([])
     expect((await server.rooms())[0]?.count).toBe(1)

@@ -1,6 +1,7 @@
 /**
- * Icons only the call uses (its layout switch and tile buttons), in the call view's chunk: in icons.ts they would
- * load with the lobby, which has a size budget. Decorative, as all icons: every control also has a text name.
+ * Icons only the call uses (its layout switch, tile buttons, people, reactions, stats, invite), in chunks that load
+ * with the call: in icons.ts they would load with the lobby, which has a size budget. Decorative, as all icons:
+ * every control also has a text name.
  */
 import { svg } from 'lit'
 import { icon } from './icons'
@@ -17,3 +18,17 @@ export const gridIcon = icon(
 export const speakerLayoutIcon = icon(
   svg`<rect x="3" y="4" width="13" height="16" rx="1"/><path d="M19 5v4M19 11v3M19 16v3"/>`
 )
+export const handIcon = icon(
+  svg`<path d="M8 13V5.5a1.5 1.5 0 0 1 3 0V11M11 10V4.5a1.5 1.5 0 0 1 3 0V11M14 10.5V6a1.5 1.5 0 0 1 3 0v7a7 7 0 0 1-7 7 6 6 0 0 1-5-2.7L3.3 14.6a1.5 1.5 0 0 1 2.4-1.8L8 15"/>`
+)
+export const smileIcon = icon(
+  svg`<circle cx="12" cy="12" r="9"/><path d="M8.5 14.5a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01"/>`
+)
+export const peopleIcon = icon(
+  svg`<circle cx="9" cy="8" r="3.5"/><path d="M2.5 20a6.5 6.5 0 0 1 13 0M16 4.8a3.5 3.5 0 0 1 0 6.4M18 14.5a6.5 6.5 0 0 1 3.5 5.5"/>`
+)
+export const linkIcon = icon(
+  svg`<path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1"/>`
+)
+export const statsIcon = icon(svg`<path d="M4 20V10M10 20V4M16 20v-7M22 20H2"/>`)
+export const closeIcon = icon(svg`<path d="M6 6l12 12M18 6L6 18"/>`)

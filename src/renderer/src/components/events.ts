@@ -5,6 +5,7 @@
 import type { LanServer } from '../../../shared/ipc'
 import type { JoinAddress } from '../../../shared/join-address'
 import type { CallLayout } from '../core/preferences'
+import type { Reaction } from '../../../shared/protocol'
 import type { DeviceKind } from '../core/types'
 
 /** What the lobby asks for when the user presses Join (already trimmed and validated). */
@@ -23,6 +24,12 @@ export interface SelectDeviceDetail {
 
 export interface SendChatDetail {
   text: string
+}
+
+/** The microphone processing to change (only the keys given). */
+export interface AudioProcessingDetail {
+  noiseSuppression?: boolean
+  echoCancellation?: boolean
 }
 
 /** Fires a bubbling, composed CustomEvent from `target`. */
@@ -55,6 +62,12 @@ export interface MoimEventMap {
   'moim-tile-pin': undefined
   /** A tile's video changed shape (width / height), or null when it shows none (handled by the grid). */
   'moim-tile-aspect': { aspect: number | null }
+  'moim-toggle-hand': undefined
+  'moim-send-reaction': { emoji: Reaction }
+  'moim-toggle-people': undefined
+  'moim-toggle-stats': undefined
+  'moim-toggle-invite': undefined
+  'moim-set-audio-processing': AudioProcessingDetail
 }
 
 type MoimEvents = { [K in keyof MoimEventMap]: CustomEvent<MoimEventMap[K]> }

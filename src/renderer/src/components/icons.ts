@@ -32,3 +32,7 @@ export const settingsIcon = icon(
   svg`<path d="M4 7h10M18 7h2M4 17h4M12 17h8"/><circle cx="16" cy="7" r="2"/><circle cx="10" cy="17" r="2"/>`
 )
 export const speakingIcon = icon(svg`<path d="M6 10v4M10 7v10M14 9v6M18 11v2"/>`)
+export const waveIcon = icon(svg`<path d="M3 12h2M7 8v8M11 5v14M15 9v6M19 11v2"/>`)
+export const echoIcon = icon(
+  svg`<path d="M4 9h3l4-4v14l-4-4H4zM15 9.5a3.5 3.5 0 0 1 0 5M18 7a7 7 0 0 1 0 10"/>`
+)

@@ -56,11 +56,40 @@ function fieldMessages(field: InvalidField): FieldMessages {
 
 const FIELDS: ReadonlySet<string> = new Set<InvalidField>(['name', 'room', 'password', 'text'])
 
-/** The sentence for `field` refused for `reason` (a reason this client does not know gets the field's general one). */
-export function inputMessage(field: InvalidField, reason: InvalidReason): string {
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+
+/** The characters of a room name that no room name may have (emoji, "/", "#"...), each once, in order. */
+export function roomCharactersAtFault(room: string): string[] {
+  const found: string[] = []
+  for (const { segment } of graphemes.segment(room.normalize('NFC'))) {
+    if (/^[\p{L}\p{N}]\p{M}*$/u.test(segment) || /^[ ._-]$/.test(segment)) continue
+    if (!found.includes(segment)) found.push(segment)
+  }
+  return found
+}
+
+/**
+ * The sentence for `field` refused for `reason` (a reason this client does not know gets the field's general one).
+ * With the `value` refused, it also says what is wrong with it: how long it is, which characters cannot be used.
+ */
+export function inputMessage(field: InvalidField, reason: InvalidReason, value?: string): string {
   const messages = fieldMessages(field)
   // Own keys only: the pair may come from the network, and "toString" must not find Object.prototype's.
-  return (Object.hasOwn(messages, reason) ? messages[reason] : undefined) ?? messages.other
+  const sentence = (Object.hasOwn(messages, reason) ? messages[reason] : undefined) ?? messages.other
+  if (value === undefined) return sentence
+  if (reason === 'too-long') {
+    const length =
+      field === 'password' || field === 'text' ? value.length : value.normalize('NFC').trim().length
+    return `${sentence} ${msg(str`This one has ${length}.`)}`
+  }
+  if (field === 'room' && reason === 'not-allowed-characters') {
+    const atFault = roomCharactersAtFault(value.trim())
+    // Spaces, dots, dashes and underscores at the ends are the only other way to break the rule.
+    if (atFault.length === 0) return sentence
+    const list = atFault.map((character) => `“${character}”`).join(' ')
+    return `${msg(str`A room name cannot contain ${list}.`)} ${sentence}`
+  }
+  return sentence
 }
 
 function mediaDenied(device: MediaSubject | undefined): string {
@@ -107,6 +136,12 @@ function codeMessage(error: CallError): string | null {
       return msg('The room is full.')
     case 'wrong-password':
       return msg('The password is wrong.')
+    case 'password-required':
+      return msg('This room needs a password. Enter it, then press Join.')
+    case 'bad-invite':
+      return error.reason === undefined
+        ? msg('This invite link does not work. Ask for a new one, or type the host’s address.')
+        : `${msg('The room in this invite link cannot be used.')} ${inputMessage('room', error.reason)}`
     case 'not-locked':
       return msg(
         'This room has no password, so it is not the room you were given: someone else may be using its name.'
@@ -152,7 +187,12 @@ function codeMessage(error: CallError): string | null {
  * for its code, else (a code this client does not know) its message.
  */
 export function errorMessage(error: CallError): string {
-  if (error.field !== undefined && error.reason !== undefined && FIELDS.has(error.field)) {
+  if (
+    error.code !== 'bad-invite' &&
+    error.field !== undefined &&
+    error.reason !== undefined &&
+    FIELDS.has(error.field)
+  ) {
     return inputMessage(error.field, error.reason)
   }
   return codeMessage(error) ?? error.message

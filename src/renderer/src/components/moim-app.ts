@@ -12,7 +12,8 @@ import { chooseLanguage, currentLanguage } from '../localization'
 import type { Language } from '../localization'
 import type { HostStatus } from '../../../shared/ipc'
 import type { JoinAddress } from '../../../shared/join-address'
-import type { JoinRequestDetail, SelectDeviceDetail } from './events'
+import type { AudioProcessingDetail, JoinRequestDetail, SelectDeviceDetail } from './events'
+import type { Reaction } from '../../../shared/protocol'
 import { sharedStyles } from './shared.styles'
 import { createLogger } from '../../../shared/logger'
 import './moim-lobby'
@@ -269,6 +270,24 @@ export class MoimApp extends LitElement {
     else void this._session.call.startScreenShare()
   }
 
+  private _onToggleHand(): void {
+    void this._session.call.setHand(this._callState.value.self?.hand === undefined)
+  }
+
+  private _onSendReaction(event: CustomEvent<{ emoji: Reaction }>): void {
+    void this._session.call.sendReaction(event.detail.emoji)
+  }
+
+  private _onSetAudioProcessing(event: CustomEvent<AudioProcessingDetail>): void {
+    void this._session.media.setAudioProcessing(event.detail)
+  }
+
+  /** A browser's invite link to the room it is in: the page's own server, with `?room=`. */
+  private _inviteLink(state: CallState): string | null {
+    if (!this._session.hasPageServer || state.room === null) return null
+    return `${location.origin}/?room=${encodeURIComponent(state.room.name)}`
+  }
+
   private async _onSendChat(event: CustomEvent<{ text: string }>): Promise<void> {
     const result = await this._session.call.sendChat(event.detail.text)
     this._chatError = result.ok ? null : result.error
@@ -334,7 +353,9 @@ export class MoimApp extends LitElement {
     const joining = session.joining || state.phase === 'joining'
     // After "Back to lobby" the ended call's reason is old news; a new failure replaces it.
     const stale = state.phase === 'ended'
-    const error = session.joinError ?? (stale ? null : state.error)
+    // A server that went away since (the host stopped it) is newer news than the last join's refusal.
+    const gone = state.server === 'closed' && state.error?.code === 'host-ended' && !stale
+    const error = gone ? state.error : (session.joinError ?? (stale ? null : state.error))
     return html`
       <moim-lobby
         ?show-server=${!this._session.hasPageServer}
@@ -352,6 +373,7 @@ export class MoimApp extends LitElement {
         @moim-join=${this._onJoin}
         @moim-server-change=${this._onServerChange}
         @moim-select-device=${this._onSelectDevice}
+        @moim-set-audio-processing=${this._onSetAudioProcessing}
       ></moim-lobby>
     `
   }
@@ -386,6 +408,7 @@ export class MoimApp extends LitElement {
           .layout=${this._sessionState.value.layout}
           ?can-share-screen=${typeof navigator.mediaDevices?.getDisplayMedia === 'function'}
           .chatError=${this._chatError}
+          .inviteLink=${this._inviteLink(state)}
           ?hosting=${this._hosting !== null}
           @moim-toggle-mute=${this._onToggleMute}
           @moim-toggle-camera=${this._onToggleCamera}
@@ -394,6 +417,9 @@ export class MoimApp extends LitElement {
           @moim-send-chat=${this._onSendChat}
           @moim-leave=${this._onLeave}
           @moim-layout-change=${this._onLayoutChange}
+          @moim-toggle-hand=${this._onToggleHand}
+          @moim-send-reaction=${this._onSendReaction}
+          @moim-set-audio-processing=${this._onSetAudioProcessing}
         >
           ${this._hosting ? html`<moim-host-panel slot="host" hosting-only></moim-host-panel>` : nothing}
         </moim-call-view>

@@ -17,9 +17,10 @@ import {
   settingsIcon
 } from './icons'
 import './moim-device-picker'
+import './moim-people-controls'
 
 /**
- * The call's control bar: microphone and camera toggles (also on the M and V keys, by their position on the
+ * The call's control bar (with moim-people-controls for hand, reactions and the people list): microphone and camera toggles (also on the M and V keys, by their position on the
  * keyboard so they work on every layout, when focus is not in a text field), device selects, screen sharing, the
  * chat toggle with its unread count, and Leave.
  * Toggles keep one accessible name ("Microphone", "Camera", "Share screen", "Chat") and announce their state with
@@ -95,6 +96,10 @@ export class MoimCallControls extends LitElement {
         display: none;
       }
 
+      .leave {
+        white-space: nowrap;
+      }
+
       /* Phones: the device selects fold away behind a Devices button so the bar stays one or two rows. */
       @media (max-width: 640px) {
         .devices-toggle {
@@ -109,6 +114,23 @@ export class MoimCallControls extends LitElement {
           order: 1;
           flex-basis: 100%;
           justify-content: center;
+        }
+
+        /* The red button keeps its name for screen readers and tooltips, and fits the row as a circle. */
+        .leave {
+          width: 2.9rem;
+          height: 2.9rem;
+          padding: 0;
+          justify-content: center;
+        }
+
+        .leave span {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip-path: inset(50%);
+          white-space: nowrap;
         }
       }
 
@@ -148,6 +170,15 @@ export class MoimCallControls extends LitElement {
   /** Messages that arrived while the chat was closed. */
   @property({ type: Number }) unread = 0
 
+  /** Our hand is up. */
+  @property({ type: Boolean, attribute: 'hand-raised' }) handRaised = false
+
+  /** The people list is shown. */
+  @property({ type: Boolean, attribute: 'people-open' }) peopleOpen = false
+
+  /** Hands up in the room, ours included. */
+  @property({ type: Number }) hands = 0
+
   /** Devices for the selects; null hides nothing but leaves them empty. */
   @property({ attribute: false }) media: MediaState | null = null
 
@@ -170,6 +201,11 @@ export class MoimCallControls extends LitElement {
 
   private get _noCamera(): boolean {
     return this.media !== null && this.media.cameras.length === 0
+  }
+
+  /** Gives focus back to the People button, after its panel closed. */
+  focusPeople(): void {
+    this.renderRoot.querySelector('moim-people-controls')?.focusPeople()
   }
 
   private _onMuteClick(): void {
@@ -267,6 +303,11 @@ export class MoimCallControls extends LitElement {
           .media=${this.media}
         ></moim-device-picker>
         <div class="group">
+          <moim-people-controls
+            ?hand-raised=${this.handRaised}
+            ?people-open=${this.peopleOpen}
+            .hands=${this.hands}
+          ></moim-people-controls>
           <button
             class="toggle on"
             aria-label=${msg('Chat')}
@@ -288,7 +329,7 @@ export class MoimCallControls extends LitElement {
           <span id="unread" class="visually-hidden"
             >${this.unread > 0 && !this.chatOpen ? unreadText : ''}</span
           >
-          <button class="danger leave" @click=${this._onLeaveClick}>
+          <button class="danger leave" title=${msg('Leave call')} @click=${this._onLeaveClick}>
             ${leaveIcon}<span>${msg('Leave call')}</span>
           </button>
         </div>

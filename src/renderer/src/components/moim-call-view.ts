@@ -4,6 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js'
 import { localized, msg, str } from '@lit/localize'
 import type { SpeakerState } from '../core/speaker-store'
 import type { CallLayout } from '../core/preferences'
+import type { Peer } from '../../../shared/protocol'
 import type { CallError, CallState, ChatEntry, MediaState } from '../core/types'
 import { pluralOne } from '../localization'
 import { errorMessage, noticeMessage } from './input-messages'
@@ -12,13 +13,42 @@ import { sharedStyles } from './shared.styles'
 import { fire } from './events'
 import { gridIcon, speakerLayoutIcon } from './call-icons'
 import { lockIcon } from './icons'
+import { SELF_KEY } from './moim-video-grid'
 import type { SelfView } from './moim-video-grid'
+import type { TileStatus } from './moim-tile-status'
+import type { PersonRow } from './moim-people-panel'
+import type { StatsRow } from './moim-stats-panel'
 import './moim-call-controls'
 import './moim-chat-panel'
 import './moim-video-grid'
 
 /** Chat opens by default on windows at least this wide, where it fits beside the grid. */
 export const WIDE_WINDOW_QUERY = '(min-width: 1200px)'
+
+/** The side panels besides the chat, each its own module, fetched the first time it opens. */
+type SidePanel = 'people' | 'stats'
+const loadPanel: Record<SidePanel | 'invite', () => Promise<unknown>> = {
+  people: () => import('./moim-people-panel'),
+  stats: () => import('./moim-stats-panel'),
+  invite: () => import('./moim-invite-panel')
+}
+
+/** Each person's place in the queue of raised hands (1 = first up), by peer id. */
+function handPlaces(peers: readonly Peer[]): Map<string, number> {
+  const up = peers.filter((peer) => peer.hand !== undefined).sort((a, b) => (a.hand ?? 0) - (b.hand ?? 0))
+  return new Map(up.map((peer, index) => [peer.id, index + 1]))
+}
+
+/** A person as the people list shows them (the list's module is loaded only when it opens). */
+function personRow(
+  peer: Peer,
+  self: boolean,
+  connection: PersonRow['connection'],
+  quality: PersonRow['quality']
+): PersonRow {
+  const { id, name, audio, video, screen, hand } = peer
+  return { id, name, self, audio, video, screen, hand, connection, quality }
+}
 
 function countIncoming(entries: ChatEntry[]): number {
   let count = 0
@@ -93,6 +123,11 @@ export class MoimCallView extends LitElement {
 
       .main.with-chat {
         grid-template-columns: minmax(0, 1fr) minmax(280px, 340px);
+      }
+
+      .side {
+        display: grid;
+        min-height: 0;
       }
 
       moim-video-grid {
@@ -191,11 +226,20 @@ export class MoimCallView extends LitElement {
   /** Why the last chat message could not be sent, or null. */
   @property({ attribute: false }) chatError: CallError | null = null
 
+  /**
+   * The room's invite link, for a browser client to share (copy, QR code) under "Invite people"; null where the
+   * app has no link to give. A host's own invite details come through the `host` slot instead.
+   */
+  @property({ attribute: false }) inviteLink: string | null = null
+
   private readonly _wide = new MediaQueryController(this, WIDE_WINDOW_QUERY)
 
   @state() private _chatOpen = this._wide.matches
 
   @state() private _inviteOpen = false
+
+  /** The people list or the stats, shown in the chat's place (one side panel at a time, as in Meet). */
+  @state() private _panel: SidePanel | null = null
 
   /** Incoming messages the user has seen (all of them while the chat is open). History counts as seen. */
   private _seen = -1
@@ -203,6 +247,27 @@ export class MoimCallView extends LitElement {
   constructor() {
     super()
     this.addEventListener('moim-toggle-chat', this._onToggleChat)
+    this.addEventListener('moim-toggle-people', () => this._togglePanel('people'))
+    this.addEventListener('moim-toggle-stats', () => this._togglePanel('stats'))
+  }
+
+  /** The side panel shown instead of the chat, if any. */
+  get panel(): SidePanel | null {
+    return this._panel
+  }
+
+  private _togglePanel(panel: SidePanel): void {
+    this._panel = this._panel === panel ? null : panel
+    if (this._panel === null) {
+      // Closed from inside the panel too: focus must not be left on a button that is gone.
+      void this.updateComplete.then(() => this.renderRoot.querySelector('moim-call-controls')?.focusPeople())
+      return
+    }
+    this._chatOpen = false
+    const shown = this._panel
+    void loadPanel[shown]()
+      .then(() => this.updateComplete)
+      .then(() => this.renderRoot.querySelector<HTMLElement>(`moim-${shown}-panel`)?.focus())
   }
 
   /** Whether the chat panel is open. */
@@ -251,13 +316,83 @@ export class MoimCallView extends LitElement {
 
   private _onInviteClick(): void {
     this._inviteOpen = !this._inviteOpen
+    if (this._inviteOpen && !this.hosting) {
+      void loadPanel
+        .invite()
+        .then(() => this.updateComplete)
+        .then(() => this.renderRoot.querySelector<HTMLElement>('moim-invite-panel')?.focus())
+    }
   }
 
   private readonly _onToggleChat = (): void => {
     this._chatOpen = !this._chatOpen
+    if (this._chatOpen) this._panel = null
     if (this._chatOpen) {
       void this.updateComplete.then(() => this.renderRoot.querySelector('moim-chat-panel')?.focus())
     }
+  }
+
+  /** What each tile shows over its video: hand, reactions, connection quality. */
+  private _statuses(): Map<string, TileStatus> {
+    const { state } = this
+    const selfPeer = state.self
+    const places = handPlaces(selfPeer ? [selfPeer, ...state.participants.map((p) => p.peer)] : [])
+    const statuses = new Map<string, TileStatus>()
+    const reactionsOf = (id: string) => state.reactions.filter((reaction) => reaction.from === id)
+    if (selfPeer) {
+      statuses.set(SELF_KEY, {
+        hand: places.get(selfPeer.id) ?? null,
+        reactions: reactionsOf(selfPeer.id),
+        quality: null
+      })
+    }
+    for (const p of state.participants) {
+      statuses.set(p.peer.id, {
+        hand: places.get(p.peer.id) ?? null,
+        reactions: reactionsOf(p.peer.id),
+        quality: p.connection === 'connected' ? (p.quality ?? null) : null
+      })
+    }
+    return statuses
+  }
+
+  private _people(): PersonRow[] {
+    const { state } = this
+    const rows: PersonRow[] = []
+    if (state.self) {
+      rows.push(personRow(state.self, true, null, null))
+    }
+    for (const p of state.participants) {
+      rows.push(personRow(p.peer, false, p.connection, p.quality ?? null))
+    }
+    return rows
+  }
+
+  private _connections(): StatsRow[] {
+    return this.state.participants.map((p) => ({
+      peerId: p.peer.id,
+      name: p.peer.name,
+      quality: p.quality ?? null,
+      stats: p.stats ?? null
+    }))
+  }
+
+  private _renderSide() {
+    if (this._chatOpen) {
+      return html`<moim-chat-panel
+        .entries=${this.state.chat}
+        .sendError=${this.chatError ? errorMessage(this.chatError) : null}
+      ></moim-chat-panel>`
+    }
+    if (this._panel === 'people') {
+      return html`<div class="side"><moim-people-panel .people=${this._people()}></moim-people-panel></div>`
+    }
+    if (this._panel === 'stats') {
+      return html`<div class="side">
+        <moim-stats-panel .connections=${this._connections()}></moim-stats-panel>
+      </div>`
+    }
+    return nothing
   }
 
   override render() {
@@ -292,7 +427,7 @@ export class MoimCallView extends LitElement {
         >
         ${this._renderLayoutSwitch()}
         ${
-          this.hosting
+          this.hosting || this.inviteLink
             ? html`<button
                 class="invite"
                 aria-expanded=${this._inviteOpen ? 'true' : 'false'}
@@ -327,24 +462,28 @@ export class MoimCallView extends LitElement {
         ${notice ? html`<p class="notice" role="status">${notice}</p>` : nothing}
         ${media.error ? html`<p class="alert" role="alert">${errorMessage(media.error)}</p>` : nothing}
       </div>
-      <div class="main ${this._chatOpen ? 'with-chat' : ''}" part="main">
+      <div class="main ${this._chatOpen || this._panel ? 'with-chat' : ''}" part="main">
         <moim-video-grid
           .self=${self}
           .participants=${state.participants}
           .speakerId=${media.speakerId}
           .layout=${this.layout}
           .speakers=${this.speakers}
+          .statuses=${this._statuses()}
         ></moim-video-grid>
-        ${
-          this._chatOpen
-            ? html`<moim-chat-panel
-                .entries=${state.chat}
-                .sendError=${this.chatError ? errorMessage(this.chatError) : null}
-              ></moim-chat-panel>`
-            : nothing
-        }
-        <div id="invite-panel" class="invite-panel" ?hidden=${!this.hosting || !this._inviteOpen}>
-          <slot name="host"></slot>
+        ${this._renderSide()}
+        <div
+          id="invite-panel"
+          class="invite-panel"
+          ?hidden=${!(this.hosting || this.inviteLink) || !this._inviteOpen}
+        >
+          ${
+            this.hosting
+              ? html`<slot name="host"></slot>`
+              : this.inviteLink && this._inviteOpen
+                ? html`<moim-invite-panel .link=${this.inviteLink}></moim-invite-panel>`
+                : nothing
+          }
         </div>
       </div>
       <moim-call-controls
@@ -354,6 +493,9 @@ export class MoimCallView extends LitElement {
         .canShareScreen=${this.canShareScreen}
         .chatOpen=${this._chatOpen}
         .unread=${this.unread}
+        .handRaised=${state.self?.hand !== undefined}
+        .peopleOpen=${this._panel !== null}
+        .hands=${handPlaces([...(state.self ? [state.self] : []), ...state.participants.map((p) => p.peer)]).size}
         .media=${media}
       ></moim-call-controls>
     `

@@ -4,7 +4,7 @@ import { localized, msg } from '@lit/localize'
 import type { DeviceInfo, DeviceKind, MediaState } from '../core/types'
 import { fire } from './events'
 import { sharedStyles } from './shared.styles'
-import { cameraIcon, micIcon, speakerIcon } from './icons'
+import { cameraIcon, echoIcon, micIcon, speakerIcon, waveIcon } from './icons'
 
 interface Row {
   kind: DeviceKind
@@ -15,10 +15,12 @@ interface Row {
 }
 
 /**
- * Three selects, labelled "Camera", "Microphone" and "Speaker", for the devices the call uses.
+ * Three selects, labelled "Camera", "Microphone" and "Speaker", for the devices the call uses, and the browser's
+ * noise suppression and echo cancellation for the microphone (checkboxes in the lobby, pressed toggles in the bar).
  * Used stacked with visible labels in the lobby and `compact` (icon labels) in the call's control bar.
  *
  * @fires moim-select-device - the user picked a device (`detail.kind`, `detail.id`)
+ * @fires moim-set-audio-processing - the user turned noise suppression or echo cancellation on or off
  */
 @customElement('moim-device-picker')
 @localized()
@@ -59,8 +61,47 @@ export class MoimDevicePicker extends LitElement {
         color: var(--_muted-text);
       }
 
+      .processing {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.4rem 1rem;
+        font-size: 0.9rem;
+      }
+
+      .processing label {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4rem;
+        font-size: 0.9rem;
+        color: var(--_text);
+      }
+
+      .processing input {
+        width: auto;
+        margin: 0;
+        accent-color: var(--_accent);
+      }
+
+      :host([compact]) .processing {
+        gap: 0.35rem;
+      }
+
+      .processing button {
+        display: inline-grid;
+        place-items: center;
+        width: 2.4rem;
+        height: 2.4rem;
+        padding: 0;
+        border-radius: 50%;
+      }
+
+      .processing button[aria-pressed='true'] {
+        background: color-mix(in srgb, var(--_accent) 25%, var(--_surface-2));
+        border-color: var(--_accent);
+      }
+
       :host([compact]) select {
-        width: 11rem;
+        width: 9.5rem;
         padding: 0.45rem 0.5rem;
         font-size: 0.9rem;
         text-overflow: ellipsis;
@@ -77,6 +118,55 @@ export class MoimDevicePicker extends LitElement {
   private _onChange(kind: DeviceKind, event: Event): void {
     const id = (event.target as HTMLSelectElement).value
     if (id) fire(this, 'moim-select-device', { kind, id })
+  }
+
+  private _onProcessing(key: 'noiseSuppression' | 'echoCancellation', on: boolean): void {
+    fire(this, 'moim-set-audio-processing', { [key]: on })
+  }
+
+  private _renderProcessing() {
+    const m = this.media
+    const rows = [
+      {
+        key: 'noiseSuppression',
+        label: msg('Noise suppression'),
+        on: m?.noiseSuppression ?? true,
+        icon: waveIcon
+      },
+      {
+        key: 'echoCancellation',
+        label: msg('Echo cancellation'),
+        on: m?.echoCancellation ?? true,
+        icon: echoIcon
+      }
+    ] as const
+    if (this.compact) {
+      return html`<div class="processing" role="group" aria-label=${msg('Microphone processing')}>
+        ${rows.map(
+          (row) =>
+            html`<button
+              type="button"
+              aria-pressed=${row.on ? 'true' : 'false'}
+              title=${row.label}
+              @click=${() => this._onProcessing(row.key, !row.on)}
+            >
+              ${row.icon}<span class="visually-hidden">${row.label}</span>
+            </button>`
+        )}
+      </div>`
+    }
+    return html`<div class="processing" role="group" aria-label=${msg('Microphone processing')}>
+      ${rows.map(
+        (row) =>
+          html`<label
+            ><input
+              type="checkbox"
+              .checked=${row.on}
+              @change=${(e: Event) => this._onProcessing(row.key, (e.target as HTMLInputElement).checked)}
+            />${row.label}</label
+          >`
+      )}
+    </div>`
   }
 
   private _renderRow(row: Row, icon: unknown) {
@@ -139,6 +229,7 @@ export class MoimDevicePicker extends LitElement {
         },
         speakerIcon
       )}
+      ${this._renderProcessing()}
     `
   }
 }

@@ -3,7 +3,6 @@ import type { PropertyValues } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import { localized, msg } from '@lit/localize'
 import { checkDisplayName, checkPassword, checkRoomName } from '../../../shared/input-rules'
-import { LIMITS } from '../../../shared/protocol'
 import type { InvalidField, RoomInfo } from '../../../shared/protocol'
 import type { LanServer } from '../../../shared/ipc'
 import { parseJoinAddress } from '../../../shared/join-address'
@@ -23,6 +22,8 @@ type Field = 'name' | 'room' | 'password' | 'server'
 /** The field a server error is about, so it is marked invalid and focused for a quick fix. */
 const FIELD_OF_ERROR: Partial<Record<CallError['code'], Field>> = {
   'wrong-password': 'password',
+  'password-required': 'password',
+  'bad-invite': 'server',
   // A password sent to an open room of that name: the room is not the one the password was for.
   'not-locked': 'password',
   full: 'room',
@@ -121,7 +122,10 @@ export class MoimLobby extends LitElement {
     // from the field the user is typing in.
     const field = this._errorField()
     const joinFailed = changed.has('busy') && changed.get('busy') === true && !this.busy
-    if (joinFailed && field) this.renderRoot.querySelector<HTMLInputElement>(`#${field}`)?.focus()
+    // An invite that does not work arrives without a join: its field is focused as it is shown.
+    const badInvite = changed.has('error') && this.error?.code === 'bad-invite'
+    if ((joinFailed || badInvite) && field)
+      this.renderRoot.querySelector<HTMLInputElement>(`#${field}`)?.focus()
   }
 
   /** The field the current server error points at, if it is on screen. */
@@ -190,27 +194,39 @@ export class MoimLobby extends LitElement {
   private _submit(): void {
     if (this.busy) return
     // The server's own rules, checked here so the sentence appears on the field at fault before anything is sent.
-    const name = checkDisplayName(this._name)
-    if (!name.ok) return this._invalidate('name', () => inputMessage('name', name.reason))
+    const typedName = this._name
+    const name = checkDisplayName(typedName)
+    if (!name.ok) return this._invalidate('name', () => inputMessage('name', name.reason, typedName))
     let server: JoinAddress | null = null
     if (this.showServer) {
       const parsed = this._parseServer()
-      if (!parsed.ok) return this._invalidate('server', () => addressMessage(parsed.message))
+      if (!parsed.ok) {
+        const room = parsed.room
+        return this._invalidate('server', () =>
+          room
+            ? `${msg('The room in this link cannot be used.')} ${inputMessage('room', room.reason, room.value)}`
+            : addressMessage(parsed.message)
+        )
+      }
       server = parsed.value
       if (!this._room.trim() && parsed.value.room) this._room = parsed.value.room
     }
-    const room = checkRoomName(this._room)
+    const typedRoom = this._room
+    const room = checkRoomName(typedRoom)
     if (!room.ok) {
       // Here an empty room can also be picked from the list below.
       const reason = room.reason
       return this._invalidate('room', () =>
-        reason === 'empty' ? msg('Enter a room name, or pick an open room.') : inputMessage('room', reason)
+        reason === 'empty'
+          ? msg('Enter a room name, or pick an open room.')
+          : inputMessage('room', reason, typedRoom)
       )
     }
-    const password = this._password ? checkPassword(this._password) : null
+    const typedPassword = this._password
+    const password = typedPassword ? checkPassword(typedPassword) : null
     if (password && !password.ok) {
       const reason = password.reason
-      return this._invalidate('password', () => inputMessage('password', reason))
+      return this._invalidate('password', () => inputMessage('password', reason, typedPassword))
     }
     this._invalid = null
     fire(this, 'moim-join', {
@@ -221,11 +237,26 @@ export class MoimLobby extends LitElement {
     })
   }
 
+  /** A server error as the lobby words it. */
+  private _errorText(error: CallError): string {
+    // Only in the lobby, so no call of theirs ended: the server they were looking at went away.
+    if (error.code === 'host-ended') {
+      return msg('The host stopped this server. Try again when it is back, or join another one.')
+    }
+    // The server refused a field this form holds: say what is wrong with what is in it.
+    const field = error.code === 'invalid' && error.field ? FIELD_OF_INPUT[error.field] : undefined
+    if (field !== undefined && error.field !== undefined && error.reason !== undefined) {
+      const value = field === 'name' ? this._name : field === 'room' ? this._room : this._password
+      return inputMessage(error.field, error.reason, value)
+    }
+    return errorMessage(error)
+  }
+
   private _renderField(
     field: Field,
     label: string,
     value: string,
-    attrs: { type?: string; max: number; hint?: string; autocomplete?: string; list?: string }
+    attrs: { type?: string; hint?: string; autocomplete?: string; list?: string }
   ) {
     const invalid = this._invalid ? this._invalid.field === field : this._errorField() === field
     return html`<div class="field">
@@ -235,7 +266,6 @@ export class MoimLobby extends LitElement {
         name=${field}
         type=${attrs.type ?? 'text'}
         autocomplete=${attrs.autocomplete ?? 'off'}
-        maxlength=${attrs.max}
         list=${attrs.list ?? nothing}
         .value=${value}
         aria-invalid=${invalid ? 'true' : 'false'}
@@ -284,18 +314,17 @@ export class MoimLobby extends LitElement {
 
   override render() {
     const media = this.media
-    const message = this._invalid?.message() ?? (this.error ? errorMessage(this.error) : null)
+    const message = this._invalid?.message() ?? (this.error ? this._errorText(this.error) : null)
     const notice = noticeMessage(media?.noticeCode, media?.notice ?? null)
     return html`
       <div class="layout">
         <section class="card">
           <h2>${msg('Join a room')}</h2>
           <form novalidate aria-busy=${this.busy ? 'true' : 'false'} @submit=${this._onSubmit}>
-            ${this._renderField('name', msg('Your name'), this._name, { max: LIMITS.name, autocomplete: 'nickname' })}
+            ${this._renderField('name', msg('Your name'), this._name, { autocomplete: 'nickname' })}
             ${
               this.showServer
                 ? this._renderField('server', msg('Server address'), this._server, {
-                    max: 2048,
                     hint: msg(
                       'The host’s address, like 192.168.1.20 or 192.168.1.20:47100, or an invite link.'
                     )
@@ -309,10 +338,9 @@ export class MoimLobby extends LitElement {
                   </datalist>`
                 : nothing
             }
-            ${this._renderField('room', msg('Room'), this._room, { max: LIMITS.room })}
+            ${this._renderField('room', msg('Room'), this._room, {})}
             ${this._renderField('password', msg('Password'), this._password, {
               type: 'password',
-              max: LIMITS.password,
               hint: msg('Only if the room has one. A new room takes the password you set here.')
             })}
             ${message ? html`<p class="alert" role="alert" id="form-error">${message}</p>` : nothing}

@@ -5,6 +5,7 @@ import { repeat } from 'lit/directives/repeat.js'
 import type { SpeakerState } from '../core/speaker-store'
 import type { CallLayout } from '../core/preferences'
 import type { Participant } from '../core/types'
+import type { TileStatus } from './moim-tile-status'
 import { sharedStyles } from './shared.styles'
 import { commonAspect, gridLayout, speakerLayout } from './tile-layout'
 import type { MoimVideoTile } from './moim-video-tile'
@@ -22,7 +23,7 @@ export interface SelfView {
   sharingScreen: boolean
 }
 
-/** The self tile's key among the peer ids. */
+/** The self tile's key among the peer ids (in the pin and in `statuses`). */
 export const SELF_KEY = 'self'
 
 /** What decides the stage: one entry per tile, self first. */
@@ -92,6 +93,9 @@ export class MoimVideoGrid extends LitElement {
 
   /** Everyone else in the room. */
   @property({ attribute: false }) participants: Participant[] = []
+
+  /** What each tile shows over its video, by peer id (the self tile's under SELF_KEY). */
+  @property({ attribute: false }) statuses: ReadonlyMap<string, TileStatus> = new Map()
 
   /** Audio output for remote tiles; null for the system default. */
   @property({ attribute: false }) speakerId: string | null = null
@@ -219,6 +223,7 @@ export class MoimVideoGrid extends LitElement {
                 controls
                 .pinned=${this._pinned === SELF_KEY}
                 .speaking=${speaking.has(self.id)}
+                .status=${this.statuses.get(SELF_KEY) ?? null}
               ></moim-video-tile>`
             : ''
         }
@@ -240,6 +245,7 @@ export class MoimVideoGrid extends LitElement {
               controls
               .pinned=${this._pinned === p.peer.id}
               .speaking=${speaking.has(p.peer.id)}
+              .status=${this.statuses.get(p.peer.id) ?? null}
             ></moim-video-tile>`
         )}
       </div>

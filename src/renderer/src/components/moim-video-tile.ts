@@ -7,6 +7,8 @@ import type { PeerConnectionState } from '../core/types'
 import { fire } from './events'
 import { sharedStyles } from './shared.styles'
 import { micOffIcon, screenIcon, speakingIcon } from './icons'
+import { handText } from './people-words'
+import type { TileStatus } from './moim-tile-status'
 
 function connectionText(state: PeerConnectionState): string {
   switch (state) {
@@ -33,11 +35,9 @@ function connectionText(state: PeerConnectionState): string {
  * talks.
  *
  * @fires moim-tile-aspect - the video changed shape; `detail.aspect` is width / height, or null without video
- * @slot overlay - status shown over the video (raised hand, reactions, connection quality)
  * @csspart tile - the framed box
  * @csspart video - the <video> element
  * @csspart name - the name label
- * @csspart overlays - the box over the video that holds status overlays
  */
 @customElement('moim-video-tile')
 @localized()
@@ -225,16 +225,9 @@ export class MoimVideoTile extends LitElement {
         white-space: nowrap;
       }
 
-      /* Status overlays (another component's) sit over the video, under the tile's own buttons. */
-      .overlays {
-        position: absolute;
-        inset: 0;
+      /* Hand, reactions and quality sit over the video, under the tile's own buttons. */
+      moim-tile-status {
         z-index: 1;
-        pointer-events: none;
-      }
-
-      ::slotted(*) {
-        pointer-events: auto;
       }
 
       .speaking-icon {
@@ -311,6 +304,8 @@ export class MoimVideoTile extends LitElement {
 
   /** Show the call's buttons (pin, full screen, picture-in-picture); `moim-tile-actions` must be loaded. */
   @property({ type: Boolean }) controls = false
+  /** Hand, reactions and connection quality, drawn over the video by moim-tile-status; null for none. */
+  @property({ attribute: false }) status: TileStatus | null = null
 
   /** The browser refused to start playback with sound until the user interacts with the page. */
   @state() private _playBlocked = false
@@ -341,6 +336,7 @@ export class MoimVideoTile extends LitElement {
     if (this.cameraOff) parts.push(msg('video off'))
     if (this.screen) parts.push(msg('sharing screen'))
     if (this.connection && this.connection !== 'connected') parts.push(connectionText(this.connection))
+    if (this.status?.hand != null) parts.push(handText(this.status.hand))
     this.setAttribute(
       'aria-label',
       parts.join(msg(', ', { desc: 'Between the parts of a video tile’s label' }))
@@ -352,6 +348,8 @@ export class MoimVideoTile extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    // The overlays load with the first status (in a call): the lobby's preview tile never needs them.
+    if (changed.has('status') && this.status !== null) void import('./moim-tile-status')
     const video = this._video
     if (changed.has('stream') && video.srcObject !== this.stream) {
       video.srcObject = this.stream
@@ -408,7 +406,6 @@ export class MoimVideoTile extends LitElement {
             ? html`<button class="play" @click=${this._onPlayClick}>${msg('Play sound')}</button>`
             : nothing
         }
-        <div class="overlays" part="overlays"><slot name="overlay"></slot></div>
         ${
           this.controls
             ? html`<moim-tile-actions
@@ -419,6 +416,7 @@ export class MoimVideoTile extends LitElement {
               ></moim-tile-actions>`
             : nothing
         }
+        <moim-tile-status .status=${this.status}></moim-tile-status>
         <div class="footer">
           <span class="chip name" part="name"
             >${this.speaking ? html`<span class="speaking-icon">${speakingIcon}</span>` : nothing}${this._displayName()}</span

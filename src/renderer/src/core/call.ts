@@ -11,12 +11,15 @@ import type {
   JoinResult,
   Peer,
   PeerUpdate,
+  Reaction,
+  ReactionMessage,
   SignalMessage
 } from '../../../shared/protocol'
+import type * as ConnectionStatsModule from './connection-stats'
+import type { StatsPoller } from './connection-stats'
 import { Emitter } from './emitter'
 import { LocalMedia } from './local-media'
 import type { LocalMediaOptions } from './local-media'
-import { meshTransport } from './mesh-transport'
 import { err, ok } from './result'
 import type { Result } from './result'
 import { SignalingClient } from './signaling-client'
@@ -27,7 +30,9 @@ import type {
   CallError,
   CallState,
   ChatEntry,
+  ConnectionStats,
   Participant,
+  ReactionEntry,
   ServerConnectionState,
   SystemEvent
 } from './types'
@@ -39,8 +44,32 @@ export interface CallOptions {
   signaling?: SignalingClient | SignalingClientOptions
   /** Local media to use (tests), or options for the one the Call creates. */
   media?: LocalMedia | LocalMediaOptions
-  /** Makes the media transport of each room entered (default: the peer mesh, without STUN/TURN, for a LAN). */
+  /**
+   * Makes the media transport of each room entered (default: the peer mesh, without STUN/TURN, for a LAN, loaded
+   * when the lobby connects: the startup bundle does not carry it).
+   */
   transport?: TransportFactory
+}
+
+/** How long a reaction shows over its sender's tile. */
+export const REACTION_MS = 4_000
+
+/** The stats reader, needed only in a call: fetched with the transport. */
+type StatsModule = typeof ConnectionStatsModule
+let statsModule: Promise<StatsModule> | null = null
+function loadStatsModule(): Promise<StatsModule> {
+  statsModule ??= import('./connection-stats')
+  statsModule.catch(() => (statsModule = null))
+  return statsModule
+}
+
+/** The default transport, fetched once: the peer mesh and its negotiation code are not needed to show the lobby. */
+let meshFactory: Promise<TransportFactory> | null = null
+function loadMeshTransport(): Promise<TransportFactory> {
+  meshFactory ??= import('./mesh-transport').then((module) => module.meshTransport())
+  // A failed fetch (the page's server gone) is retried by the next join.
+  meshFactory.catch(() => (meshFactory = null))
+  return meshFactory
 }
 
 /** How many chat entries the state keeps; older ones scroll away. */
@@ -54,6 +83,7 @@ const INITIAL_STATE: CallState = Object.freeze({
   participants: [],
   chat: [],
   rooms: [],
+  reactions: [],
   error: null,
   notice: null
 })
@@ -64,7 +94,14 @@ export class Call {
   readonly speakers = new SpeakerStore()
   private readonly client: SignalingClient
   private readonly emitter = new Emitter<{ change: (state: CallState) => void }>()
-  private readonly makeTransport: TransportFactory
+  private readonly givenTransport: TransportFactory | undefined
+  /** The transport factory once loaded; set before any room is entered. */
+  private makeTransport: TransportFactory | null = null
+  /** Reads every connection's stats while in a room; made when the transport is loaded. */
+  private stats: StatsPoller | null = null
+  private qualityOf: StatsModule['qualityOf'] | null = null
+  private reactionCounter = 0
+  private reactionTimer: ReturnType<typeof setTimeout> | undefined
   private current: CallState = INITIAL_STATE
   private transport: MediaTransport | null = null
   private systemCounter = 0
@@ -81,7 +118,7 @@ export class Call {
         ? options.signaling
         : new SignalingClient(options.signaling)
     this.media = options.media instanceof LocalMedia ? options.media : new LocalMedia(options.media)
-    this.makeTransport = options.transport ?? meshTransport()
+    this.givenTransport = options.transport
     this.listen()
   }
 
@@ -102,6 +139,8 @@ export class Call {
   async connect(server: JoinAddress): Promise<Result<void>> {
     this.closeTransport()
     this.update({ ...INITIAL_STATE, server: 'connecting', chat: [] })
+    // Fetched while the user fills the lobby in, so a join does not wait for it.
+    void this.loadTransport().catch(() => undefined)
     const connected = await this.client.connect(server)
     if (!connected.ok) {
       this.update({ server: 'closed', error: connected.error })
@@ -123,6 +162,14 @@ export class Call {
     }
     if (this.client.state !== 'connected') return this.fail('disconnected', 'Connect to a Moim server first.')
     this.update({ phase: 'joining', error: null })
+    try {
+      await this.loadTransport()
+    } catch (error) {
+      log.warn('could not load the media transport', { error: String(error) })
+      const failed: CallError = { code: 'disconnected', message: 'The call could not be loaded.' }
+      this.update({ phase: 'lobby', error: failed })
+      return { ok: false, error: failed }
+    }
     // Already started by the lobby's preview in the usual case; an invite link that joins at once opens the
     // camera while the join is in flight. The room is entered as soon as the join is answered (a peer joining
     // while a permission prompt is open must not be missed); tracks that open later go out via replaceTrack.
@@ -149,6 +196,7 @@ export class Call {
       room: null,
       participants: [],
       chat: [],
+      reactions: [],
       error: null,
       notice: null
     })
@@ -170,6 +218,38 @@ export class Call {
     }
     this.addChat({ kind: 'message', message: sent.value, self: true })
     return ok()
+  }
+
+  /** Raises or lowers our hand; the others see it until we lower it (it is not lowered for us). */
+  async setHand(raised: boolean): Promise<Result<void>> {
+    if (this.current.phase !== 'in-call') return this.fail('not-in-room', 'Join a room first.')
+    const result = await this.client.setHand(raised)
+    if (!result.ok) {
+      this.update({ error: result.error })
+      return result
+    }
+    // A refusal of an earlier press (rate-limited) is old news once one goes through.
+    this.update({ self: result.value, ...this.clearedRefusal() })
+    return ok()
+  }
+
+  /** Sends a reaction to the room; it shows over our own tile too. */
+  async sendReaction(emoji: Reaction): Promise<Result<void>> {
+    if (this.current.phase !== 'in-call') return this.fail('not-in-room', 'Join a room first.')
+    const sent = await this.client.sendReaction(emoji)
+    if (!sent.ok) {
+      this.update({ error: sent.error })
+      return sent
+    }
+    const self = this.current.self
+    if (this.current.error?.code === 'rate-limited') this.update(this.clearedRefusal())
+    if (self !== null) this.addReaction(self.id, emoji)
+    return ok()
+  }
+
+  /** Clears a `rate-limited` error left by an earlier hand or reaction; other errors stay. */
+  private clearedRefusal(): Partial<CallState> {
+    return this.current.error?.code === 'rate-limited' ? { error: null } : {}
   }
 
   async setMuted(muted: boolean): Promise<void> {
@@ -214,15 +294,34 @@ export class Call {
       c.on('peer:updated', (peer) => this.onPeerUpdated(peer)),
       c.on('signal', (message) => this.onSignal(message)),
       c.on('chat:message', (message) => this.onChat(message)),
+      c.on('reaction', (message) => this.onReaction(message)),
       c.on('rejoined', (result, resumed) => this.onRejoined(result, resumed)),
       // Our state follows the media (a camera unplugged with no other left turns video off for the others too).
       this.media.subscribe(() => void this.announce())
     )
   }
 
+  /** The transport factory and the stats reader, fetched once (the first connect starts it). */
+  private async loadTransport(): Promise<TransportFactory> {
+    if (this.makeTransport !== null) return this.makeTransport
+    const [factory, kit] = await Promise.all([
+      this.givenTransport !== undefined ? Promise.resolve(this.givenTransport) : loadMeshTransport(),
+      loadStatsModule()
+    ])
+    this.stats ??= new kit.StatsPoller(
+      () => this.liveConnections(),
+      (stats) => this.onStats(stats)
+    )
+    this.qualityOf = kit.qualityOf
+    this.makeTransport = factory
+    return factory
+  }
+
   private enterRoom(result: JoinResult, first: boolean): void {
     this.closeTransport()
-    const transport = this.makeTransport({
+    // join() loaded it before sending the join, and a rejoin follows a join.
+    const makeTransport = this.makeTransport as TransportFactory
+    const transport = makeTransport({
       selfId: result.self.id,
       send: (request) => this.client.signal(request),
       tracks: { audio: this.media.audioTrack, video: this.media.videoTrack }
@@ -237,11 +336,7 @@ export class Call {
       if (peer.reconnecting) transport.expectPeer(peer.id)
       else transport.addPeer(peer.id)
     }
-    const participants: Participant[] = result.peers.map((peer) => ({
-      peer,
-      stream: null,
-      connection: 'connecting'
-    }))
+    const participants: Participant[] = result.peers.map((peer) => newParticipant(peer))
     const history: ChatEntry[] = first
       ? result.history.map((message) => ({ kind: 'message', message, self: false }))
       : this.current.chat
@@ -251,8 +346,10 @@ export class Call {
       room: result.room,
       participants,
       chat: history,
+      reactions: [],
       error: null
     })
+    this.stats?.start()
     if (first)
       this.addSystem(`You joined ${result.room.name}.`, { type: 'self-joined', room: result.room.name })
     else {
@@ -296,12 +393,13 @@ export class Call {
 
   private onServerState(state: ServerConnectionState, error: CallError | null): void {
     if (state === 'closed' && error !== null) {
-      // The host ended the room, or the connection could not be restored: the call is over.
+      // The host ended the room, or the connection could not be restored: the call is over. Someone who was only
+      // in the lobby (refused as full, say) had no call to end: they stay in the lobby, which says what happened.
       const inRoom = this.current.phase === 'in-call' || this.current.phase === 'joining'
       this.closeTransport()
       this.update({
         server: 'closed',
-        phase: inRoom || error.code === 'host-ended' ? 'ended' : this.current.phase,
+        phase: inRoom ? 'ended' : this.current.phase,
         participants: [],
         error
       })
@@ -334,7 +432,7 @@ export class Call {
     // stalls ICE gathering.
     this.transport.expectPeer(peer.id)
     this.update({
-      participants: [...this.current.participants, { peer, stream: null, connection: 'connecting' }]
+      participants: [...this.current.participants, newParticipant(peer)]
     })
     this.addSystem(`${peer.name} joined.`, { type: 'joined', name: peer.name })
   }
@@ -363,6 +461,59 @@ export class Call {
   private onChat(message: ChatMessage): void {
     if (this.current.phase !== 'in-call') return
     this.addChat({ kind: 'message', message, self: message.from === this.current.self?.id })
+  }
+
+  private onReaction({ from, emoji }: ReactionMessage): void {
+    if (this.current.phase !== 'in-call' || !this.current.participants.some((p) => p.peer.id === from)) return
+    this.addReaction(from, emoji)
+  }
+
+  private addReaction(from: string, emoji: Reaction): void {
+    this.reactionCounter += 1
+    const entry: ReactionEntry = { id: `reaction-${this.reactionCounter}`, from, emoji, ts: Date.now() }
+    this.update({ reactions: [...this.current.reactions, entry] })
+    this.scheduleReactionExpiry()
+  }
+
+  /** Drops reactions older than REACTION_MS, then waits for the oldest one left. */
+  private scheduleReactionExpiry(): void {
+    clearTimeout(this.reactionTimer)
+    const oldest = this.current.reactions[0]
+    if (oldest === undefined) return
+    this.reactionTimer = setTimeout(
+      () => {
+        const now = Date.now()
+        this.update({ reactions: this.current.reactions.filter((r) => now - r.ts < REACTION_MS) })
+        this.scheduleReactionExpiry()
+      },
+      Math.max(0, oldest.ts + REACTION_MS - Date.now())
+    )
+  }
+
+  private liveConnections(): [string, RTCPeerConnection][] {
+    const transport = this.transport
+    if (transport === null) return []
+    const live: [string, RTCPeerConnection][] = []
+    for (const p of this.current.participants) {
+      const connection = transport.connection(p.peer.id)
+      if (connection !== undefined) live.push([p.peer.id, connection])
+    }
+    return live
+  }
+
+  private onStats(stats: ConnectionStats[]): void {
+    const qualityOf = this.qualityOf
+    if (this.current.phase !== 'in-call' || qualityOf === null) return
+    const byId = new Map(stats.map((entry) => [entry.peerId, entry]))
+    this.update({
+      participants: this.current.participants.map((p) => {
+        const entry = byId.get(p.peer.id)
+        if (entry === undefined) return p
+        // A camera that is off sends no frames, and a shared screen sends few on purpose (a still page needs
+        // none): only a camera's frame rate says something about the connection.
+        return { ...p, stats: entry, quality: qualityOf(entry, p.peer.video && !p.peer.screen) }
+      })
+    })
   }
 
   private syncTransport(): void {
@@ -430,6 +581,8 @@ export class Call {
   private closeTransport(): void {
     this.stopSpeakers?.()
     this.stopSpeakers = null
+    this.stats?.stop()
+    clearTimeout(this.reactionTimer)
     this.media.setTrackHook(null)
     this.transport?.close()
     this.transport = null
@@ -445,4 +598,8 @@ export class Call {
     this.current = Object.freeze({ ...this.current, ...changes })
     this.emitter.emit('change', this.current)
   }
+}
+
+function newParticipant(peer: Peer): Participant {
+  return { peer, stream: null, connection: 'connecting', quality: null, stats: null }
 }

@@ -27,7 +27,10 @@ export interface LocalMediaOptions {
    * sends all of it to up to two peers and scales it down for more).
    */
   video?: MediaTrackConstraints
-  /** Microphone constraints besides the device (default: echo cancellation, noise suppression, AGC). */
+  /**
+   * Microphone constraints besides the device and the processing the user chose (default: automatic gain
+   * control; echo cancellation and noise suppression follow `setAudioProcessing` and the preferences).
+   */
   audio?: MediaTrackConstraints
   /** Remember device choices in localStorage (default true). */
   persist?: boolean
@@ -62,10 +65,18 @@ const INITIAL_STATE: MediaState = Object.freeze({
   muted: false,
   cameraOff: false,
   sharingScreen: false,
+  noiseSuppression: true,
+  echoCancellation: true,
   notice: null,
   noticeCode: null,
   error: null
 })
+
+/** The microphone processing a user can turn off: the browser's own, asked for through constraints. */
+export interface AudioProcessing {
+  noiseSuppression: boolean
+  echoCancellation: boolean
+}
 
 export class LocalMedia {
   private current: MediaState = INITIAL_STATE
@@ -95,9 +106,13 @@ export class LocalMedia {
         height: { ideal: CAMERA_CAPTURE.height },
         frameRate: { ideal: CAMERA_CAPTURE.frameRate }
       },
-      microphone: options.audio ?? { echoCancellation: true, noiseSuppression: true, autoGainControl: true }
+      microphone: options.audio ?? { autoGainControl: true }
     }
     this.persist = options.persist ?? true
+    if (this.persist) {
+      const { noiseSuppression, echoCancellation } = loadPreferences()
+      this.current = Object.freeze({ ...this.current, noiseSuppression, echoCancellation })
+    }
   }
 
   get state(): MediaState {
@@ -130,6 +145,40 @@ export class LocalMedia {
    */
   start(preferences?: DevicePreferences): Promise<void> {
     return this.serial(() => this.doStart(preferences ?? (this.persist ? loadPreferences() : {})))
+  }
+
+  /**
+   * Turns the browser's noise suppression or echo cancellation on or off, on the microphone being sent (live:
+   * applyConstraints, or a fresh capture of the same microphone where the browser cannot change it on a running
+   * track, handed to the peers with replaceTrack) and for every microphone opened later; remembered.
+   */
+  setAudioProcessing(changes: Partial<AudioProcessing>): Promise<void> {
+    return this.serial(async () => {
+      this.update(changes)
+      if (this.persist) {
+        const { noiseSuppression, echoCancellation } = this.current
+        savePreferences({ noiseSuppression, echoCancellation })
+      }
+      const track = this.inputs.microphone
+      if (track === null) return
+      const wanted = this.processing()
+      try {
+        await track.applyConstraints({ ...track.getConstraints(), ...wanted })
+      } catch (error) {
+        log.info('applyConstraints refused the microphone processing; capturing again', {
+          error: String(error)
+        })
+      }
+      const settings = track.getSettings()
+      const applied = (Object.keys(wanted) as (keyof AudioProcessing)[]).every(
+        (key) => settings[key] === undefined || settings[key] === wanted[key]
+      )
+      if (applied) return
+      // Chromium shares one echo-cancelling capture per device: while this track lives, a new capture would get
+      // its processing. Stopping it first costs a moment of silence, once, when the user flips the switch.
+      track.stop()
+      await this.openInput('microphone', this.current.microphoneId)
+    })
   }
 
   /** Re-reads the device lists (also done on every `devicechange`). */
@@ -400,8 +449,16 @@ export class LocalMedia {
     }
   }
 
+  private processing(): AudioProcessing {
+    return {
+      noiseSuppression: this.current.noiseSuppression,
+      echoCancellation: this.current.echoCancellation
+    }
+  }
+
   private constraintsFor(kind: InputKind, id: string | null, mode: 'ideal' | 'exact'): MediaTrackConstraints {
-    const base = this.constraints[kind]
+    const base =
+      kind === 'microphone' ? { ...this.constraints[kind], ...this.processing() } : this.constraints[kind]
     return id === null ? { ...base } : { ...base, deviceId: { [mode]: id } }
   }
 

@@ -1,5 +1,6 @@
 /**
- * What the user picked last time (name, devices, the UI's language, the call's layout), kept in localStorage. Stored JSON is treated as
+ * What the user picked last time (name, devices, the UI's language, the call's layout, microphone processing),
+ * kept in localStorage. Stored JSON is treated as
  * untrusted: a corrupt or hand-edited value never breaks start-up, it just falls back to defaults field by field.
  */
 import { LIMITS } from '../../../shared/protocol'
@@ -16,6 +17,9 @@ export interface Preferences {
   language: Language | null
   /** How the call shows people: everyone alike, or the active speaker large. */
   layout: CallLayout
+  /** The browser's own microphone processing (getUserMedia constraints), on unless turned off. */
+  noiseSuppression: boolean
+  echoCancellation: boolean
 }
 
 /** The UI's languages: English (the source) and Korean. */
@@ -37,7 +41,9 @@ export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({
   speakerId: null,
   speakerLabel: null,
   language: null,
-  layout: 'grid'
+  layout: 'grid',
+  noiseSuppression: true,
+  echoCancellation: true
 })
 
 function stringOrNull(value: unknown, max = 512): string | null {
@@ -57,7 +63,9 @@ export function parsePreferences(raw: unknown): Preferences {
     speakerId: stringOrNull(source.speakerId),
     speakerLabel: stringOrNull(source.speakerLabel),
     language: LANGUAGES.find((language) => language === source.language) ?? null,
-    layout: CALL_LAYOUTS.find((layout) => layout === source.layout) ?? DEFAULT_PREFERENCES.layout
+    layout: CALL_LAYOUTS.find((layout) => layout === source.layout) ?? DEFAULT_PREFERENCES.layout,
+    noiseSuppression: typeof source.noiseSuppression === 'boolean' ? source.noiseSuppression : true,
+    echoCancellation: typeof source.echoCancellation === 'boolean' ? source.echoCancellation : true
   }
 }
 

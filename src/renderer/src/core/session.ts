@@ -177,7 +177,14 @@ export class Session {
    */
   openInvite(link: string): void {
     const parsed = parseJoinAddress(link)
-    if (!parsed.ok) return log.warn('ignoring an invite that does not parse', { message: parsed.message })
+    if (!parsed.ok) {
+      log.warn('an invite that does not parse', { message: parsed.message })
+      // Shown in the lobby's address field with what is wrong with it, rather than dropped without a word.
+      const error: CallError = { code: 'bad-invite', message: parsed.message }
+      if (parsed.room) Object.assign(error, { field: 'room', reason: parsed.room.reason })
+      this.update({ lobby: { ...this.current.lobby, server: link.trim() }, joinError: error })
+      return
+    }
     const { host, port, room } = parsed.value
     const lobby = this.current.lobby
     this.update({ lobby: { ...lobby, server: displayAddress(host, port), room: room ?? lobby.room } })

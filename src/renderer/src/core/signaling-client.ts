@@ -21,6 +21,7 @@ import type {
   Peer,
   PeerUpdate,
   ResumeRequest,
+  Reaction,
   RoomInfo,
   RoomList,
   ServerToClientEvents,
@@ -62,6 +63,7 @@ const SERVER_EVENTS = [
   'peer:updated',
   'signal',
   'chat:message',
+  'reaction',
   'rooms:changed',
   'server:closing'
 ] as const satisfies readonly (keyof ServerToClientEvents)[]
@@ -227,6 +229,17 @@ export class SignalingClient {
   async update(update: PeerUpdate): Promise<Result<Peer>> {
     const result = await this.request<{ self: Peer }>((s) => s.emitWithAck('peer:update', update))
     return result.ok ? ok(result.value.self) : result
+  }
+
+  /** Raises or lowers our hand; the answer is our Peer, with `hand` while it is up. */
+  async setHand(raised: boolean): Promise<Result<Peer>> {
+    const result = await this.request<{ self: Peer }>((s) => s.emitWithAck('hand:set', { raised }))
+    return result.ok ? ok(result.value.self) : result
+  }
+
+  async sendReaction(emoji: Reaction): Promise<Result<void>> {
+    const result = await this.request((s) => s.emitWithAck('reaction:send', { emoji }))
+    return result.ok ? ok() : result
   }
 
   private async probe(base: string): Promise<Result<void>> {

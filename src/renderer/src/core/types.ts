@@ -8,6 +8,7 @@ import type {
   InvalidField,
   InvalidReason,
   Peer,
+  Reaction,
   RoomInfo
 } from '../../../shared/protocol'
 
@@ -24,6 +25,7 @@ export type CallErrorCode =
   | 'disconnected' // the connection dropped and could not be re-established
   | 'media-denied' // camera/microphone permission denied
   | 'media-unavailable' // no such device, or it is in use
+  | 'bad-invite' // an invite link the app was opened with does not parse (with `reason` when its room is at fault)
 
 export interface CallError {
   code: CallErrorCode
@@ -43,12 +45,51 @@ export type MediaSubject = 'camera' | 'microphone' | 'camera and microphone' | '
 /** Per remote peer: how the RTCPeerConnection is doing. */
 export type PeerConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed'
 
+/** How a connection to one peer is doing, in one word (from RTT, loss and frame rate; see connection-stats.ts). */
+export type ConnectionQuality = 'good' | 'weak' | 'bad'
+
+/** One direction of video on a connection. Null figures are not known (yet). */
+export interface StreamStats {
+  codec: string | null
+  width: number | null
+  height: number | null
+  fps: number | null
+  bitrateKbps: number | null
+}
+
+/** The figures of one peer connection, for the stats panel. */
+export interface ConnectionStats {
+  peerId: string
+  /** Round-trip time of the candidate pair in use, in milliseconds. */
+  rttMs: number | null
+  /** Packets lost of those expected since the last report, in percent (one decimal). */
+  lossPercent: number | null
+  /** Everything received and sent on the connection (audio, video, data), in kbit/s. */
+  receiveKbps: number | null
+  sendKbps: number | null
+  videoIn: StreamStats | null
+  videoOut: StreamStats | null
+}
+
 /** Another person in the call, as the core and the UI know them (`Peer` is the wire's name, kept in `peer`). */
 export interface Participant {
   peer: Peer
   /** The remote tracks as one stream, for a <video> element's srcObject; null until the first track arrives. */
   stream: MediaStream | null
   connection: PeerConnectionState
+  /** Absent or null until the connection's stats say. */
+  quality?: ConnectionQuality | null
+  stats?: ConnectionStats | null
+}
+
+/** A reaction someone sent (ourselves included), shown over their tile until it expires. */
+export interface ReactionEntry {
+  /** Unique within the call, for keyed rendering. */
+  id: string
+  /** The sender's peer id (our own `self.id` for ours). */
+  from: string
+  emoji: Reaction
+  ts: number
 }
 
 /**
@@ -80,6 +121,8 @@ export interface CallState {
   chat: ChatEntry[]
   /** Rooms open on the server, kept current from `rooms:changed` while in the lobby. */
   rooms: RoomInfo[]
+  /** Reactions of the last few seconds (REACTION_MS), oldest first. */
+  reactions: ReactionEntry[]
   /** The last error, cleared by the next successful action. */
   error: CallError | null
   /**
@@ -115,6 +158,9 @@ export interface MediaState {
   muted: boolean
   cameraOff: boolean
   sharingScreen: boolean
+  /** The browser's own microphone processing, as asked for (and remembered in the preferences). */
+  noiseSuppression: boolean
+  echoCancellation: boolean
   /** A notice the user should see (e.g. "No camera found: others will not see you"), in English, or null. */
   notice: string | null
   /** Which notice `notice` is, so the UI words it in its own language. */
