@@ -9,7 +9,10 @@ const LINK = 'http://192.168.1.20:47100/?room=standup'
 
 describe('the browser client’s invite', () => {
   it('offers "Invite people" with the link to copy and a QR code of it, loaded when opened', async () => {
-    await mount('moim-call-view', { state: callState(), media: mediaState(), inviteLink: LINK })
+    // The call view as the app shows it: filling a window (the panel floats over the grid).
+    await page.viewport(1280, 800)
+    const view = await mount('moim-call-view', { state: callState(), media: mediaState(), inviteLink: LINK })
+    view.style.height = '100vh'
     const invite = page.getByRole('button', { name: 'Invite people' })
     await expect.element(invite).toHaveAttribute('aria-expanded', 'false')
     await invite.click()
