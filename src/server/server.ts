@@ -38,6 +38,8 @@ import { MembershipEvents } from './membership-events'
 import { fail, parseRequest, rateLimited } from './routes'
 import type { AnswerOf, ClientEvent, Refusal, RequestOf, Route, RouteTable } from './routes'
 import { createStaticHandler } from './static-files'
+import { createBoard } from './board'
+import type { BoardOptions } from './board'
 import { batchWebSocketWrites } from './write-batching'
 
 export interface RateLimits {
@@ -46,12 +48,15 @@ export interface RateLimits {
   chat: RateLimit
   /** Everything else: join, leave, list, update. */
   control: RateLimit
+  /** The whiteboard: strokes, drafts while drawing and cursors (a drawer sends ~40 a second). */
+  board: RateLimit
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   signal: { burst: 300, perSecond: 150 },
   chat: { burst: 10, perSecond: 2 },
-  control: { burst: 20, perSecond: 5 }
+  control: { burst: 20, perSecond: 5 },
+  board: { burst: 200, perSecond: 100 }
 }
 
 /** What one client address, and all clients together, may cost the server. */
@@ -122,6 +127,8 @@ export interface SignalingServerOptions {
    * host's own room, so a guest who arrives before the host's page cannot open it without the password).
    */
   roomPasswords?: Readonly<Record<string, string>>
+  /** What one room's whiteboard may hold (default BOARD_ROOM_LIMITS). */
+  board?: Partial<BoardOptions>
   /** Makes the room store, the one owner of room state (default: a MemoryRoomStore in this process). */
   roomStore?: (options: RoomStoreOptions) => RoomStore
   /**
@@ -188,7 +195,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   const limits: RateLimits = {
     signal: options.rateLimits?.signal ?? DEFAULT_RATE_LIMITS.signal,
     chat: options.rateLimits?.chat ?? DEFAULT_RATE_LIMITS.chat,
-    control: options.rateLimits?.control ?? DEFAULT_RATE_LIMITS.control
+    control: options.rateLimits?.control ?? DEFAULT_RATE_LIMITS.control,
+    board: options.rateLimits?.board ?? DEFAULT_RATE_LIMITS.board
   }
   const serverLimits: ServerLimits = { ...DEFAULT_SERVER_LIMITS }
   for (const [key, value] of Object.entries(options.limits ?? {})) {
@@ -377,6 +385,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     signal: TokenBucket
     chat: TokenBucket
     control: TokenBucket
+    board: TokenBucket
     /** `rate-limited` answers given, created at the first one: most connections never get one. */
     refusals: TokenBucket | undefined
   }
@@ -421,6 +430,11 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       announceLeave(left)
     }
   }
+
+  const board = createBoard<Connection, 'board'>(
+    { store, io, roomKey, log, options: options.board },
+    'board'
+  )
 
   /**
    * One route per client->server event, typed by the protocol's event map: each handler takes that event's
@@ -540,7 +554,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         events.emit('peer-updated', updated)
         return { ok: true, self: updated.peer }
       }
-    }
+    },
+    ...board.routes
   }
 
   /**
@@ -672,6 +687,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       signal: new TokenBucket(limits.signal),
       chat: new TokenBucket(limits.chat),
       control: new TokenBucket(limits.control),
+      board: new TokenBucket(limits.board),
       refusals: undefined
     })
     for (const [event, listener] of listeners) (socket as Socket).on(event, listener)

@@ -36,6 +36,23 @@ export const LIMITS = {
   maxCapacity: 16
 } as const
 
+export type {
+  BoardCursor,
+  BoardDraft,
+  BoardOpenRequest,
+  BoardSyncRequest,
+  BoardSyncResult,
+  BoardUpdateRequest
+} from './board'
+import type {
+  BoardCursor,
+  BoardDraft,
+  BoardOpenRequest,
+  BoardSyncRequest,
+  BoardSyncResult,
+  BoardUpdateRequest
+} from './board'
+
 /**
  * Largest Socket.IO packet the server accepts. Sized to the largest valid `signal` (an SDP at its limit plus the
  * envelope); anything bigger is not a valid message and closes only the sending socket.
@@ -55,6 +72,7 @@ export type ErrorCode =
   | 'server-full'
   | 'too-many-connections'
   | 'unavailable'
+  | 'board-full'
 
 /** The request field an `invalid` answer is about, when it is one a person types. */
 export type InvalidField = 'room' | 'name' | 'password' | 'text'
@@ -176,6 +194,11 @@ export interface ClientToServerEvents {
   signal: (request: SignalRequest, ack: AckFn) => void
   'chat:send': (request: ChatSendRequest, ack: AckFn<{ message: ChatMessage }>) => void
   'peer:update': (request: PeerUpdate, ack: AckFn<{ self: Peer }>) => void
+  'board:sync': (request: BoardSyncRequest, ack: AckFn<BoardSyncResult>) => void
+  'board:update': (request: BoardUpdateRequest, ack: AckFn) => void
+  'board:draft': (request: BoardDraft, ack: AckFn) => void
+  'board:cursor': (request: BoardCursor, ack: AckFn) => void
+  'board:open': (request: BoardOpenRequest, ack: AckFn) => void
 }
 
 export interface ServerToClientEvents {
@@ -186,6 +209,14 @@ export interface ServerToClientEvents {
   'chat:message': (message: ChatMessage) => void
   'rooms:changed': (rooms: RoomInfo[]) => void
   'server:closing': (payload: { reason: ClosingReason }) => void
+  /** Someone's committed change to the board (a Yjs update, base64). */
+  'board:update': (payload: { from: string; update: string }) => void
+  'board:draft': (payload: BoardDraft & { from: string }) => void
+  'board:cursor': (payload: BoardCursor & { from: string }) => void
+  /** Someone opened or closed the board (sent again to the room when a peer joins, for the newcomer). */
+  'board:open': (payload: { from: string; open: boolean }) => void
+  /** Someone cleared the board; `name` as the room knows them. */
+  'board:cleared': (payload: { from: string; name: string }) => void
 }
 
 /** Names of the client->server events, for code that must recognise them at run time. */
@@ -195,7 +226,12 @@ export const CLIENT_EVENTS = [
   'rooms:list',
   'signal',
   'chat:send',
-  'peer:update'
+  'peer:update',
+  'board:sync',
+  'board:update',
+  'board:draft',
+  'board:cursor',
+  'board:open'
 ] as const satisfies readonly (keyof ClientToServerEvents)[]
 
 /** Human-readable default messages for each error code, for clients that want a fallback text. */
@@ -211,7 +247,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'already-in-room': 'You are already in a room; leave it first.',
   'server-full': 'This server has as many rooms as it can hold; join an existing room or try later.',
   'too-many-connections': 'Too many connections from your address; close some and try again.',
-  unavailable: 'The server cannot reach its shared room store right now; try again in a moment.'
+  unavailable: 'The server cannot reach its shared room store right now; try again in a moment.',
+  'board-full': 'The board is full: erase or clear some of it before drawing more.'
 }
 
 /**
