@@ -13,6 +13,7 @@ import type {
   PeerUpdate,
   SignalMessage
 } from '../../../shared/protocol'
+import type { BoardChannel, BoardChannelEvents } from './board-channel'
 import { Emitter } from './emitter'
 import { LocalMedia } from './local-media'
 import type { LocalMediaOptions } from './local-media'
@@ -53,6 +54,7 @@ const INITIAL_STATE: CallState = Object.freeze({
   participants: [],
   chat: [],
   rooms: [],
+  boardViewers: [],
   error: null
 })
 
@@ -68,6 +70,18 @@ export class Call {
   private announced: string | null = null
   private announcing: Promise<void> = Promise.resolve()
   private readonly unsubscribers: (() => void)[] = []
+  private readonly boardEvents = new Emitter<BoardChannelEvents>()
+  /** Whether we have the board open, told to the room (again to each newcomer and after a rejoin). */
+  private boardOpen = false
+
+  /** The whiteboard's connection (the board's code loads only when it opens, and takes this). */
+  readonly board: BoardChannel = {
+    sync: (part) => this.client.boardSync(part),
+    update: (request) => this.client.boardUpdate(request),
+    draft: (draft) => this.client.boardSend('board:draft', draft),
+    cursor: (cursor) => this.client.boardSend('board:cursor', cursor),
+    on: (event, listener) => this.boardEvents.on(event, listener)
+  }
 
   constructor(options: CallOptions = {}) {
     this.client =
@@ -158,6 +172,12 @@ export class Call {
     return ok()
   }
 
+  /** Opens or closes the board for us; the others see who has it open (`boardViewers`). */
+  setBoardOpen(open: boolean): void {
+    this.boardOpen = open
+    this.client.boardSend('board:open', { open })
+  }
+
   async setMuted(muted: boolean): Promise<void> {
     this.media.setMuted(muted)
     await this.announce()
@@ -201,6 +221,15 @@ export class Call {
       c.on('signal', (message) => this.onSignal(message)),
       c.on('chat:message', (message) => this.onChat(message)),
       c.on('rejoined', (result) => this.onRejoined(result)),
+      c.on('board:update', (payload) => this.boardEvents.emit('board:update', payload)),
+      c.on('board:draft', (payload) => this.boardEvents.emit('board:draft', payload)),
+      c.on('board:cursor', (payload) => this.boardEvents.emit('board:cursor', payload)),
+      c.on('board:open', ({ from, open }) => this.onBoardOpen(from, open)),
+      c.on('board:cleared', ({ from, name }) => {
+        if (this.current.phase !== 'in-call') return
+        const who = from === this.current.self?.id ? (this.current.self?.name ?? name) : name
+        this.addSystem(`${who} cleared the board.`, { type: 'board-cleared', name: who })
+      }),
       // Our state follows the media (a camera unplugged with no other left turns video off for the others too).
       this.media.subscribe(() => void this.announce())
     )
@@ -232,6 +261,7 @@ export class Call {
       room: result.room,
       participants,
       chat: history,
+      boardViewers: [],
       error: null
     })
     if (first)
@@ -252,6 +282,7 @@ export class Call {
       })
       return
     }
+    if (state === 'reconnecting') this.boardEvents.emit('offline')
     if (state === 'reconnecting' && this.current.phase === 'in-call') {
       this.addSystem('Connection to the server lost; reconnecting…', { type: 'reconnecting' })
     }
@@ -268,6 +299,15 @@ export class Call {
     // A new socket id: the others dropped our old connections, so the transport starts over.
     this.enterRoom(result.value, false)
     void this.announce(true)
+    if (this.boardOpen) this.client.boardSend('board:open', { open: true })
+    this.boardEvents.emit('rejoined')
+  }
+
+  private onBoardOpen(from: string, open: boolean): void {
+    if (!this.current.participants.some((p) => p.peer.id === from)) return
+    const others = this.current.boardViewers.filter((id) => id !== from)
+    if (open === this.current.boardViewers.includes(from)) return
+    this.update({ boardViewers: open ? [...others, from] : others })
   }
 
   private onPeerJoined(peer: Peer): void {
@@ -281,13 +321,18 @@ export class Call {
       participants: [...this.current.participants, { peer, stream: null, connection: 'connecting' }]
     })
     this.addSystem(`${peer.name} joined.`, { type: 'joined', name: peer.name })
+    // The newcomer cannot know who had the board open before it came: tell the room again.
+    if (this.boardOpen) this.client.boardSend('board:open', { open: true })
   }
 
   private onPeerLeft(id: string): void {
     const leaving = this.current.participants.find((p) => p.peer.id === id)
     if (leaving === undefined) return
     this.transport?.removePeer(id)
-    this.update({ participants: this.current.participants.filter((p) => p.peer.id !== id) })
+    this.update({
+      participants: this.current.participants.filter((p) => p.peer.id !== id),
+      boardViewers: this.current.boardViewers.filter((viewer) => viewer !== id)
+    })
     this.addSystem(`${leaving.peer.name} left.`, { type: 'left', name: leaving.peer.name })
   }
 

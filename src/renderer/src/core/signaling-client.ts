@@ -10,6 +10,8 @@ import { createLogger } from '../../../shared/logger'
 import { ERROR_MESSAGES, PROTOCOL_VERSION } from '../../../shared/protocol'
 import type {
   Ack,
+  BoardSyncResult,
+  BoardUpdateRequest,
   ChatMessage,
   ClientToServerEvents,
   ConnectRefusal,
@@ -56,7 +58,12 @@ const SERVER_EVENTS = [
   'signal',
   'chat:message',
   'rooms:changed',
-  'server:closing'
+  'server:closing',
+  'board:update',
+  'board:draft',
+  'board:cursor',
+  'board:open',
+  'board:cleared'
 ] as const satisfies readonly (keyof ServerToClientEvents)[]
 
 function isTimeout(error: unknown): boolean {
@@ -205,6 +212,28 @@ export class SignalingClient {
   async update(update: PeerUpdate): Promise<Result<Peer>> {
     const result = await this.request<{ self: Peer }>((s) => s.emitWithAck('peer:update', update))
     return result.ok ? ok(result.value.self) : result
+  }
+
+  async boardSync(part: number): Promise<Result<BoardSyncResult>> {
+    return this.request<BoardSyncResult>((s) => s.emitWithAck('board:sync', { part }))
+  }
+
+  async boardUpdate(request: BoardUpdateRequest): Promise<Result<void>> {
+    const result = await this.request((s) => s.emitWithAck('board:update', request))
+    return result.ok ? ok() : result
+  }
+
+  /**
+   * Transient board messages (drafts, cursors, presence): sent with an ack as every request must be, but nobody
+   * waits for it; a refusal only costs that message.
+   */
+  boardSend<E extends 'board:draft' | 'board:cursor' | 'board:open'>(
+    event: E,
+    payload: Parameters<ClientToServerEvents[E]>[0]
+  ): void {
+    const socket = this.socket
+    if (socket === null || this.currentState !== 'connected') return
+    ;(socket.emit as (event: string, payload: unknown, ack: () => void) => void)(event, payload, () => undefined)
   }
 
   private async probe(base: string): Promise<Result<void>> {

@@ -61,6 +61,7 @@ export type SystemEvent =
   | { type: 'reconnecting' }
   | { type: 'joined'; name: string }
   | { type: 'left'; name: string }
+  | { type: 'board-cleared'; name: string }
 
 /** One line of the chat panel: a message, or a join/leave notice generated locally. */
 export type ChatEntry =
@@ -78,6 +79,8 @@ export interface CallState {
   chat: ChatEntry[]
   /** Rooms open on the server, kept current from `rooms:changed` while in the lobby. */
   rooms: RoomInfo[]
+  /** Ids of the others who have the whiteboard open. */
+  boardViewers: string[]
   /** The last error, cleared by the next successful action. */
   error: CallError | null
 }
