@@ -73,7 +73,8 @@ export interface BoardDeps {
   options?: Partial<BoardOptions>
 }
 
-export type UpdateCheck = { ok: true; strokes: number; clock: number; deletes: number } | { ok: false; message: string }
+export type UpdateCheck =
+  { ok: true; strokes: number; clock: number; deletes: number } | { ok: false; message: string }
 
 /**
  * Checks a decoded-from-base64 update against the rules above for a writer whose next item starts at `clock`.
@@ -90,15 +91,18 @@ export function checkUpdate(bytes: Uint8Array, clientId: number, clock: number):
   let strokes = 0
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) return { ok: false, message: 'update: only items may be inserted' }
-    if (struct.id.client !== clientId) return { ok: false, message: 'update: items must carry your client id' }
-    if (struct.id.clock !== next) return { ok: false, message: 'update: items must follow your previous ones' }
+    if (struct.id.client !== clientId)
+      return { ok: false, message: 'update: items must carry your client id' }
+    if (struct.id.clock !== next)
+      return { ok: false, message: 'update: items must follow your previous ones' }
     // A root item names its parent; one with a neighbour inherits the neighbour's, which is `strokes` too.
     // Decoding leaves a root parent's name (a string) where an integrated item has its type.
     const parent: unknown = struct.parent
     if ((parent !== null && parent !== BOARD_ROOT) || struct.parentSub !== null) {
       return { ok: false, message: `update: only the ${BOARD_ROOT} array may change` }
     }
-    if (!(struct.content instanceof Y.ContentAny)) return { ok: false, message: 'update: items must be strokes' }
+    if (!(struct.content instanceof Y.ContentAny))
+      return { ok: false, message: 'update: items must be strokes' }
     for (const value of struct.content.arr) {
       if (!v.is(strokeSchema, value)) return { ok: false, message: 'update: not a valid stroke' }
       strokes++
@@ -162,7 +166,9 @@ export function createBoard<C extends BoardConnection, B extends string>(
 
   function compact(room: string): Promise<void> {
     const run = compacting.then(() => compactNow(room))
-    compacting = run.catch((error: unknown) => log.warn('board compaction failed', { room, error: String(error) }))
+    compacting = run.catch((error: unknown) =>
+      log.warn('board compaction failed', { room, error: String(error) })
+    )
     return run
   }
 
@@ -217,7 +223,8 @@ export function createBoard<C extends BoardConnection, B extends string>(
         if (writer === undefined || writer.room !== room) return fail('invalid', 'board:sync first')
         const checked = checkUpdate(fromBase64(update), writer.clientId, writer.clock)
         if (!checked.ok) return fail('invalid', checked.message)
-        if (clear === true && checked.deletes === 0) return fail('invalid', 'clear: the update deletes nothing')
+        if (clear === true && checked.deletes === 0)
+          return fail('invalid', 'clear: the update deletes nothing')
         let stored = await store.appendBoard(room, update, checked.strokes, bounds)
         if (!stored.ok && stored.code === 'board-full') {
           // Erased and cleared strokes still count until a compaction drops them: compact once, then decide.

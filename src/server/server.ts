@@ -431,10 +431,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     }
   }
 
-  const board = createBoard<Connection, 'board'>(
-    { store, io, roomKey, log, options: options.board },
-    'board'
-  )
+  const board = createBoard<Connection, 'board'>({ store, io, roomKey, log, options: options.board }, 'board')
 
   /**
    * One route per client->server event, typed by the protocol's event map: each handler takes that event's

@@ -21,7 +21,12 @@ const strokeIdSchema = v.pipe(
   v.maxLength(BOARD_LIMITS.strokeId)
 )
 
-const sizeSchema = v.pipe(v.number(), v.integer('size must be an integer'), v.minValue(1), v.maxValue(BOARD_LIMITS.size))
+const sizeSchema = v.pipe(
+  v.number(),
+  v.integer('size must be an integer'),
+  v.minValue(1),
+  v.maxValue(BOARD_LIMITS.size)
+)
 
 /**
  * Flat x, y, pressure triples inside the board. A loop rather than a schema per number: a stroke of 1,000 points
@@ -85,7 +90,12 @@ export const boardCursorSchema = v.strictObject({
 export const boardOpenSchema = v.strictObject({ open: v.boolean() })
 
 export const boardSyncSchema = v.strictObject({
-  part: v.pipe(v.number(), v.integer('part must be an integer'), v.minValue(0), v.maxValue(BOARD_LIMITS.syncParts))
+  part: v.pipe(
+    v.number(),
+    v.integer('part must be an integer'),
+    v.minValue(0),
+    v.maxValue(BOARD_LIMITS.syncParts)
+  )
 })
 
 // Compile-time proof that the schemas produce exactly the board's types.

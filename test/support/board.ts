@@ -34,8 +34,7 @@ export function socketChannel(socket: ClientSocket): BoardChannel & { events: Em
   return {
     events,
     // A request still out when the test closes its socket is answered `disconnected`, as the Call's would be.
-    sync: (part) =>
-      request(socket, 'board:sync', { part }).then((ack) => result(ack as never), gone),
+    sync: (part) => request(socket, 'board:sync', { part }).then((ack) => result(ack as never), gone),
     update: (body) =>
       request(socket, 'board:update', body).then(
         (ack) => (ack.ok ? { ok: true as const, value: undefined } : result(ack)),
@@ -56,7 +55,11 @@ export async function boardOf(socket: ClientSocket): Promise<BoardModel> {
 }
 
 /** Draws a stroke through the model's own pointer path: begin, points, end. */
-export function draw(model: BoardModel, points: [number, number][], color: Stroke['color'] = '#2f81f7'): void {
+export function draw(
+  model: BoardModel,
+  points: [number, number][],
+  color: Stroke['color'] = '#2f81f7'
+): void {
   const [first, ...rest] = points
   model.begin({ tool: 'pen', color, size: 12 }, first[0], first[1], 0.5)
   for (const [x, y] of rest) model.extend(x, y, 0.5)

@@ -86,6 +86,7 @@ export function callState(changes: Partial<CallState> = {}): CallState {
     participants: [],
     chat: [],
     rooms: [],
+    boardOpen: false,
     boardViewers: [],
     error: null,
     ...changes

@@ -42,8 +42,18 @@ describe('the whiteboard on three nodes sharing one Redis', () => {
 
     // At the same time, on both nodes.
     for (let i = 0; i < 10; i++) {
-      draw(annBoard, [[100 + i * 50, 100], [120 + i * 50, 200]])
-      draw(bobBoard, [[100 + i * 50, 900], [120 + i * 50, 1000]], '#e5484d')
+      draw(annBoard, [
+        [100 + i * 50, 100],
+        [120 + i * 50, 200]
+      ])
+      draw(
+        bobBoard,
+        [
+          [100 + i * 50, 900],
+          [120 + i * 50, 1000]
+        ],
+        '#e5484d'
+      )
     }
     await until(annBoard, (model) => model.state.strokes.length === 20)
     await until(bobBoard, (model) => model.state.strokes.length === 20)

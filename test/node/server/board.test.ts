@@ -8,23 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { BOARD_LIMITS, BOARD_ROOT } from '../../../src/shared/board'
 import { SYNC_PART_CHARS } from '../../../src/server/board'
 import { MemoryRoomStore } from '../../../src/server/memory-room-store'
-import {
-  boardOf,
-  draw,
-  ids,
-  rawUpdate,
-  stroke,
-  strokesUpdate,
-  until
-} from '../../support/board'
-import {
-  closeAll,
-  disconnected,
-  joined,
-  rawRequest,
-  request,
-  startServer
-} from '../../support/signaling'
+import { boardOf, draw, ids, rawUpdate, stroke, strokesUpdate, until } from '../../support/board'
+import { closeAll, disconnected, joined, rawRequest, request, startServer } from '../../support/signaling'
 import type { TestClient } from '../../support/signaling'
 
 afterEach(closeAll)
@@ -54,8 +39,19 @@ describe('the whiteboard', () => {
     const annBoard = await boardOf(ann.socket)
     const bobBoard = await boardOf(bob.socket)
 
-    draw(annBoard, [[100, 100], [200, 150], [300, 120]])
-    draw(bobBoard, [[900, 900], [950, 1000]], '#e5484d')
+    draw(annBoard, [
+      [100, 100],
+      [200, 150],
+      [300, 120]
+    ])
+    draw(
+      bobBoard,
+      [
+        [900, 900],
+        [950, 1000]
+      ],
+      '#e5484d'
+    )
     await until(annBoard, (model) => model.state.strokes.length === 2)
     await until(bobBoard, (model) => model.state.strokes.length === 2)
     expect(ids(annBoard)).toEqual(ids(bobBoard))
@@ -97,10 +93,16 @@ describe('the whiteboard', () => {
     const bob = await joined(url, 'lounge', 'Bob')
     const annBoard = await boardOf(ann.socket)
     const bobBoard = await boardOf(bob.socket)
-    draw(annBoard, [[10, 10], [20, 20]])
+    draw(annBoard, [
+      [10, 10],
+      [20, 20]
+    ])
     await until(bobBoard, (model) => model.state.strokes.length === 1)
     const annStroke = ids(annBoard)[0]
-    draw(bobBoard, [[500, 500], [600, 600]])
+    draw(bobBoard, [
+      [500, 500],
+      [600, 600]
+    ])
     await until(annBoard, (model) => model.state.strokes.length === 2)
     const bobStroke = ids(bobBoard)[1]
 
@@ -123,8 +125,14 @@ describe('the whiteboard', () => {
     const bob = await joined(url, 'lounge', 'Bob')
     const annBoard = await boardOf(ann.socket)
     const bobBoard = await boardOf(bob.socket)
-    draw(annBoard, [[100, 100], [300, 100]])
-    draw(annBoard, [[100, 800], [300, 800]])
+    draw(annBoard, [
+      [100, 100],
+      [300, 100]
+    ])
+    draw(annBoard, [
+      [100, 800],
+      [300, 800]
+    ])
     await until(bobBoard, (model) => model.state.strokes.length === 2)
 
     expect(bobBoard.eraseAt(200, 104, 10)).toBe(true)
@@ -143,7 +151,10 @@ describe('the whiteboard', () => {
     const ann = await joined(url, 'lounge', 'Ann')
     const bob = await joined(url, 'lounge', 'Bob')
     const annBoard = await boardOf(ann.socket)
-    draw(annBoard, [[10, 10], [20, 20]])
+    draw(annBoard, [
+      [10, 10],
+      [20, 20]
+    ])
     await until(annBoard, () => true)
     expect(await request(ann.socket, 'room:leave')).toEqual({ ok: true })
     expect(await boardIds(url)).toHaveLength(1)
@@ -188,7 +199,11 @@ describe('the whiteboard', () => {
     const { url } = await startServer({ roomStore: (options) => (store = new MemoryRoomStore(options)) })
     const ann = await joined(url, 'lounge', 'Ann')
     const annBoard = await boardOf(ann.socket)
-    for (let i = 0; i < 140; i++) draw(annBoard, [[i * 20, 10], [i * 20 + 5, 30]])
+    for (let i = 0; i < 140; i++)
+      draw(annBoard, [
+        [i * 20, 10],
+        [i * 20 + 5, 30]
+      ])
     expect(annBoard.eraseAt(5, 20, 4)).toBe(true)
     await until(annBoard, (model) => model.state.strokes.length === 139)
     // The last answer comes after every stroke is stored; the compaction runs after the 128th.
@@ -208,7 +223,10 @@ describe('hostile board messages', () => {
     const server = await startServer(options)
     const ann = await joined(server.url, 'lounge', 'Ann')
     const annBoard = await boardOf(ann.socket)
-    draw(annBoard, [[10, 10], [20, 20]])
+    draw(annBoard, [
+      [10, 10],
+      [20, 20]
+    ])
     const mallory = await joined(server.url, 'lounge', 'Mallory')
     const clientId = await clientIdOf(mallory)
     await until(annBoard, (model) => model.state.strokes.length === 1)
@@ -219,7 +237,10 @@ describe('hostile board messages', () => {
   async function unchanged(url: string, ann: TestClient, annBoard: Awaited<ReturnType<typeof boardOf>>) {
     expect(await boardIds(url)).toEqual(ids(annBoard))
     expect(ann.inbox.payloads('board:update')).toEqual([])
-    draw(annBoard, [[30, 30], [40, 40]])
+    draw(annBoard, [
+      [30, 30],
+      [40, 40]
+    ])
     await until(annBoard, (model) => model.state.strokes.length === 2)
     expect(await boardIds(url)).toHaveLength(2)
   }
@@ -232,7 +253,13 @@ describe('hostile board messages', () => {
     ['fractional coordinates', (id) => strokesUpdate(id, [stroke('frac', [10.5, 10, 50])])],
     [
       'more points than a stroke may have',
-      (id) => strokesUpdate(id, [stroke('long', Array.from({ length: 3_003 }, () => 1))])
+      (id) =>
+        strokesUpdate(id, [
+          stroke(
+            'long',
+            Array.from({ length: 3_003 }, () => 1)
+          )
+        ])
     ],
     ['a colour outside the palette', (id) => strokesUpdate(id, [{ ...stroke('c'), color: 'url(evil)' }])],
     ['an unknown field', (id) => strokesUpdate(id, [{ ...stroke('x'), html: '<img>' }])],
@@ -283,7 +310,10 @@ describe('hostile board messages', () => {
       })
     }
     for (const [event, payload] of [
-      ['board:draft', { id: 'd', tool: 'pen', color: '#1f2328', size: 12, start: 0, points: [Number.NaN, 1, 1] }],
+      [
+        'board:draft',
+        { id: 'd', tool: 'pen', color: '#1f2328', size: 12, start: 0, points: [Number.NaN, 1, 1] }
+      ],
       ['board:draft', { id: 'd', tool: 'pen', color: '#1f2328', size: 12, start: 0, points: [1e9, 1, 1] }],
       ['board:draft', { id: 'd', tool: 'laser', color: '#1f2328', size: 12, start: 0, points: [] }],
       ['board:cursor', { x: -1, y: 0, visible: true }],
@@ -304,7 +334,9 @@ describe('hostile board messages', () => {
   it('refuses updates before a sync and outside a room', async () => {
     const { url } = await startServer()
     const ann = await joined(url, 'lounge', 'Ann')
-    expect(await request(ann.socket, 'board:update', { update: strokesUpdate(1, [stroke('s')]) })).toMatchObject({
+    expect(
+      await request(ann.socket, 'board:update', { update: strokesUpdate(1, [stroke('s')]) })
+    ).toMatchObject({
       ok: false,
       error: { code: 'invalid', message: 'board:sync first' }
     })
@@ -317,7 +349,12 @@ describe('hostile board messages', () => {
 
   it('disconnects only the sender of a 1,000,000-point stroke; the board and everyone else carry on', async () => {
     const { url, ann, annBoard, mallory, clientId } = await setup()
-    const update = strokesUpdate(clientId, [stroke('million', Array.from({ length: 3_000_000 }, () => 7))])
+    const update = strokesUpdate(clientId, [
+      stroke(
+        'million',
+        Array.from({ length: 3_000_000 }, () => 7)
+      )
+    ])
     const gone = disconnected(mallory.socket)
     mallory.socket.emit('board:update', { update }, () => undefined)
     await gone
@@ -326,12 +363,21 @@ describe('hostile board messages', () => {
 
   it('answers board-full past the strokes a room may hold, keeps the board as it was, and lets a clear free it', async () => {
     const { url, ann, annBoard } = await setup({ board: { maxStrokes: 3 } })
-    draw(annBoard, [[30, 30], [40, 40]])
-    draw(annBoard, [[50, 50], [60, 60]])
+    draw(annBoard, [
+      [30, 30],
+      [40, 40]
+    ])
+    draw(annBoard, [
+      [50, 50],
+      [60, 60]
+    ])
     await until(annBoard, (model) => model.state.strokes.length === 3)
     const full = ids(annBoard)
 
-    draw(annBoard, [[70, 70], [80, 80]])
+    draw(annBoard, [
+      [70, 70],
+      [80, 80]
+    ])
     await until(annBoard, (model) => model.state.error === 'board-full')
     // The refused stroke is gone again once the board has resynced from the server.
     await until(annBoard, (model) => model.state.status === 'ready' && model.state.strokes.length === 3)
@@ -340,7 +386,10 @@ describe('hostile board messages', () => {
 
     annBoard.clear()
     await until(annBoard, (model) => model.state.strokes.length === 0)
-    draw(annBoard, [[90, 90], [95, 95]])
+    draw(annBoard, [
+      [90, 90],
+      [95, 95]
+    ])
     await until(annBoard, (model) => model.state.strokes.length === 1 && model.state.error === null)
     expect(await boardIds(url)).toHaveLength(1)
     void ann
@@ -354,14 +403,27 @@ describe('hostile board messages', () => {
     doc.clientID = clientId
     const updates: string[] = []
     doc.on('update', (bytes: Uint8Array) => updates.push(Buffer.from(bytes).toString('base64')))
-    doc.getArray(BOARD_ROOT).push([stroke('a', Array.from({ length: 300 }, () => 99))])
-    doc.getArray(BOARD_ROOT).push([stroke('b', Array.from({ length: 300 }, () => 99))])
+    doc.getArray(BOARD_ROOT).push([
+      stroke(
+        'a',
+        Array.from({ length: 300 }, () => 99)
+      )
+    ])
+    doc.getArray(BOARD_ROOT).push([
+      stroke(
+        'b',
+        Array.from({ length: 300 }, () => 99)
+      )
+    ])
     expect(updates[0].length).toBeGreaterThan(1_000)
     expect(updates[0].length).toBeLessThan(2_000)
     expect(await request(ann.socket, 'board:update', { update: updates[0] })).toEqual({ ok: true })
     expect(await request(ann.socket, 'board:update', { update: updates[1] })).toMatchObject({
       ok: false,
-      error: { code: 'board-full', message: 'The board is full: erase or clear some of it before drawing more.' }
+      error: {
+        code: 'board-full',
+        message: 'The board is full: erase or clear some of it before drawing more.'
+      }
     })
     expect(await boardIds(server.url)).toEqual(['a'])
   })

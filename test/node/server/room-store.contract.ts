@@ -340,7 +340,13 @@ export function describeRoomStore(name: string, create: CreateRoomStore): void {
       if (read === undefined) throw new Error('no board')
       // Appended after the read: kept after the merge.
       await rooms.appendBoard('lounge', 'late', 1, bounds)
-      const compaction = { version: read.version, count: 3, strokes: read.strokes, merged: 'M', liveStrokes: 4 }
+      const compaction = {
+        version: read.version,
+        count: 3,
+        strokes: read.strokes,
+        merged: 'M',
+        liveStrokes: 4
+      }
       expect(await rooms.compactBoard('lounge', compaction)).toBe(true)
       expect(await rooms.readBoard('lounge')).toEqual({
         updates: ['M', 'late'],

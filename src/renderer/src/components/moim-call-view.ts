@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit'
 import type { PropertyValues } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { localized, msg, str } from '@lit/localize'
+import type { BoardChannel } from '../core/board-channel'
 import type { CallError, CallState, ChatEntry, MediaState } from '../core/types'
 import { pluralOne } from '../localization'
 import { errorMessage, noticeMessage } from './input-messages'
@@ -94,6 +95,35 @@ export class MoimCallView extends LitElement {
         height: 100%;
       }
 
+      /* The board takes the main area; the videos become a strip above it. */
+      .board-area {
+        display: grid;
+        grid-template-rows: auto minmax(0, 1fr);
+        gap: 0.5rem;
+        min-height: 0;
+        min-width: 0;
+      }
+
+      moim-video-grid.strip {
+        height: clamp(72px, 16vh, 132px);
+      }
+
+      moim-video-grid.strip::part(grid) {
+        grid-template-columns: none;
+        grid-auto-flow: column;
+        grid-auto-columns: calc(clamp(72px, 16vh, 132px) * 16 / 9);
+        grid-template-rows: 100%;
+        justify-content: center;
+        overflow-x: auto;
+        gap: 0.5rem;
+      }
+
+      .board-loading {
+        display: grid;
+        place-items: center;
+        color: var(--_muted-text);
+      }
+
       .invite {
         margin-left: auto;
       }
@@ -142,6 +172,9 @@ export class MoimCallView extends LitElement {
   /** This app hosts the room: offer an "Invite people" panel showing the `host` slot (addresses, QR, Stop). */
   @property({ type: Boolean }) hosting = false
 
+  /** The call's whiteboard connection (Call.board), handed to the board when it opens. */
+  @property({ attribute: false }) board: BoardChannel | null = null
+
   /** Why the last chat message could not be sent, or null. */
   @property({ attribute: false }) chatError: CallError | null = null
 
@@ -150,6 +183,9 @@ export class MoimCallView extends LitElement {
   @state() private _chatOpen = this._wide.matches
 
   @state() private _inviteOpen = false
+
+  /** The whiteboard's module has loaded (it is fetched the first time the board opens, never at startup). */
+  @state() private _boardLoaded = false
 
   /** Incoming messages the user has seen (all of them while the chat is open). History counts as seen. */
   private _seen = -1
@@ -172,6 +208,9 @@ export class MoimCallView extends LitElement {
   protected override willUpdate(_changed: PropertyValues<this>): void {
     const incoming = countIncoming(this.state?.chat ?? [])
     if (this._seen < 0 || this._chatOpen) this._seen = incoming
+    if (this.state?.boardOpen && !this._boardLoaded) {
+      void import('./moim-whiteboard').then(() => (this._boardLoaded = true))
+    }
   }
 
   override firstUpdated(): void {
@@ -249,11 +288,30 @@ export class MoimCallView extends LitElement {
         ${media.error ? html`<p class="alert" role="alert">${errorMessage(media.error)}</p>` : nothing}
       </div>
       <div class="main ${this._chatOpen ? 'with-chat' : ''}" part="main">
-        <moim-video-grid
-          .self=${self}
-          .participants=${state.participants}
-          .speakerId=${media.speakerId}
-        ></moim-video-grid>
+        ${
+          state.boardOpen
+            ? html`<div class="board-area">
+                <moim-video-grid
+                  class="strip"
+                  .self=${self}
+                  .participants=${state.participants}
+                  .speakerId=${media.speakerId}
+                ></moim-video-grid>
+                ${
+                  this._boardLoaded
+                    ? html`<moim-whiteboard
+                        .channel=${this.board}
+                        .participants=${state.participants}
+                      ></moim-whiteboard>`
+                    : html`<p class="board-loading" role="status">${msg('Opening the whiteboard…')}</p>`
+                }
+              </div>`
+            : html`<moim-video-grid
+                .self=${self}
+                .participants=${state.participants}
+                .speakerId=${media.speakerId}
+              ></moim-video-grid>`
+        }
         ${
           this._chatOpen
             ? html`<moim-chat-panel
@@ -272,6 +330,10 @@ export class MoimCallView extends LitElement {
         .sharingScreen=${media.sharingScreen}
         .canShareScreen=${this.canShareScreen}
         .chatOpen=${this._chatOpen}
+        .boardOpen=${state.boardOpen}
+        .boardViewers=${state.participants
+          .filter((p) => state.boardViewers.includes(p.peer.id))
+          .map((p) => p.peer.name)}
         .unread=${this.unread}
         .media=${media}
       ></moim-call-controls>

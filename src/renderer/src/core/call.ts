@@ -54,6 +54,7 @@ const INITIAL_STATE: CallState = Object.freeze({
   participants: [],
   chat: [],
   rooms: [],
+  boardOpen: false,
   boardViewers: [],
   error: null
 })
@@ -71,8 +72,6 @@ export class Call {
   private announcing: Promise<void> = Promise.resolve()
   private readonly unsubscribers: (() => void)[] = []
   private readonly boardEvents = new Emitter<BoardChannelEvents>()
-  /** Whether we have the board open, told to the room (again to each newcomer and after a rejoin). */
-  private boardOpen = false
 
   /** The whiteboard's connection (the board's code loads only when it opens, and takes this). */
   readonly board: BoardChannel = {
@@ -151,7 +150,16 @@ export class Call {
   async leave(): Promise<void> {
     if (this.current.phase !== 'in-call' && this.current.phase !== 'joining') return
     this.closeTransport()
-    this.update({ phase: 'lobby', self: null, room: null, participants: [], chat: [], error: null })
+    this.update({
+      phase: 'lobby',
+      self: null,
+      room: null,
+      participants: [],
+      chat: [],
+      boardOpen: false,
+      boardViewers: [],
+      error: null
+    })
     if (this.client.state === 'connected') {
       await this.client.leave()
       const rooms = await this.client.listRooms()
@@ -174,7 +182,8 @@ export class Call {
 
   /** Opens or closes the board for us; the others see who has it open (`boardViewers`). */
   setBoardOpen(open: boolean): void {
-    this.boardOpen = open
+    if (this.current.phase !== 'in-call' || open === this.current.boardOpen) return
+    this.update({ boardOpen: open })
     this.client.boardSend('board:open', { open })
   }
 
@@ -228,7 +237,7 @@ export class Call {
       c.on('board:cleared', ({ from, name }) => {
         if (this.current.phase !== 'in-call') return
         const who = from === this.current.self?.id ? (this.current.self?.name ?? name) : name
-        this.addSystem(`${who} cleared the board.`, { type: 'board-cleared', name: who })
+        this.addSystem(`${who} cleared the whiteboard.`, { type: 'board-cleared', name: who })
       }),
       // Our state follows the media (a camera unplugged with no other left turns video off for the others too).
       this.media.subscribe(() => void this.announce())
@@ -261,6 +270,8 @@ export class Call {
       room: result.room,
       participants,
       chat: history,
+      // Ours stays as it was across a rejoin (and is told again); the others tell theirs again.
+      boardOpen: first ? false : this.current.boardOpen,
       boardViewers: [],
       error: null
     })
@@ -299,7 +310,7 @@ export class Call {
     // A new socket id: the others dropped our old connections, so the transport starts over.
     this.enterRoom(result.value, false)
     void this.announce(true)
-    if (this.boardOpen) this.client.boardSend('board:open', { open: true })
+    if (this.current.boardOpen) this.client.boardSend('board:open', { open: true })
     this.boardEvents.emit('rejoined')
   }
 
@@ -322,7 +333,7 @@ export class Call {
     })
     this.addSystem(`${peer.name} joined.`, { type: 'joined', name: peer.name })
     // The newcomer cannot know who had the board open before it came: tell the room again.
-    if (this.boardOpen) this.client.boardSend('board:open', { open: true })
+    if (this.current.boardOpen) this.client.boardSend('board:open', { open: true })
   }
 
   private onPeerLeft(id: string): void {

@@ -233,7 +233,11 @@ export class SignalingClient {
   ): void {
     const socket = this.socket
     if (socket === null || this.currentState !== 'connected') return
-    ;(socket.emit as (event: string, payload: unknown, ack: () => void) => void)(event, payload, () => undefined)
+    ;(socket.emit as (event: string, payload: unknown, ack: () => void) => void)(
+      event,
+      payload,
+      () => undefined
+    )
   }
 
   private async probe(base: string): Promise<Result<void>> {

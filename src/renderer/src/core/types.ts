@@ -79,6 +79,8 @@ export interface CallState {
   chat: ChatEntry[]
   /** Rooms open on the server, kept current from `rooms:changed` while in the lobby. */
   rooms: RoomInfo[]
+  /** We have the whiteboard open (the room is told). */
+  boardOpen: boolean
   /** Ids of the others who have the whiteboard open. */
   boardViewers: string[]
   /** The last error, cleared by the next successful action. */
