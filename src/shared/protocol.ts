@@ -248,7 +248,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'server-full': 'This server has as many rooms as it can hold; join an existing room or try later.',
   'too-many-connections': 'Too many connections from your address; close some and try again.',
   unavailable: 'The server cannot reach its shared room store right now; try again in a moment.',
-  'board-full': 'The board is full: erase or clear some of it before drawing more.'
+  'board-full': 'The board is full.'
 }
 
 /**

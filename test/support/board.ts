@@ -4,7 +4,8 @@
  */
 import * as Y from 'yjs'
 import { BoardModel } from '../../src/renderer/src/core/board-model'
-import type { BoardChannel, BoardChannelEvents } from '../../src/renderer/src/core/board-channel'
+import type { BoardChannel } from '../../src/renderer/src/core/board-channel'
+import type { SignalingClientEvents } from '../../src/renderer/src/core/signaling-client'
 import { Emitter } from '../../src/renderer/src/core/emitter'
 import type { Result } from '../../src/renderer/src/core/result'
 import { BOARD_ROOT } from '../../src/shared/board'
@@ -25,23 +26,25 @@ function result(ack: { ok: boolean; error?: { code: string; message: string } })
 
 const gone = (): Result<never> => ({ ok: false, error: { code: 'disconnected', message: 'socket closed' } })
 
-/** A BoardChannel over a test socket (no reconnection: `rejoined` is emitted by the test itself). */
-export function socketChannel(socket: ClientSocket): BoardChannel & { events: Emitter<BoardChannelEvents> } {
-  const events = new Emitter<BoardChannelEvents>()
+/** A BoardChannel over a test socket (no reconnection: a test emits `rejoined` itself through `events`). */
+export function socketChannel(
+  socket: ClientSocket
+): BoardChannel & { events: Emitter<SignalingClientEvents> } {
+  const events = new Emitter<SignalingClientEvents>()
   socket.on('board:update', (payload) => events.emit('board:update', payload))
   socket.on('board:draft', (payload) => events.emit('board:draft', payload))
   socket.on('board:cursor', (payload) => events.emit('board:cursor', payload))
   return {
     events,
-    // A request still out when the test closes its socket is answered `disconnected`, as the Call's would be.
-    sync: (part) => request(socket, 'board:sync', { part }).then((ack) => result(ack as never), gone),
-    update: (body) =>
+    // A request still out when the test closes its socket is answered `disconnected`, as the client's would be.
+    boardSync: (part) => request(socket, 'board:sync', { part }).then((ack) => result(ack as never), gone),
+    boardUpdate: (body) =>
       request(socket, 'board:update', body).then(
         (ack) => (ack.ok ? { ok: true as const, value: undefined } : result(ack)),
         gone
       ),
-    draft: (draft) => socket.emit('board:draft', draft, () => undefined),
-    cursor: (cursor) => socket.emit('board:cursor', cursor, () => undefined),
+    boardSend: (event, payload) =>
+      void (socket.emit as (...args: unknown[]) => void)(event, payload, () => undefined),
     on: (event, listener) => events.on(event, listener)
   }
 }

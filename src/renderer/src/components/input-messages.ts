@@ -142,8 +142,6 @@ function codeMessage(error: CallError): string | null {
       return mediaDenied(error.device)
     case 'media-unavailable':
       return mediaUnavailable(error.device)
-    case 'board-full':
-      return msg('The board is full. Erase or clear some strokes to draw more.')
     default:
       return null
   }

@@ -530,8 +530,13 @@ export class MoimWhiteboard extends LitElement {
         ${msg('Reconnecting… drawing resumes when the board is back.')}
       </p>`
     }
+    // Worded here rather than in input-messages.ts: only the board (not in the startup bundle) can be full.
+    if (board.error === 'board-full') {
+      return html`<p class="status alert" role="alert">
+        ${msg('The board is full. Erase or clear some strokes to draw more.')}
+      </p>`
+    }
     if (board.error !== null) {
-      // The server's English for logs only: the sentence comes from the table of every error code.
       return html`<p class="status alert" role="alert">
         ${errorMessage({ code: board.error, message: msg('That change could not be saved.') })}
       </p>`

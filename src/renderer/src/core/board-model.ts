@@ -150,8 +150,13 @@ export class BoardModel {
       channel.on('board:update', ({ update }) => this.onRemoteUpdate(update)),
       channel.on('board:draft', (draft) => this.onDraft(draft)),
       channel.on('board:cursor', ({ from, x, y, visible }) => this.onCursor(from, x, y, visible)),
-      channel.on('offline', () => this.update({ status: 'offline' })),
-      channel.on('rejoined', () => void this.sync())
+      channel.on('state', (state) => {
+        if (state === 'reconnecting') this.update({ status: 'offline' })
+      }),
+      // Back in the room with a new connection: the board may have changed meanwhile, and our id is new.
+      channel.on('rejoined', (joined) => {
+        if (joined.ok) void this.sync()
+      })
     ]
   }
 
@@ -186,7 +191,7 @@ export class BoardModel {
     let text = ''
     let clientId = 0
     for (let part = 0, parts = 1; part < parts; part++) {
-      const answer = await this.channel.sync(part)
+      const answer = await this.channel.boardSync(part)
       if (this.disposed) return
       if (!answer.ok) {
         log.warn('board sync failed', { code: answer.error.code })
@@ -323,7 +328,7 @@ export class BoardModel {
     const generation = this.generation
     this.sending = this.sending.then(async () => {
       if (generation !== this.generation || this.disposed) return
-      const answer = await this.channel.update(request)
+      const answer = await this.channel.boardUpdate(request)
       if (this.disposed) return
       if (answer.ok) {
         if (this.current.error !== null) this.update({ error: null })
@@ -352,11 +357,11 @@ export class BoardModel {
       const points = drawing.points.slice(start * 3, (start + BOARD_LIMITS.draftPoints) * 3)
       const draft: BoardDraft = { id: drawing.id, ...drawing.pen, start, points }
       drawing.sent += points.length / 3
-      this.channel.draft(draft)
+      this.channel.boardSend('board:draft', draft)
       if (drawing.sent * 3 < drawing.points.length) this.scheduleTransient()
     }
     if (this.cursorToSend !== null) {
-      this.channel.cursor(this.cursorToSend)
+      this.channel.boardSend('board:cursor', this.cursorToSend)
       this.cursorToSend = null
     }
   }

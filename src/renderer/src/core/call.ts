@@ -13,7 +13,7 @@ import type {
   PeerUpdate,
   SignalMessage
 } from '../../../shared/protocol'
-import type { BoardChannel, BoardChannelEvents } from './board-channel'
+import type { BoardChannel } from './board-channel'
 import { Emitter } from './emitter'
 import { LocalMedia } from './local-media'
 import type { LocalMediaOptions } from './local-media'
@@ -71,16 +71,6 @@ export class Call {
   private announced: string | null = null
   private announcing: Promise<void> = Promise.resolve()
   private readonly unsubscribers: (() => void)[] = []
-  private readonly boardEvents = new Emitter<BoardChannelEvents>()
-
-  /** The whiteboard's connection (the board's code loads only when it opens, and takes this). */
-  readonly board: BoardChannel = {
-    sync: (part) => this.client.boardSync(part),
-    update: (request) => this.client.boardUpdate(request),
-    draft: (draft) => this.client.boardSend('board:draft', draft),
-    cursor: (cursor) => this.client.boardSend('board:cursor', cursor),
-    on: (event, listener) => this.boardEvents.on(event, listener)
-  }
 
   constructor(options: CallOptions = {}) {
     this.client =
@@ -180,6 +170,11 @@ export class Call {
     return ok()
   }
 
+  /** The whiteboard's connection: the board's code (loaded only when it opens) talks through it. */
+  get board(): BoardChannel {
+    return this.client
+  }
+
   /** Opens or closes the board for us; the others see who has it open (`boardViewers`). */
   setBoardOpen(open: boolean): void {
     if (this.current.phase !== 'in-call' || open === this.current.boardOpen) return
@@ -230,14 +225,10 @@ export class Call {
       c.on('signal', (message) => this.onSignal(message)),
       c.on('chat:message', (message) => this.onChat(message)),
       c.on('rejoined', (result) => this.onRejoined(result)),
-      c.on('board:update', (payload) => this.boardEvents.emit('board:update', payload)),
-      c.on('board:draft', (payload) => this.boardEvents.emit('board:draft', payload)),
-      c.on('board:cursor', (payload) => this.boardEvents.emit('board:cursor', payload)),
       c.on('board:open', ({ from, open }) => this.onBoardOpen(from, open)),
-      c.on('board:cleared', ({ from, name }) => {
-        if (this.current.phase !== 'in-call') return
-        const who = from === this.current.self?.id ? (this.current.self?.name ?? name) : name
-        this.addSystem(`${who} cleared the whiteboard.`, { type: 'board-cleared', name: who })
+      c.on('board:cleared', ({ name }) => {
+        if (this.current.phase === 'in-call')
+          this.addSystem(`${name} cleared the whiteboard.`, { type: 'board-cleared', name })
       }),
       // Our state follows the media (a camera unplugged with no other left turns video off for the others too).
       this.media.subscribe(() => void this.announce())
@@ -293,7 +284,6 @@ export class Call {
       })
       return
     }
-    if (state === 'reconnecting') this.boardEvents.emit('offline')
     if (state === 'reconnecting' && this.current.phase === 'in-call') {
       this.addSystem('Connection to the server lost; reconnecting…', { type: 'reconnecting' })
     }
@@ -311,13 +301,16 @@ export class Call {
     this.enterRoom(result.value, false)
     void this.announce(true)
     if (this.current.boardOpen) this.client.boardSend('board:open', { open: true })
-    this.boardEvents.emit('rejoined')
   }
 
   private onBoardOpen(from: string, open: boolean): void {
-    if (!this.current.participants.some((p) => p.peer.id === from)) return
     const others = this.current.boardViewers.filter((id) => id !== from)
-    if (open === this.current.boardViewers.includes(from)) return
+    // Only people of our room; a repeat (sent again for a newcomer) changes nothing.
+    if (
+      !this.current.participants.some((p) => p.peer.id === from) ||
+      open === others.length < this.current.boardViewers.length
+    )
+      return
     this.update({ boardViewers: open ? [...others, from] : others })
   }
 
