@@ -422,7 +422,7 @@ describe('hostile board messages', () => {
       ok: false,
       error: {
         code: 'board-full',
-        message: 'The board is full: erase or clear some of it before drawing more.'
+        message: 'The board is full.'
       }
     })
     expect(await boardIds(server.url)).toEqual(['a'])
