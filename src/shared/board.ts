@@ -21,8 +21,8 @@ export type BoardTool = (typeof BOARD_TOOLS)[number]
 export const BOARD_COLORS = ['#1f2328', '#e5484d', '#2f81f7', '#30a46c', '#f5a623', '#8e4ec6'] as const
 export type BoardColor = (typeof BOARD_COLORS)[number]
 
-/** Pen widths in board units (a 1,280 px wide board shows one unit as 0.4 px). */
-export const BOARD_SIZES = [6, 12, 24, 48] as const
+/** Pen widths in board units (a sheet 800 px wide shows one unit as 0.25 px: these are 2, 4, 8, 16 px). */
+export const BOARD_SIZES = [8, 16, 32, 64] as const
 
 export const BOARD_LIMITS = {
   /** Points in one stroke (a client ends a longer line and starts a new stroke where it stopped). */

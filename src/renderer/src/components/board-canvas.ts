@@ -19,7 +19,7 @@ export interface Drawable {
 export const PAPER = '#ffffff'
 
 /** A highlighter's ink lets what is under it show through. */
-const HIGHLIGHTER_ALPHA = 0.35
+const HIGHLIGHTER_ALPHA = 0.4
 
 /** The outline of a stroke, in board units. */
 export function strokePath(stroke: Drawable, last: boolean): Path2D {
@@ -32,8 +32,8 @@ export function strokePath(stroke: Drawable, last: boolean): Path2D {
   }
   const highlighter = stroke.tool === 'highlighter'
   const outline = getStroke(input, {
-    size: highlighter ? stroke.size * 2 : stroke.size,
-    thinning: highlighter ? 0 : 0.55,
+    size: highlighter ? stroke.size * 3 : stroke.size,
+    thinning: highlighter ? 0 : 0.5,
     smoothing: 0.5,
     streamline: 0.4,
     // A mouse reports one pressure for the whole stroke: shape it by speed instead.

@@ -105,17 +105,29 @@ export class MoimCallView extends LitElement {
       }
 
       moim-video-grid.strip {
-        height: clamp(72px, 16vh, 132px);
+        --strip: clamp(64px, 16vh, 132px);
+        height: var(--strip);
       }
 
+      /* One row of tiles, scrolling sideways when they do not fit ('safe' keeps the first one reachable). */
       moim-video-grid.strip::part(grid) {
         grid-template-columns: none;
         grid-auto-flow: column;
-        grid-auto-columns: calc(clamp(72px, 16vh, 132px) * 16 / 9);
+        grid-auto-columns: calc(var(--strip) * 16 / 9);
         grid-template-rows: 100%;
-        justify-content: center;
+        justify-content: safe center;
         overflow-x: auto;
         gap: 0.5rem;
+      }
+
+      @media (max-width: 640px) {
+        moim-video-grid.strip {
+          --strip: clamp(56px, 11vh, 96px);
+        }
+
+        moim-video-grid.strip::part(grid) {
+          grid-auto-columns: calc(var(--strip) * 4 / 3);
+        }
       }
 
       .board-loading {

@@ -288,16 +288,24 @@ export class MoimWhiteboard extends LitElement {
         gap: 0.5rem;
       }
 
-      /* Phones: the toolbar scrolls sideways rather than taking half the screen. */
+      /* Phones: two compact rows of tools, and the sheet at the top with the spare height below it. */
       @media (max-width: 640px) {
         .toolbar {
-          flex-wrap: nowrap;
-          overflow-x: auto;
-          gap: 0.5rem;
+          gap: 0.35rem 0.5rem;
+          justify-content: center;
         }
 
         .group + .group {
-          padding-left: 0.5rem;
+          padding-left: 0;
+          border-left: 0;
+        }
+
+        .end {
+          margin-left: 0;
+        }
+
+        .frame {
+          place-items: start center;
         }
 
         .tool {
