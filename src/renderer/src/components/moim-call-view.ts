@@ -104,8 +104,9 @@ export class MoimCallView extends LitElement {
         min-width: 0;
       }
 
+      /* At least a tile's own minimum height (120 px), so names stay visible. */
       moim-video-grid.strip {
-        --strip: clamp(64px, 16vh, 132px);
+        --strip: clamp(120px, 16vh, 150px);
         height: var(--strip);
       }
 
@@ -121,10 +122,6 @@ export class MoimCallView extends LitElement {
       }
 
       @media (max-width: 640px) {
-        moim-video-grid.strip {
-          --strip: clamp(56px, 11vh, 96px);
-        }
-
         moim-video-grid.strip::part(grid) {
           grid-auto-columns: calc(var(--strip) * 4 / 3);
         }
