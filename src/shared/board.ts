@@ -37,7 +37,7 @@ export const BOARD_LIMITS = {
   size: 96,
   /** Pressure is sent as an integer percentage. */
   pressure: 100,
-  /** Parts of one `board:sync` (each at most 262,144 characters: a full board is 16). */
+  /** Parts of one `board:sync` (each at most 524,288 characters: a full board is 8). */
   syncParts: 64
 } as const
 
@@ -71,7 +71,7 @@ export interface BoardSyncRequest {
 
 /** `board:sync` answer: one part of the board's base64 and the Yjs client id this connection must write with. */
 export interface BoardSyncResult {
-  /** Characters `part * 262144` onwards of the board as one Yjs update (base64); concatenate all parts. */
+  /** Characters `part * 524288` onwards of the board as one Yjs update (base64); concatenate all parts. */
   update: string
   part: number
   parts: number

@@ -1,5 +1,5 @@
 /**
- * Whiteboard test helpers: the renderer's real BoardModel over a real socket.io-client socket (a BoardChannel made
+ * Whiteboard test and bench helpers: the renderer's real BoardModel over a real socket.io-client socket (a BoardChannel made
  * of the socket's requests and events), and raw Yjs updates for what no well-behaved client sends.
  */
 import * as Y from 'yjs'
@@ -10,8 +10,16 @@ import { Emitter } from '../../src/renderer/src/core/emitter'
 import type { Result } from '../../src/renderer/src/core/result'
 import { BOARD_ROOT } from '../../src/shared/board'
 import type { Stroke } from '../../src/shared/board'
-import { request, WAIT_MS } from './signaling'
+// Types only from ./signaling: it configures vitest, and the bench (no vitest) uses these helpers too.
 import type { ClientSocket } from './signaling'
+
+const WAIT_MS = 5_000
+
+type Answer = { ok: true } | { ok: false; error: { code: string; message: string } }
+
+function request(socket: ClientSocket, event: string, payload: unknown): Promise<Answer> {
+  return (socket.timeout(WAIT_MS).emitWithAck as (...args: unknown[]) => Promise<Answer>)(event, payload)
+}
 
 function result<T extends object>(ack: { ok: true } & T): Result<T>
 function result(ack: { ok: false; error: { code: string; message: string } }): Result<never>
@@ -40,7 +48,7 @@ export function socketChannel(
     boardSync: (part) => request(socket, 'board:sync', { part }).then((ack) => result(ack as never), gone),
     boardUpdate: (body) =>
       request(socket, 'board:update', body).then(
-        (ack) => (ack.ok ? { ok: true as const, value: undefined } : result(ack)),
+        (ack) => (ack.ok ? { ok: true as const, value: undefined } : result(ack as never)),
         gone
       ),
     boardSend: (event, payload) =>

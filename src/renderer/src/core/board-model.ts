@@ -55,6 +55,8 @@ export interface Pen {
 
 /** How often drafts and cursors go out while the pointer moves (about 30 a second). */
 const TRANSIENT_INTERVAL_MS = 33
+/** How long to wait before fetching the board again after a sync was refused (rate-limited, unavailable). */
+const SYNC_RETRY_MS = 1_000
 /** A draft nobody continued for this long is dropped (its drawer left, or the commit was lost). */
 const DRAFT_TTL_MS = 4_000
 /** Origins of transactions: ours (undoable), ours but not undoable (clear), and the server's. */
@@ -197,6 +199,13 @@ export class BoardModel {
         log.warn('board sync failed', { code: answer.error.code })
         this.pending = null
         this.update({ status: 'offline' })
+        // Not in the room or not connected: the rejoin syncs again. Anything else may pass: try again soon.
+        const code = answer.error.code
+        if (code !== 'not-in-room' && code !== 'disconnected') {
+          setTimeout(() => {
+            if (!this.disposed) void this.sync()
+          }, SYNC_RETRY_MS)
+        }
         return
       }
       text += answer.value.update
@@ -334,8 +343,15 @@ export class BoardModel {
         if (this.current.error !== null) this.update({ error: null })
         return
       }
-      // Refused, so this board now holds what the server does not: start over from the server's board.
       log.warn('board update refused', { code: answer.error.code })
+      // Nothing after this one can be accepted either (its clock would not follow): drop the queue.
+      this.generation++
+      if (answer.error.code === 'disconnected') {
+        // The rejoin fetches the board again.
+        this.update({ status: 'offline' })
+        return
+      }
+      // Refused, so this board now holds what the server does not: start over from the server's board.
       this.update({ error: answer.error.code })
       await this.sync()
     })
