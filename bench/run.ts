@@ -10,6 +10,7 @@ import { slowReaders } from './attack'
 import { callSetup, meshLoad } from './browser'
 import { clusterBench } from './cluster'
 import { bundleSizes } from './bundle'
+import { whiteboardBench } from './whiteboard'
 import { DEFAULT_BASELINE, improvements } from './improve'
 import { joinStorm } from './join'
 import { memoryPerClient } from './memory'
@@ -28,7 +29,8 @@ const SECTIONS = [
   'bundle',
   'improve',
   'attack',
-  'cluster'
+  'cluster',
+  'whiteboard'
 ] as const
 type Section = (typeof SECTIONS)[number]
 
@@ -259,6 +261,14 @@ async function main(): Promise<void> {
           memoryClients: 2_000
         }
     results.cluster = await clusterBench(options, log)
+  }
+
+  if (only.has('whiteboard')) {
+    log('whiteboard')
+    results.whiteboard = await whiteboardBench(
+      quick ? { strokes: 20, bigBoard: 5_000, joins: 2 } : { strokes: 60, bigBoard: 5_000, joins: 4 },
+      log
+    )
   }
 
   results.finishedAt = new Date().toISOString()

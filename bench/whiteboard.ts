@@ -308,6 +308,13 @@ async function memoryPart(strokes: number): Promise<WhiteboardResult['memory']> 
   const url = `http://127.0.0.1:${port}`
   const drawer = await joinedSocket(url, 'memory', 'Drawer')
   try {
+    // Warm-up in another room, so compiled code and the server's first allocations are not counted.
+    const warm = await joinedSocket(url, 'warm-up', 'Warm')
+    const warmBoard = await boardOf(warm)
+    await fill(warmBoard, 300)
+    warmBoard.dispose()
+    warm.disconnect()
+    await new Promise((resolve) => setTimeout(resolve, 300))
     const board = await boardOf(drawer)
     await collect()
     const before = process.memoryUsage().heapUsed
