@@ -12,6 +12,7 @@ import { runInNewContext } from 'node:vm'
 import type { Page } from 'playwright-core'
 import { io as connectSocket } from 'socket.io-client'
 import type { BoardModel } from '../src/renderer/src/core/board-model'
+import { setLogLevel } from '../src/shared/logger'
 import { MemoryRoomStore } from '../src/server/memory-room-store'
 import { createSignalingServer } from '../src/server/server'
 import { boardOf, draw, until } from '../test/support/board'
@@ -254,7 +255,6 @@ async function drawAndTimeFrames(page: Page): Promise<number[]> {
 /** Wire characters per stroke at 500 strokes, vs the whole board as JSON per change. */
 async function wirePart(): Promise<WhiteboardResult['wire']> {
   const server = createSignalingServer({
-    logger: silent,
     rateLimits: { board: FILL_RATE },
     limits: FILL_LIMITS
   })
@@ -285,8 +285,6 @@ async function wirePart(): Promise<WhiteboardResult['wire']> {
   }
 }
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} }
-
 /** Heap the server holds for 1,000 strokes (its log compacted), after forced collections. */
 async function memoryPart(strokes: number): Promise<WhiteboardResult['memory']> {
   setFlagsFromString('--expose-gc')
@@ -299,7 +297,6 @@ async function memoryPart(strokes: number): Promise<WhiteboardResult['memory']> 
   }
   let store: MemoryRoomStore | undefined
   const server = createSignalingServer({
-    logger: silent,
     rateLimits: { board: FILL_RATE },
     limits: FILL_LIMITS,
     roomStore: (made) => (store = new MemoryRoomStore(made))
@@ -340,6 +337,8 @@ export async function whiteboardBench(
   options: WhiteboardOptions,
   log: (line: string) => void
 ): Promise<WhiteboardResult> {
+  // The servers and board models here log every join and refusal; the bench prints its own lines.
+  setLogLevel('error')
   log('whiteboard: wire bytes per stroke')
   const wire = await wirePart()
   log('whiteboard: server memory per 1,000 strokes')
