@@ -636,7 +636,7 @@ export function renderReport(results: Results): string {
         `has been drawn (${o.joins} rounds, empty board and ${o.bigBoard} strokes alternating; the first round also ` +
         'loads the board’s code). Wire: characters of the `board:update` frames a peer receives per stroke for ' +
         'strokes 451–500, against one frame carrying the whole board as JSON (what MiroTalk sends after every ' +
-        'change). Memory: server heap growth per 1,000 strokes after forced collections, its log compacted. Frames: ' +
+        'change). Memory: server heap with the room minus once the room and its board are deleted, after forced collections, per 1,000 strokes. Frames: ' +
         `rAF intervals on a page drawing a 3-second stroke on the ${o.bigBoard}-stroke board.`
     )
     out.push('')
