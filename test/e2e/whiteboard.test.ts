@@ -3,7 +3,6 @@
  * pointer input (Playwright's mouse and CDP pen events, i.e. the browser's own input pipeline), checked through
  * each page's board state and a hash of its rendered pixels. The tests share one room and run in order.
  */
-import { mkdir } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,7 +11,6 @@ import type { CallPage, E2eServer } from '../support/e2e'
 
 const POLL = { timeout: 30_000, interval: 200 }
 const ROOM = 'sketch'
-export const SCREENS = '/work/screens/whiteboard'
 
 /** A page's board, read from outside: stroke ids and points in drawing order, and a hash of the drawn pixels. */
 export interface BoardView {
@@ -75,9 +73,14 @@ describe('a whiteboard shared by four pages', () => {
   const page = (name: string): Page => pages.find((p) => p.name === name)!.page
   /** The pixel hash of an empty board, so a test can tell that strokes were really drawn. */
   let emptyPixels = ''
+  /** Content Security Policy violations any page reported (the board must work under the app's CSP). */
+  const violations: string[] = []
 
   async function join(name: string): Promise<void> {
     const opened = await openPage(browser, server.url, name, `?room=${ROOM}&name=${name}`)
+    opened.page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) violations.push(`${name}: ${message.text()}`)
+    })
     pages.push(opened)
     await opened.page.getByRole('button', { name: 'Whiteboard' }).waitFor({ timeout: 60_000 })
   }
@@ -146,6 +149,23 @@ describe('a whiteboard shared by four pages', () => {
     // Something was drawn: the pixels differ from an empty board's.
     expect(board.pixels).not.toBe(emptyPixels)
     expect(board.points.every((points) => points.length >= 6)).toBe(true)
+  })
+
+  it('shows each person’s cursor, named, where it is on everyone’s sheet', async () => {
+    const box = (await sheet(page('Bo')).boundingBox())!
+    await page('Bo').mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.25, { steps: 4 })
+    const label = page('Ann').locator('moim-whiteboard .cursor').filter({ hasText: 'Bo' })
+    await label.waitFor({ timeout: 10_000 })
+    const annBox = (await sheet(page('Ann')).boundingBox())!
+    await expect
+      .poll(async () => {
+        const at = (await label.boundingBox())!
+        return [
+          Math.round(((at.x - annBox.x) / annBox.width) * 20),
+          Math.round(((at.y - annBox.y) / annBox.height) * 20)
+        ]
+      }, POLL)
+      .toEqual([10, 5])
   })
 
   it('gives a fourth page that joins late the whole board at once', async () => {
@@ -242,6 +262,9 @@ describe('a whiteboard shared by four pages', () => {
     await ann.keyboard.press('KeyB')
     await expect.poll(() => sheet(ann).count(), POLL).toBe(0)
     expect(await ann.getByRole('button', { name: 'Whiteboard' }).getAttribute('aria-pressed')).toBe('false')
-    await mkdir(SCREENS, { recursive: true })
+  })
+
+  it('worked under the app’s Content Security Policy (no inline styles refused)', () => {
+    expect(violations).toEqual([])
   })
 })

@@ -1,7 +1,6 @@
-import { LitElement, css, html, nothing, svg } from 'lit'
+import { LitElement, css, html, nothing, svg, unsafeCSS } from 'lit'
 import type { PropertyValues, SVGTemplateResult } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
-import { styleMap } from 'lit/directives/style-map.js'
 import { localized, msg, str } from '@lit/localize'
 import { BOARD_COLORS, BOARD_HEIGHT, BOARD_SIZES, BOARD_WIDTH } from '../../../shared/board'
 import type { BoardColor, Stroke } from '../../../shared/board'
@@ -62,7 +61,9 @@ function sizeName(index: number): string {
  * export as PNG), with the others' strokes appearing as they draw and their cursors named. Scaled to any size
  * without distortion (one coordinate space for all), drawn at the device's pixel ratio.
  *
- * Positions and colours are set through styleMap (CSSOM), not style attributes: the CSP allows no inline styles.
+ * No style attributes (the CSP allows no inline styles, and Lit's styleMap writes the attribute on its first
+ * render): swatch colours and dot sizes are classes of the static styles, cursor positions are set through the
+ * CSSOM after each render.
  *
  * Keyboard: P pen, H highlighter, E eraser, 1–6 colours, Ctrl/⌘+Z undo, Ctrl/⌘+Shift+Z or Ctrl+Y redo.
  *
@@ -128,6 +129,9 @@ export class MoimWhiteboard extends LitElement {
         background: var(--swatch);
       }
 
+      ${unsafeCSS(BOARD_COLORS.map((color, index) => `.swatch.c${index}{--swatch:${color}}`).join(''))}
+      ${unsafeCSS(BOARD_SIZES.map((_, index) => `.dot.d${index}{width:${4 + index * 4}px;height:${4 + index * 4}px}`).join(''))}
+
       .swatch:hover:not(:disabled) {
         background: var(--swatch);
         outline-color: var(--_text);
@@ -146,7 +150,7 @@ export class MoimWhiteboard extends LitElement {
         padding: 0;
       }
 
-      .size span {
+      .size .dot {
         display: block;
         border-radius: 50%;
         background: currentColor;
@@ -395,6 +399,10 @@ export class MoimWhiteboard extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     void changed
     this._drawBase(this._board.value?.strokes ?? [])
+    for (const cursor of this.renderRoot.querySelectorAll<HTMLElement>('.cursor')) {
+      cursor.style.left = `${(Number(cursor.dataset.x) / BOARD_WIDTH) * 100}%`
+      cursor.style.top = `${(Number(cursor.dataset.y) / BOARD_HEIGHT) * 100}%`
+    }
   }
 
   private _onBoardChange(next: BoardState): void {
@@ -581,8 +589,7 @@ export class MoimWhiteboard extends LitElement {
           ${BOARD_COLORS.map(
             (color, index) =>
               html`<button
-                class="swatch"
-                style=${styleMap({ '--swatch': color })}
+                class="swatch c${index}"
                 aria-pressed=${this._color === color ? 'true' : 'false'}
                 aria-keyshortcuts=${String(index + 1)}
                 title=${`${colorName(color)} (${index + 1})`}
@@ -601,7 +608,7 @@ export class MoimWhiteboard extends LitElement {
                 title=${sizeName(index)}
                 @click=${() => (this._size = size)}
               >
-                <span style=${styleMap({ width: `${4 + index * 4}px`, height: `${4 + index * 4}px` })}></span>
+                <span class="dot d${index}"></span>
                 <span class="visually-hidden">${sizeName(index)}</span>
               </button>`
           )}
@@ -665,11 +672,7 @@ export class MoimWhiteboard extends LitElement {
           ></canvas>
           ${(board?.cursors ?? []).map(
             (cursor) =>
-              html`<div
-                class="cursor"
-                aria-hidden="true"
-                style=${styleMap({ left: `${(cursor.x / BOARD_WIDTH) * 100}%`, top: `${(cursor.y / BOARD_HEIGHT) * 100}%` })}
-              >
+              html`<div class="cursor" aria-hidden="true" data-x=${cursor.x} data-y=${cursor.y}>
                 <div class="dot"></div>
                 <div class="label">${names.get(cursor.from) ?? msg('Someone')}</div>
               </div>`
