@@ -125,7 +125,8 @@ export class MoimWhiteboard extends LitElement {
         padding: 0;
         border-radius: 50%;
         border: 2px solid var(--_surface);
-        outline: 1px solid var(--_border);
+        /* Light enough that the black swatch shows on the dark toolbar. */
+        outline: 1px solid color-mix(in srgb, var(--_text) 40%, transparent);
         background: var(--swatch);
       }
 
