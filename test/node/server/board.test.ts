@@ -9,7 +9,15 @@ import { BOARD_LIMITS, BOARD_ROOT } from '../../../src/shared/board'
 import { SYNC_PART_CHARS } from '../../../src/server/board'
 import { MemoryRoomStore } from '../../../src/server/memory-room-store'
 import { boardOf, draw, ids, rawUpdate, stroke, strokesUpdate, until } from '../../support/board'
-import { closeAll, disconnected, joined, rawRequest, request, startServer } from '../../support/signaling'
+import {
+  closeAll,
+  disconnected,
+  joined,
+  rawRequest,
+  request,
+  startServer,
+  WAIT_MS
+} from '../../support/signaling'
 import type { TestClient } from '../../support/signaling'
 
 afterEach(closeAll)
