@@ -214,10 +214,12 @@ describe('the whiteboard', () => {
       ])
     expect(annBoard.eraseAt(5, 20, 4)).toBe(true)
     await until(annBoard, (model) => model.state.strokes.length === 139)
-    // The compaction runs in the background once the log holds 128 updates: wait for it (a loaded machine is slow).
+    // The compaction runs in the background once the log holds 128 updates: wait until all 140 strokes are
+    // stored and it has run (a loaded machine is slow).
     const deadline = Date.now() + WAIT_MS
     let log = await store?.readBoard('lounge')
-    while ((log?.updates.length ?? 0) >= 20 && Date.now() < deadline) {
+    const pending = (): boolean => (log?.strokes ?? 0) < 140 || (log?.updates.length ?? 0) >= 20
+    while (pending() && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50))
       log = await store?.readBoard('lounge')
     }
@@ -225,6 +227,8 @@ describe('the whiteboard', () => {
     expect(log?.updates.length).toBeLessThan(20)
     const bob = await joined(url, 'lounge', 'Bob')
     const bobBoard = await boardOf(bob.socket)
+    // The erase may still be on its way: it reaches Bob as an update if his sync came first.
+    await until(bobBoard, (model) => model.state.strokes.length === 139)
     expect(ids(bobBoard)).toEqual(ids(annBoard))
   })
 })
