@@ -90,8 +90,7 @@ async function fill(model: BoardModel, count: number, from = 0): Promise<void> {
     if (i % 200 === 199) await until(model, (m) => m.state.strokes.length >= target - count + i + 1)
   }
   await until(model, (m) => m.state.strokes.length === target)
-  // The last update's answer: a round trip after it.
-  await (model as unknown as { sending: Promise<void> }).sending
+  await model.settled()
 }
 
 /** What the pages' scripts see of the whiteboard element (found through the app's shadow roots). */

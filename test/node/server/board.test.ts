@@ -163,7 +163,7 @@ describe('the whiteboard', () => {
       [10, 10],
       [20, 20]
     ])
-    await until(annBoard, () => true)
+    await annBoard.settled()
     expect(await request(ann.socket, 'room:leave')).toEqual({ ok: true })
     expect(await boardIds(url)).toHaveLength(1)
 
@@ -243,6 +243,7 @@ describe('hostile board messages', () => {
       [10, 10],
       [20, 20]
     ])
+    await annBoard.settled()
     const mallory = await joined(server.url, 'lounge', 'Mallory')
     const clientId = await clientIdOf(mallory)
     await until(annBoard, (model) => model.state.strokes.length === 1)
@@ -257,7 +258,7 @@ describe('hostile board messages', () => {
       [30, 30],
       [40, 40]
     ])
-    await until(annBoard, (model) => model.state.strokes.length === 2)
+    await annBoard.settled()
     expect(await boardIds(url)).toHaveLength(2)
   }
 
@@ -406,7 +407,8 @@ describe('hostile board messages', () => {
       [90, 90],
       [95, 95]
     ])
-    await until(annBoard, (model) => model.state.strokes.length === 1 && model.state.error === null)
+    await annBoard.settled()
+    expect(annBoard.state.error).toBeNull()
     expect(await boardIds(url)).toHaveLength(1)
     void ann
   })

@@ -170,6 +170,11 @@ export class BoardModel {
     return this.emitter.on('change', listener)
   }
 
+  /** Resolves once every change made so far has been answered by the server (accepted or refused). */
+  settled(): Promise<void> {
+    return this.sending
+  }
+
   /** The document as one update, for tests and the bench to compare boards. */
   encodeState(): Uint8Array {
     return this.doc === null ? new Uint8Array() : Y.encodeStateAsUpdate(this.doc)
