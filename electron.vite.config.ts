@@ -36,12 +36,19 @@ function minifyLitCss(): Plugin {
 function websocketOnlyEngine(): Plugin {
   const table = /engine\.io-client\/build\/esm\/transports\/index\.js$/
   const virtualId = '\0moim-websocket-only-transports'
+  const unusedTransport = /^\.\/transports\/(polling-xhr|polling-xhr\.node|polling-fetch|webtransport)\.js$/
+  const unusedId = '\0moim-unused-transports'
   let websocketTransport = ''
   return {
     name: 'moim-websocket-only-engine',
     enforce: 'pre',
     async resolveId(source, importer, options) {
       if (importer === undefined || !importer.includes('engine.io-client')) return null
+      // The package's index also re-exports the other transports, and polling-xhr.js runs code on load (an XHR
+      // probe, an unload listener), so a bundler keeps it: nothing here uses those exports.
+      if (/engine\.io-client\/build\/esm\/index\.js$/.test(importer) && unusedTransport.test(source)) {
+        return unusedId
+      }
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true })
       if (resolved === null || !table.test(resolved.id)) return null
       // The browser build of the transport (the package maps websocket.node.js to it for browsers).
@@ -49,6 +56,7 @@ function websocketOnlyEngine(): Plugin {
       return virtualId
     },
     load(id) {
+      if (id === unusedId) return 'export const XHR = undefined, Fetch = undefined, WT = undefined\n'
       if (id !== virtualId) return null
       return `import { WS } from ${JSON.stringify(websocketTransport)}\nexport const transports = { websocket: WS }\n`
     }

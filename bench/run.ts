@@ -12,6 +12,7 @@ import { callSetup, meshLoad } from './browser'
 import { clusterBench } from './cluster'
 import { resumeBench } from './resume'
 import { bundleSizes } from './bundle'
+import { whiteboardBench } from './whiteboard'
 import { DEFAULT_BASELINE, improvements } from './improve'
 import { joinStorm } from './join'
 import { memoryPerClient } from './memory'
@@ -31,7 +32,8 @@ const SECTIONS = [
   'improve',
   'attack',
   'cluster',
-  'resume'
+  'resume',
+  'whiteboard'
 ] as const
 type Section = (typeof SECTIONS)[number]
 
@@ -267,6 +269,14 @@ async function main(): Promise<void> {
   if (only.has('resume')) {
     const options = quick ? { samples: 20, appSamples: 5 } : { samples: 200, appSamples: 20 }
     results.resume = await resumeBench(options, log)
+  }
+
+  if (only.has('whiteboard')) {
+    log('whiteboard')
+    results.whiteboard = await whiteboardBench(
+      quick ? { strokes: 20, bigBoard: 5_000, joins: 2 } : { strokes: 60, bigBoard: 5_000, joins: 4 },
+      log
+    )
   }
 
   results.finishedAt = new Date().toISOString()

@@ -2,6 +2,7 @@
 import type { AttackRow } from '../attack'
 import type { ClusterResult } from '../cluster'
 import type { ResumeResult } from '../resume'
+import type { WhiteboardResult } from '../whiteboard'
 import type { JoinRow } from '../join'
 import type { MemoryRow } from '../memory'
 import type { RelayOptions, RelayRow } from '../relay'
@@ -83,6 +84,7 @@ export interface Results {
   attack?: AttackRow[]
   cluster?: ClusterResult
   resume?: ResumeResult
+  whiteboard?: WhiteboardResult
   notes?: string[]
 }
 
@@ -631,6 +633,55 @@ export function renderReport(results: Results): string {
       `The app's SignalingClient, ${r.app.samples} drops: from the drop to resumed p50 ` +
         `${fmt(r.app.dropToResumed.p50, 0)} ms, max ${fmt(r.app.dropToResumed.max, 0)} ms, most of it ` +
         "Socket.IO's first reconnection delay (500 ms ± 50 %)."
+    )
+    out.push('')
+  }
+
+  if (results.whiteboard) {
+    const w = results.whiteboard
+    const o = w.options
+    out.push('## 11. Whiteboard')
+    out.push('')
+    out.push(
+      'The built web client on the real server (board bucket and per-connection byte limit raised for the Node ' +
+        'clients that fill boards with thousands of strokes in seconds), headless Chromium pages drawing with the ' +
+        `real mouse. Strokes are ${w.pointsPerStroke}-point random walks. Propagation: ${o.strokes} strokes drawn on ` +
+        'page A; from its pointer-up to the frame after page B has the stroke (both clocks are this machine’s). ' +
+        `Late join: a fresh page clicks the board button, until its board is ready with every stroke and a frame ` +
+        `has been drawn (${o.joins} rounds, empty board and ${o.bigBoard} strokes alternating; the first round also ` +
+        'loads the board’s code). Wire: characters of the `board:update` frames a peer receives per stroke for ' +
+        'strokes 451–500, against one frame carrying the whole board as JSON (what MiroTalk sends after every ' +
+        'change). Memory: server heap with the room minus once the room and its board are deleted, after forced collections, per 1,000 strokes. Frames: ' +
+        `rAF intervals on a page drawing a 3-second stroke on the ${o.bigBoard}-stroke board.`
+    )
+    out.push('')
+    out.push(
+      table(
+        ['Measure', 'p50', 'p95', 'p99', 'max', 'samples'],
+        [
+          ['Stroke propagation (ms)', w.propagationMs],
+          ['Late join, empty board (ms)', w.lateJoinMs.empty],
+          [`Late join, ${o.bigBoard} strokes (ms)`, w.lateJoinMs.big],
+          ['Frame interval while drawing (ms)', w.frameMs]
+        ].map(([label, s]) => {
+          const sum = s as WhiteboardResult['frameMs']
+          return [
+            label as string,
+            fmt(sum.p50, 1),
+            fmt(sum.p95, 1),
+            fmt(sum.p99, 1),
+            fmt(sum.max, 1),
+            String(sum.count)
+          ]
+        })
+      )
+    )
+    out.push('')
+    out.push(
+      `Wire per stroke: ${fmt(w.wire.perStroke, 0)} characters, vs ${fmt(w.wire.wholeBoard, 0)} for the whole ` +
+        `${w.wire.strokes}-stroke board per change (1/${fmt(w.wire.wholeBoard / w.wire.perStroke, 0)}). Server ` +
+        `memory: ${kb(w.memory.heapPer1000)} KB of heap per 1,000 strokes (${w.memory.strokes} drawn), of which ` +
+        `${kb(w.memory.storedPer1000)} KB are the stored board itself.`
     )
     out.push('')
   }

@@ -9,6 +9,10 @@ import { LIMITS } from '../shared/protocol'
 import type { ChatMessage, Peer, RoomInfo, RoomList } from '../shared/protocol'
 import { connectedPeer, nameChoice } from './room-store'
 import type {
+  BoardAppendOutcome,
+  BoardBounds,
+  BoardCompaction,
+  BoardLog,
   JoinInput,
   JoinOutcome,
   LeaveOutcome,
@@ -44,6 +48,7 @@ interface MemoryRoom {
   /** Hands raised in this room so far: the next raised hand gets this plus one, so hands keep their order. */
   hands: number
   features: Partial<RoomFeatures>
+  board: BoardLog
 }
 
 export class MemoryRoomStore implements RoomStore {
@@ -82,7 +87,8 @@ export class MemoryRoomStore implements RoomStore {
         history: [],
         historyBytes: 0,
         hands: 0,
-        features: {}
+        features: {},
+        board: { updates: [], bytes: 0, strokes: 0, version: 0 }
       }
       this.byName.set(name, room)
     } else {
@@ -222,6 +228,39 @@ export class MemoryRoomStore implements RoomStore {
     const room = this.byName.get(name)
     if (room === undefined) return false
     room.features[key] = value
+    return true
+  }
+
+  async appendBoard(
+    name: string,
+    update: string,
+    strokes: number,
+    bounds: BoardBounds
+  ): Promise<BoardAppendOutcome> {
+    const board = this.byName.get(name)?.board
+    if (board === undefined) return { ok: false, code: 'no-room' }
+    if (board.bytes + update.length > bounds.maxBytes || board.strokes + strokes > bounds.maxStrokes) {
+      return { ok: false, code: 'board-full' }
+    }
+    board.updates.push(update)
+    board.bytes += update.length
+    board.strokes += strokes
+    return { ok: true, updates: board.updates.length }
+  }
+
+  async readBoard(name: string): Promise<BoardLog | undefined> {
+    const board = this.byName.get(name)?.board
+    return board === undefined ? undefined : { ...board, updates: [...board.updates] }
+  }
+
+  async compactBoard(name: string, compaction: BoardCompaction): Promise<boolean> {
+    const board = this.byName.get(name)?.board
+    if (board === undefined || board.version !== compaction.version) return false
+    const replaced = board.updates.splice(0, compaction.count, compaction.merged)
+    for (const update of replaced) board.bytes -= update.length
+    board.bytes += compaction.merged.length
+    board.strokes = compaction.liveStrokes + (board.strokes - compaction.strokes)
+    board.version++
     return true
   }
 

@@ -16,6 +16,10 @@ import { LIMITS } from '../shared/protocol'
 import type { ChatMessage, Peer, RoomInfo, RoomList } from '../shared/protocol'
 import { nameChoices, StoreUnavailableError } from './room-store'
 import type {
+  BoardAppendOutcome,
+  BoardBounds,
+  BoardCompaction,
+  BoardLog,
   JoinInput,
   JoinOutcome,
   JoinRefusal,
@@ -149,7 +153,8 @@ local out = info(room)
 local removed = '0'
 if redis.call('HLEN', roomKey(room, 'members')) == 0 then
   redis.call('DEL', roomKey(room, 'info'), roomKey(room, 'members'), roomKey(room, 'order'),
-    roomKey(room, 'names'), roomKey(room, 'history'), roomKey(room, 'features'))
+    roomKey(room, 'names'), roomKey(room, 'history'), roomKey(room, 'features'), roomKey(room, 'board'),
+    roomKey(room, 'boardmeta'))
   redis.call('ZREM', P .. ':rooms', room)
   redis.call('ZREM', P .. ':counts', room)
   removed = '1'
@@ -286,6 +291,48 @@ redis.call('HSET', roomKey(ARGV[2], 'features'), ARGV[3], ARGV[4])
 return 1
 `
 
+/** ARGV: prefix, room, update, strokes, max bytes, max strokes. Returns the log's length, -1 full, -2 no room. */
+const BOARD_APPEND = `${LUA_PRELUDE}
+local room, update = ARGV[2], ARGV[3]
+if redis.call('EXISTS', roomKey(room, 'info')) == 0 then return -2 end
+local meta = redis.call('HMGET', roomKey(room, 'boardmeta'), 'bytes', 'strokes')
+local bytes = (tonumber(meta[1]) or 0) + string.len(update)
+local strokes = (tonumber(meta[2]) or 0) + tonumber(ARGV[4])
+if bytes > tonumber(ARGV[5]) or strokes > tonumber(ARGV[6]) then return -1 end
+redis.call('HSET', roomKey(room, 'boardmeta'), 'bytes', bytes, 'strokes', strokes)
+return redis.call('RPUSH', roomKey(room, 'board'), update)
+`
+
+/** ARGV: prefix, room. Returns false for no room, else bytes, strokes, version, then the updates. */
+const BOARD_READ = `${LUA_PRELUDE}
+local room = ARGV[2]
+if redis.call('EXISTS', roomKey(room, 'info')) == 0 then return false end
+local meta = redis.call('HMGET', roomKey(room, 'boardmeta'), 'bytes', 'strokes', 'version')
+local out = { meta[1] or '0', meta[2] or '0', meta[3] or '0' }
+push(out, redis.call('LRANGE', roomKey(room, 'board'), 0, -1))
+return out
+`
+
+/** ARGV: prefix, room, version, count, strokes at the read, merged, live strokes. Returns 1 if compacted. */
+const BOARD_COMPACT = `${LUA_PRELUDE}
+local room = ARGV[2]
+local meta = redis.call('HMGET', roomKey(room, 'boardmeta'), 'bytes', 'strokes', 'version')
+if redis.call('EXISTS', roomKey(room, 'info')) == 0 or (tonumber(meta[3]) or 0) ~= tonumber(ARGV[3]) then
+  return 0
+end
+local count = tonumber(ARGV[4])
+local bytes = tonumber(meta[1]) or 0
+for _, update in ipairs(redis.call('LRANGE', roomKey(room, 'board'), 0, count - 1)) do
+  bytes = bytes - string.len(update)
+end
+redis.call('LTRIM', roomKey(room, 'board'), count, -1)
+redis.call('LPUSH', roomKey(room, 'board'), ARGV[6])
+local strokes = tonumber(ARGV[7]) + (tonumber(meta[2]) or 0) - tonumber(ARGV[5])
+redis.call('HSET', roomKey(room, 'boardmeta'), 'bytes', bytes + string.len(ARGV[6]), 'strokes', strokes,
+  'version', (tonumber(meta[3]) or 0) + 1)
+return 1
+`
+
 type Reply = (string | null)[] | null
 
 interface Scripts {
@@ -299,6 +346,9 @@ interface Scripts {
   moimUpdate(...args: string[]): Promise<Reply>
   moimAppend(...args: string[]): Promise<number>
   moimSetFeature(...args: string[]): Promise<number>
+  moimBoardAppend(...args: string[]): Promise<number>
+  moimBoardRead(...args: string[]): Promise<Reply>
+  moimBoardCompact(...args: string[]): Promise<number>
 }
 
 /** A Peer with the protocol's field order, from the JSON a script stored (Lua tables keep no key order). */
@@ -365,7 +415,10 @@ export class RedisRoomStore implements RoomStore {
       ['moimPeer', PEER],
       ['moimUpdate', UPDATE],
       ['moimAppend', APPEND],
-      ['moimSetFeature', SET_FEATURE]
+      ['moimSetFeature', SET_FEATURE],
+      ['moimBoardAppend', BOARD_APPEND],
+      ['moimBoardRead', BOARD_READ],
+      ['moimBoardCompact', BOARD_COMPACT]
     ]
     for (const [name, lua] of scripts) this.redis.defineCommand(name, { numberOfKeys: 0, lua })
     // ioredis reconnects by itself; say once that Redis went away and once that it is back, not every retry.
@@ -565,6 +618,53 @@ export class RedisRoomStore implements RoomStore {
       this.redis.moimSetFeature(this.prefix, room, String(key), JSON.stringify(value))
     )
     return set === 1
+  }
+
+  async appendBoard(
+    room: string,
+    update: string,
+    strokes: number,
+    bounds: BoardBounds
+  ): Promise<BoardAppendOutcome> {
+    const length = await this.call(
+      this.redis.moimBoardAppend(
+        this.prefix,
+        room,
+        update,
+        String(strokes),
+        String(bounds.maxBytes),
+        String(bounds.maxStrokes)
+      )
+    )
+    if (length === -2) return { ok: false, code: 'no-room' }
+    if (length === -1) return { ok: false, code: 'board-full' }
+    return { ok: true, updates: length }
+  }
+
+  async readBoard(room: string): Promise<BoardLog | undefined> {
+    const reply = await this.call(this.redis.moimBoardRead(this.prefix, room))
+    if (reply === null) return undefined
+    return {
+      bytes: Number(reply[0]),
+      strokes: Number(reply[1]),
+      version: Number(reply[2]),
+      updates: reply.slice(3).map((update) => update ?? '')
+    }
+  }
+
+  async compactBoard(room: string, compaction: BoardCompaction): Promise<boolean> {
+    const done = await this.call(
+      this.redis.moimBoardCompact(
+        this.prefix,
+        room,
+        String(compaction.version),
+        String(compaction.count),
+        String(compaction.strokes),
+        compaction.merged,
+        String(compaction.liveStrokes)
+      )
+    )
+    return done === 1
   }
 
   /** A command's answer; a failure to reach Redis (down, cut off) becomes StoreUnavailableError. */

@@ -154,6 +154,40 @@ export interface PeerChange {
 }
 
 /**
+ * A room's whiteboard as a store keeps it: the Yjs updates (base64) in the order they were appended, and their
+ * totals. An append-only log rather than one value, so drawers on several nodes append at once without a lost
+ * update; a compaction now and then replaces the oldest updates with their merge (src/server/board.ts).
+ */
+export interface BoardLog {
+  updates: string[]
+  /** Characters of all `updates` (base64 is ASCII: its bytes). */
+  bytes: number
+  /** Strokes the updates inserted; since the last compaction, plus the strokes alive at it. */
+  strokes: number
+  /** Bumped by every compaction, so a compaction computed from an older read is refused. */
+  version: number
+}
+
+/** What one room's board may hold; an append past either is refused whole. */
+export interface BoardBounds {
+  maxBytes: number
+  maxStrokes: number
+}
+
+export type BoardAppendOutcome = { ok: true; updates: number } | { ok: false; code: 'board-full' | 'no-room' }
+
+/** A compaction: the first `count` updates of the log at `version` (which counted `strokes`) become `merged`. */
+export interface BoardCompaction {
+  version: number
+  count: number
+  /** `strokes` of the read the merge was computed from. */
+  strokes: number
+  merged: string
+  /** Strokes alive in `merged`. */
+  liveStrokes: number
+}
+
+/**
  * What a store throws when it cannot answer because what it keeps state in is unreachable (Redis down): the server
  * answers `unavailable` instead of treating it as a bug, and the request had no effect.
  */
@@ -214,6 +248,18 @@ export interface RoomStore {
   getFeature<K extends keyof RoomFeatures>(room: string, key: K): Promise<RoomFeatures[K] | undefined>
   /** Sets the room's state of feature `key`; false (and nothing kept) when the room does not exist. */
   setFeature<K extends keyof RoomFeatures>(room: string, key: K, value: RoomFeatures[K]): Promise<boolean>
+  /**
+   * Appends a board update inserting `strokes` strokes, unless the room's board would pass `bounds` (`board-full`,
+   * nothing kept) or the room does not exist (`no-room`). Answers how many updates the log holds now.
+   */
+  appendBoard(room: string, update: string, strokes: number, bounds: BoardBounds): Promise<BoardAppendOutcome>
+  /** The room's board log (empty for a room without strokes yet), or undefined when the room does not exist. */
+  readBoard(room: string): Promise<BoardLog | undefined>
+  /**
+   * Replaces the first `compaction.count` updates with `compaction.merged` if the log is still at
+   * `compaction.version` (appends since are kept after it); false, and nothing changed, otherwise.
+   */
+  compactBoard(room: string, compaction: BoardCompaction): Promise<boolean>
   /** Frees what the store holds (connections for a shared store). */
   close(): Promise<void>
   /**

@@ -48,6 +48,8 @@ import { fail, parseRequest, rateLimited } from './routes'
 import type { AnswerOf, ClientEvent, Refusal, RequestOf, Route, RouteTable } from './routes'
 import { peopleRoutes } from './people-routes'
 import { createStaticHandler } from './static-files'
+import { createBoard } from './board'
+import type { BoardOptions } from './board'
 import { batchWebSocketWrites } from './write-batching'
 
 export interface RateLimits {
@@ -60,6 +62,8 @@ export interface RateLimits {
   hand: RateLimit
   /** `reaction:send`: a few emoji in a row, not a stream. */
   reaction: RateLimit
+  /** The whiteboard: strokes, drafts while drawing and cursors (a drawer sends ~40 a second). */
+  board: RateLimit
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
@@ -67,7 +71,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   chat: { burst: 10, perSecond: 2 },
   control: { burst: 20, perSecond: 5 },
   hand: { burst: 5, perSecond: 1 },
-  reaction: { burst: 10, perSecond: 2 }
+  reaction: { burst: 10, perSecond: 2 },
+  board: { burst: 200, perSecond: 100 }
 }
 
 /** What one client address, and all clients together, may cost the server. */
@@ -138,6 +143,8 @@ export interface SignalingServerOptions {
    * host's own room, so a guest who arrives before the host's page cannot open it without the password).
    */
   roomPasswords?: Readonly<Record<string, string>>
+  /** What one room's whiteboard may hold (default BOARD_ROOM_LIMITS). */
+  board?: Partial<BoardOptions>
   /** Makes the room store, the one owner of room state (default: a MemoryRoomStore in this process). */
   roomStore?: (options: RoomStoreOptions) => RoomStore
   /**
@@ -247,7 +254,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     chat: options.rateLimits?.chat ?? DEFAULT_RATE_LIMITS.chat,
     control: options.rateLimits?.control ?? DEFAULT_RATE_LIMITS.control,
     hand: options.rateLimits?.hand ?? DEFAULT_RATE_LIMITS.hand,
-    reaction: options.rateLimits?.reaction ?? DEFAULT_RATE_LIMITS.reaction
+    reaction: options.rateLimits?.reaction ?? DEFAULT_RATE_LIMITS.reaction,
+    board: options.rateLimits?.board ?? DEFAULT_RATE_LIMITS.board
   }
   const serverLimits: ServerLimits = { ...DEFAULT_SERVER_LIMITS }
   for (const [key, value] of Object.entries(options.limits ?? {})) {
@@ -451,6 +459,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     control: TokenBucket
     hand: TokenBucket
     reaction: TokenBucket
+    board: TokenBucket
     /** `rate-limited` answers given, created at the first one: most connections never get one. */
     refusals: TokenBucket | undefined
   }
@@ -563,6 +572,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       announceLeave(left)
     }
   }
+
+  const board = createBoard<Connection, 'board'>({ store, io, roomKey, log, options: options.board }, 'board')
 
   /**
    * One route per client->server event, typed by the protocol's event map: each handler takes that event's
@@ -732,7 +743,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         return { ok: true, self: updated.peer }
       }
     },
-    ...peopleRoutes({ store, events, roomKey })
+    ...peopleRoutes({ store, events, roomKey }),
+    ...board.routes
   }
 
   /**
@@ -889,6 +901,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       control: new TokenBucket(limits.control),
       hand: new TokenBucket(limits.hand),
       reaction: new TokenBucket(limits.reaction),
+      board: new TokenBucket(limits.board),
       refusals: undefined
     })
     for (const [event, listener] of listeners) (socket as Socket).on(event, listener)

@@ -40,6 +40,23 @@ export const LIMITS = {
   maxCapacity: 16
 } as const
 
+export type {
+  BoardCursor,
+  BoardDraft,
+  BoardOpenRequest,
+  BoardSyncRequest,
+  BoardSyncResult,
+  BoardUpdateRequest
+} from './board'
+import type {
+  BoardCursor,
+  BoardDraft,
+  BoardOpenRequest,
+  BoardSyncRequest,
+  BoardSyncResult,
+  BoardUpdateRequest
+} from './board'
+
 /**
  * Largest Socket.IO packet the server accepts. Sized to the largest valid `signal` (an SDP at its limit plus the
  * envelope); anything bigger is not a valid message and closes only the sending socket.
@@ -61,6 +78,7 @@ export type ErrorCode =
   | 'too-many-connections'
   | 'unavailable'
   | 'resume-failed'
+  | 'board-full'
 
 /** The request field an `invalid` answer is about, when it is one a person types. */
 export type InvalidField = 'room' | 'name' | 'password' | 'text'
@@ -240,6 +258,11 @@ export interface ClientToServerEvents {
   'peer:update': (request: PeerUpdate, ack: AckFn<{ self: Peer }>) => void
   'hand:set': (request: HandRequest, ack: AckFn<{ self: Peer }>) => void
   'reaction:send': (request: ReactionRequest, ack: AckFn) => void
+  'board:sync': (request: BoardSyncRequest, ack: AckFn<BoardSyncResult>) => void
+  'board:update': (request: BoardUpdateRequest, ack: AckFn) => void
+  'board:draft': (request: BoardDraft, ack: AckFn) => void
+  'board:cursor': (request: BoardCursor, ack: AckFn) => void
+  'board:open': (request: BoardOpenRequest, ack: AckFn) => void
 }
 
 /**
@@ -261,6 +284,14 @@ export interface ServerToClientEvents {
   reaction: (message: ReactionMessage) => void
   'rooms:changed': (rooms: RoomInfo[]) => void
   'server:closing': (payload: { reason: ClosingReason }) => void
+  /** Someone's committed change to the board (a Yjs update, base64). */
+  'board:update': (payload: { from: string; update: string }) => void
+  'board:draft': (payload: BoardDraft & { from: string }) => void
+  'board:cursor': (payload: BoardCursor & { from: string }) => void
+  /** Someone opened or closed the board (sent again to the room when a peer joins, for the newcomer). */
+  'board:open': (payload: { from: string; open: boolean }) => void
+  /** Someone cleared the board; `name` as the room knows them. */
+  'board:cleared': (payload: { from: string; name: string }) => void
 }
 
 /** Names of the client->server events, for code that must recognise them at run time. */
@@ -273,7 +304,12 @@ export const CLIENT_EVENTS = [
   'chat:send',
   'peer:update',
   'hand:set',
-  'reaction:send'
+  'reaction:send',
+  'board:sync',
+  'board:update',
+  'board:draft',
+  'board:cursor',
+  'board:open'
 ] as const satisfies readonly (keyof ClientToServerEvents)[]
 
 /** Human-readable default messages for each error code, for clients that want a fallback text. */
@@ -292,7 +328,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'too-many-connections': 'Too many connections from your address; close some and try again.',
   unavailable: 'The server cannot reach its shared room store right now; try again in a moment.',
   'resume-failed':
-    'This session cannot be resumed: it ended (the grace window passed) or the token is not valid. Join again.'
+    'This session cannot be resumed: it ended (the grace window passed) or the token is not valid. Join again.',
+  'board-full': 'The board is full.'
 }
 
 /**

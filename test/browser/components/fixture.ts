@@ -89,6 +89,8 @@ export function callState(changes: Partial<CallState> = {}): CallState {
     chat: [],
     rooms: [],
     reactions: [],
+    boardOpen: false,
+    boardViewers: [],
     error: null,
     notice: null,
     ...changes

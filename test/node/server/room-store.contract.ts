@@ -325,6 +325,73 @@ export function describeRoomStore(name: string, create: CreateRoomStore): void {
       )
     })
 
+    it('keeps a room’s board log within its bounds, atomically, and deletes it with the room', async () => {
+      const rooms = await store()
+      const bounds = { maxBytes: 10, maxStrokes: 3 }
+      expect(await rooms.appendBoard('lounge', 'AAAA', 1, bounds)).toEqual({ ok: false, code: 'no-room' })
+      expect(await rooms.readBoard('lounge')).toBeUndefined()
+      await rooms.join(joinOf('a', 'lounge', 'Ann'))
+      expect(await rooms.readBoard('lounge')).toEqual({ updates: [], bytes: 0, strokes: 0, version: 0 })
+
+      expect(await rooms.appendBoard('lounge', 'AAAA', 1, bounds)).toEqual({ ok: true, updates: 1 })
+      expect(await rooms.appendBoard('lounge', 'BBBB', 2, bounds)).toEqual({ ok: true, updates: 2 })
+      // One stroke too many, then two bytes too many: refused whole.
+      expect(await rooms.appendBoard('lounge', 'C', 1, bounds)).toEqual({ ok: false, code: 'board-full' })
+      expect(await rooms.appendBoard('lounge', 'DDD', 0, bounds)).toEqual({ ok: false, code: 'board-full' })
+      expect(await rooms.readBoard('lounge')).toEqual({
+        updates: ['AAAA', 'BBBB'],
+        bytes: 8,
+        strokes: 3,
+        version: 0
+      })
+
+      await rooms.leave('a')
+      await rooms.join(joinOf('b', 'lounge', 'Bob'))
+      expect(await rooms.readBoard('lounge')).toEqual({ updates: [], bytes: 0, strokes: 0, version: 0 })
+    })
+
+    it('appends racing board updates without losing one', async () => {
+      const rooms = await store()
+      await rooms.join(joinOf('a', 'lounge', 'Ann'))
+      const bounds = { maxBytes: 1_000, maxStrokes: 30 }
+      const outcomes = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => rooms.appendBoard('lounge', `u${i}`, 1, bounds))
+      )
+      expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(30)
+      const board = await rooms.readBoard('lounge')
+      expect(board?.updates).toHaveLength(30)
+      expect(board?.strokes).toBe(30)
+    })
+
+    it('compacts a board log only from the version it was read at, keeping later appends', async () => {
+      const rooms = await store()
+      await rooms.join(joinOf('a', 'lounge', 'Ann'))
+      const bounds = { maxBytes: 1_000, maxStrokes: 100 }
+      for (const update of ['a1', 'a2', 'a3']) await rooms.appendBoard('lounge', update, 2, bounds)
+      const read = await rooms.readBoard('lounge')
+      if (read === undefined) throw new Error('no board')
+      // Appended after the read: kept after the merge.
+      await rooms.appendBoard('lounge', 'late', 1, bounds)
+      const compaction = {
+        version: read.version,
+        count: 3,
+        strokes: read.strokes,
+        merged: 'M',
+        liveStrokes: 4
+      }
+      expect(await rooms.compactBoard('lounge', compaction)).toBe(true)
+      expect(await rooms.readBoard('lounge')).toEqual({
+        updates: ['M', 'late'],
+        bytes: 5,
+        strokes: 5,
+        version: 1
+      })
+      // A second compaction from the same (now old) read changes nothing.
+      expect(await rooms.compactBoard('lounge', compaction)).toBe(false)
+      expect((await rooms.readBoard('lounge'))?.updates).toEqual(['M', 'late'])
+      expect(await rooms.compactBoard('other', compaction)).toBe(false)
+    })
+
     it('creates one room, with the first creator’s password, when creators race', async () => {
       const rooms = await store()
       const outcomes = await Promise.all(

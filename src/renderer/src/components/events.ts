@@ -53,6 +53,8 @@ export interface MoimEventMap {
   'moim-toggle-camera': undefined
   'moim-toggle-screen': undefined
   'moim-toggle-chat': undefined
+  /** The user wants the whiteboard opened or closed. */
+  'moim-toggle-board': undefined
   'moim-leave': undefined
   'moim-send-chat': SendChatDetail
   'moim-back-to-lobby': undefined

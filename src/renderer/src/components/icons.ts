@@ -36,3 +36,6 @@ export const waveIcon = icon(svg`<path d="M3 12h2M7 8v8M11 5v14M15 9v6M19 11v2"/
 export const echoIcon = icon(
   svg`<path d="M4 9h3l4-4v14l-4-4H4zM15 9.5a3.5 3.5 0 0 1 0 5M18 7a7 7 0 0 1 0 10"/>`
 )
+export const boardIcon = icon(
+  svg`<rect x="3" y="4" width="18" height="13" rx="2"/><path d="M7 13l3-4 3 3 4-5M8 21l4-4 4 4"/>`
+)

@@ -288,6 +288,10 @@ export class MoimApp extends LitElement {
     return `${location.origin}/?room=${encodeURIComponent(state.room.name)}`
   }
 
+  private _onToggleBoard(): void {
+    this._session.call.setBoardOpen(!this._callState.value.boardOpen)
+  }
+
   private async _onSendChat(event: CustomEvent<{ text: string }>): Promise<void> {
     const result = await this._session.call.sendChat(event.detail.text)
     this._chatError = result.ok ? null : result.error
@@ -413,6 +417,8 @@ export class MoimApp extends LitElement {
           @moim-toggle-mute=${this._onToggleMute}
           @moim-toggle-camera=${this._onToggleCamera}
           @moim-toggle-screen=${this._onToggleScreen}
+          @moim-toggle-board=${this._onToggleBoard}
+          .board=${this._session.call.board}
           @moim-select-device=${this._onSelectDevice}
           @moim-send-chat=${this._onSendChat}
           @moim-leave=${this._onLeave}

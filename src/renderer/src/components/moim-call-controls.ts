@@ -7,6 +7,7 @@ import { pluralOne } from '../localization'
 import { fire } from './events'
 import { sharedStyles } from './shared.styles'
 import {
+  boardIcon,
   cameraIcon,
   cameraOffIcon,
   chatIcon,
@@ -31,6 +32,7 @@ import './moim-people-controls'
  * @fires moim-toggle-camera - the user wants the camera off or on
  * @fires moim-toggle-screen - the user wants to start or stop sharing the screen
  * @fires moim-toggle-chat - the user wants the chat panel shown or hidden
+ * @fires moim-toggle-board - the user wants the whiteboard opened or closed (also the B key)
  * @fires moim-leave - the user wants to leave the call
  * @fires moim-select-device - from the device selects
  * @csspart bar - the toolbar
@@ -167,6 +169,12 @@ export class MoimCallControls extends LitElement {
   /** The chat panel is open. */
   @property({ type: Boolean, attribute: 'chat-open' }) chatOpen = false
 
+  /** The whiteboard is open here. */
+  @property({ type: Boolean, attribute: 'board-open' }) boardOpen = false
+
+  /** Names of the others who have the whiteboard open. */
+  @property({ attribute: false }) boardViewers: string[] = []
+
   /** Messages that arrived while the chat was closed. */
   @property({ type: Number }) unread = 0
 
@@ -190,7 +198,8 @@ export class MoimCallControls extends LitElement {
     // Key codes, not characters: on a Korean layout M types 'ㅡ' and V 'ㅍ'.
     new KeyboardShortcutsController(this, {
       KeyM: () => this._onMuteClick(),
-      KeyV: () => this._onCameraClick()
+      KeyV: () => this._onCameraClick(),
+      KeyB: () => this._onBoardClick()
     })
   }
 
@@ -222,6 +231,10 @@ export class MoimCallControls extends LitElement {
 
   private _onChatClick(): void {
     fire(this, 'moim-toggle-chat')
+  }
+
+  private _onBoardClick(): void {
+    fire(this, 'moim-toggle-board')
   }
 
   private _onDevicesClick(): void {
@@ -328,6 +341,27 @@ export class MoimCallControls extends LitElement {
           </button>
           <span id="unread" class="visually-hidden"
             >${this.unread > 0 && !this.chatOpen ? unreadText : ''}</span
+          >
+          <button
+            class="toggle on"
+            aria-label=${msg('Whiteboard')}
+            aria-pressed=${this.boardOpen ? 'true' : 'false'}
+            aria-keyshortcuts="B"
+            aria-describedby="board-viewers"
+            title=${this.boardOpen ? msg('Close the whiteboard (B)') : msg('Open the whiteboard (B)')}
+            @click=${this._onBoardClick}
+          >
+            ${boardIcon}
+            ${
+              this.boardViewers.length > 0 && !this.boardOpen
+                ? html`<span class="badge" aria-hidden="true">${this.boardViewers.length}</span>`
+                : nothing
+            }
+          </button>
+          <span id="board-viewers" class="visually-hidden"
+            >${
+              this.boardViewers.length > 0 ? msg(str`On the whiteboard: ${this.boardViewers.join(', ')}`) : ''
+            }</span
           >
           <button class="danger leave" title=${msg('Leave call')} @click=${this._onLeaveClick}>
             ${leaveIcon}<span>${msg('Leave call')}</span>

@@ -5,6 +5,7 @@ import { localized, msg, str } from '@lit/localize'
 import type { SpeakerState } from '../core/speaker-store'
 import type { CallLayout } from '../core/preferences'
 import type { Peer } from '../../../shared/protocol'
+import type { BoardChannel } from '../core/board-channel'
 import type { CallError, CallState, ChatEntry, MediaState } from '../core/types'
 import { pluralOne } from '../localization'
 import { errorMessage, noticeMessage } from './input-messages'
@@ -134,6 +135,27 @@ export class MoimCallView extends LitElement {
         height: 100%;
       }
 
+      /* The board takes the main area; the videos become a strip above it. */
+      .board-area {
+        display: grid;
+        grid-template-rows: auto minmax(0, 1fr);
+        gap: 0.5rem;
+        min-height: 0;
+        min-width: 0;
+      }
+
+      /* At least a tile's own minimum height (120 px), so names stay visible. */
+      moim-video-grid.strip {
+        --strip: clamp(120px, 16vh, 150px);
+        height: var(--strip);
+      }
+
+      .board-loading {
+        display: grid;
+        place-items: center;
+        color: var(--_muted-text);
+      }
+
       .layouts {
         display: flex;
         gap: 0.25rem;
@@ -223,6 +245,9 @@ export class MoimCallView extends LitElement {
   /** This app hosts the room: offer an "Invite people" panel showing the `host` slot (addresses, QR, Stop). */
   @property({ type: Boolean }) hosting = false
 
+  /** The call's whiteboard connection (Call.board), handed to the board when it opens. */
+  @property({ attribute: false }) board: BoardChannel | null = null
+
   /** Why the last chat message could not be sent, or null. */
   @property({ attribute: false }) chatError: CallError | null = null
 
@@ -240,6 +265,8 @@ export class MoimCallView extends LitElement {
 
   /** The people list or the stats, shown in the chat's place (one side panel at a time, as in Meet). */
   @state() private _panel: SidePanel | null = null
+  /** The whiteboard's module has loaded (it is fetched the first time the board opens, never at startup). */
+  @state() private _boardLoaded = false
 
   /** Incoming messages the user has seen (all of them while the chat is open). History counts as seen. */
   private _seen = -1
@@ -283,6 +310,9 @@ export class MoimCallView extends LitElement {
   protected override willUpdate(_changed: PropertyValues<this>): void {
     const incoming = countIncoming(this.state?.chat ?? [])
     if (this._seen < 0 || this._chatOpen) this._seen = incoming
+    if (this.state?.boardOpen && !this._boardLoaded) {
+      void import('./moim-whiteboard').then(() => (this._boardLoaded = true))
+    }
   }
 
   override firstUpdated(): void {
@@ -463,14 +493,38 @@ export class MoimCallView extends LitElement {
         ${media.error ? html`<p class="alert" role="alert">${errorMessage(media.error)}</p>` : nothing}
       </div>
       <div class="main ${this._chatOpen || this._panel ? 'with-chat' : ''}" part="main">
-        <moim-video-grid
-          .self=${self}
-          .participants=${state.participants}
-          .speakerId=${media.speakerId}
-          .layout=${this.layout}
-          .speakers=${this.speakers}
-          .statuses=${this._statuses()}
-        ></moim-video-grid>
+        ${
+          state.boardOpen
+            ? html`<div class="board-area">
+                <moim-video-grid
+                  class="strip"
+                  .self=${self}
+                  .participants=${state.participants}
+                  .speakerId=${media.speakerId}
+                  layout="grid"
+                  .speakers=${this.speakers}
+                  .statuses=${this._statuses()}
+                ></moim-video-grid>
+                ${
+                  this._boardLoaded
+                    ? html`<moim-whiteboard
+                        .channel=${this.board}
+                        .participants=${state.participants}
+                      ></moim-whiteboard>`
+                    : html`<p class="board-loading" role="status">${msg('Opening the whiteboard…')}</p>`
+                }
+              </div>`
+            : html`
+                <moim-video-grid
+                  .self=${self}
+                  .participants=${state.participants}
+                  .speakerId=${media.speakerId}
+                  .layout=${this.layout}
+                  .speakers=${this.speakers}
+                  .statuses=${this._statuses()}
+                ></moim-video-grid>
+              `
+        }
         ${this._renderSide()}
         <div
           id="invite-panel"
@@ -492,6 +546,10 @@ export class MoimCallView extends LitElement {
         .sharingScreen=${media.sharingScreen}
         .canShareScreen=${this.canShareScreen}
         .chatOpen=${this._chatOpen}
+        .boardOpen=${state.boardOpen}
+        .boardViewers=${state.participants
+          .filter((p) => state.boardViewers.includes(p.peer.id))
+          .map((p) => p.peer.name)}
         .unread=${this.unread}
         .handRaised=${state.self?.hand !== undefined}
         .peopleOpen=${this._panel !== null}

@@ -38,6 +38,8 @@ function systemText(event: SystemEvent | undefined, text: string): string {
       return msg(str`${event.name} joined.`)
     case 'left':
       return msg(str`${event.name} left.`)
+    case 'board-cleared':
+      return msg(str`${event.name} cleared the whiteboard.`)
     default:
       return text
   }

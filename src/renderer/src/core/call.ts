@@ -17,6 +17,7 @@ import type {
 } from '../../../shared/protocol'
 import type * as ConnectionStatsModule from './connection-stats'
 import type { StatsPoller } from './connection-stats'
+import type { BoardChannel } from './board-channel'
 import { Emitter } from './emitter'
 import { LocalMedia } from './local-media'
 import type { LocalMediaOptions } from './local-media'
@@ -84,6 +85,8 @@ const INITIAL_STATE: CallState = Object.freeze({
   chat: [],
   rooms: [],
   reactions: [],
+  boardOpen: false,
+  boardViewers: [],
   error: null,
   notice: null
 })
@@ -197,6 +200,8 @@ export class Call {
       participants: [],
       chat: [],
       reactions: [],
+      boardOpen: false,
+      boardViewers: [],
       error: null,
       notice: null
     })
@@ -252,6 +257,18 @@ export class Call {
     return this.current.error?.code === 'rate-limited' ? { error: null } : {}
   }
 
+  /** The whiteboard's connection: the board's code (loaded only when it opens) talks through it. */
+  get board(): BoardChannel {
+    return this.client
+  }
+
+  /** Opens or closes the board for us; the others see who has it open (`boardViewers`). */
+  setBoardOpen(open: boolean): void {
+    if (this.current.phase !== 'in-call' || open === this.current.boardOpen) return
+    this.update({ boardOpen: open })
+    this.client.boardSend('board:open', { open })
+  }
+
   async setMuted(muted: boolean): Promise<void> {
     this.media.setMuted(muted)
     await this.announce()
@@ -296,6 +313,11 @@ export class Call {
       c.on('chat:message', (message) => this.onChat(message)),
       c.on('reaction', (message) => this.onReaction(message)),
       c.on('rejoined', (result, resumed) => this.onRejoined(result, resumed)),
+      c.on('board:open', ({ from, open }) => this.onBoardOpen(from, open)),
+      c.on('board:cleared', ({ name }) => {
+        if (this.current.phase === 'in-call')
+          this.addSystem(`${name} cleared the whiteboard.`, { type: 'board-cleared', name })
+      }),
       // Our state follows the media (a camera unplugged with no other left turns video off for the others too).
       this.media.subscribe(() => void this.announce())
     )
@@ -347,6 +369,9 @@ export class Call {
       participants,
       chat: history,
       reactions: [],
+      // Ours stays as it was across a rejoin (and is told again); the others tell theirs again.
+      boardOpen: first ? false : this.current.boardOpen,
+      boardViewers: [],
       error: null
     })
     this.stats?.start()
@@ -422,6 +447,18 @@ export class Call {
     // Joined afresh: a new peer id, the others dropped our old connections, so the transport starts over.
     else this.enterRoom(result.value, false)
     void this.announce(true)
+    if (this.current.boardOpen) this.client.boardSend('board:open', { open: true })
+  }
+
+  private onBoardOpen(from: string, open: boolean): void {
+    const others = this.current.boardViewers.filter((id) => id !== from)
+    // Only people of our room; a repeat (sent again for a newcomer) changes nothing.
+    if (
+      !this.current.participants.some((p) => p.peer.id === from) ||
+      open === others.length < this.current.boardViewers.length
+    )
+      return
+    this.update({ boardViewers: open ? [...others, from] : others })
   }
 
   private onPeerJoined(peer: Peer): void {
@@ -435,13 +472,18 @@ export class Call {
       participants: [...this.current.participants, newParticipant(peer)]
     })
     this.addSystem(`${peer.name} joined.`, { type: 'joined', name: peer.name })
+    // The newcomer cannot know who had the board open before it came: tell the room again.
+    if (this.current.boardOpen) this.client.boardSend('board:open', { open: true })
   }
 
   private onPeerLeft(id: string): void {
     const leaving = this.current.participants.find((p) => p.peer.id === id)
     if (leaving === undefined) return
     this.transport?.removePeer(id)
-    this.update({ participants: this.current.participants.filter((p) => p.peer.id !== id) })
+    this.update({
+      participants: this.current.participants.filter((p) => p.peer.id !== id),
+      boardViewers: this.current.boardViewers.filter((viewer) => viewer !== id)
+    })
     this.addSystem(`${leaving.peer.name} left.`, { type: 'left', name: leaving.peer.name })
   }
 

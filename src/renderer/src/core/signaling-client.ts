@@ -12,6 +12,8 @@ import { createLogger } from '../../../shared/logger'
 import { ERROR_MESSAGES, PROTOCOL_VERSION } from '../../../shared/protocol'
 import type {
   Ack,
+  BoardSyncResult,
+  BoardUpdateRequest,
   ChatMessage,
   ClientToServerEvents,
   ConnectRefusal,
@@ -65,7 +67,12 @@ const SERVER_EVENTS = [
   'chat:message',
   'reaction',
   'rooms:changed',
-  'server:closing'
+  'server:closing',
+  'board:update',
+  'board:draft',
+  'board:cursor',
+  'board:open',
+  'board:cleared'
 ] as const satisfies readonly (keyof ServerToClientEvents)[]
 
 function isTimeout(error: unknown): boolean {
@@ -240,6 +247,32 @@ export class SignalingClient {
   async sendReaction(emoji: Reaction): Promise<Result<void>> {
     const result = await this.request((s) => s.emitWithAck('reaction:send', { emoji }))
     return result.ok ? ok() : result
+  }
+
+  async boardSync(part: number): Promise<Result<BoardSyncResult>> {
+    return this.request<BoardSyncResult>((s) => s.emitWithAck('board:sync', { part }))
+  }
+
+  async boardUpdate(request: BoardUpdateRequest): Promise<Result<void>> {
+    const result = await this.request((s) => s.emitWithAck('board:update', request))
+    return result.ok ? ok() : result
+  }
+
+  /**
+   * Transient board messages (drafts, cursors, presence): sent with an ack as every request must be, but nobody
+   * waits for it; a refusal only costs that message.
+   */
+  boardSend<E extends 'board:draft' | 'board:cursor' | 'board:open'>(
+    event: E,
+    payload: Parameters<ClientToServerEvents[E]>[0]
+  ): void {
+    const socket = this.socket
+    if (socket === null || this.currentState !== 'connected') return
+    ;(socket.emit as (event: string, payload: unknown, ack: () => void) => void)(
+      event,
+      payload,
+      () => undefined
+    )
   }
 
   private async probe(base: string): Promise<Result<void>> {

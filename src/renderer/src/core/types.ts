@@ -104,6 +104,7 @@ export type SystemEvent =
   | { type: 'reconnecting' }
   | { type: 'joined'; name: string }
   | { type: 'left'; name: string }
+  | { type: 'board-cleared'; name: string }
 
 /** One line of the chat panel: a message, or a join/leave notice generated locally. */
 export type ChatEntry =
@@ -123,6 +124,10 @@ export interface CallState {
   rooms: RoomInfo[]
   /** Reactions of the last few seconds (REACTION_MS), oldest first. */
   reactions: ReactionEntry[]
+  /** We have the whiteboard open (the room is told). */
+  boardOpen: boolean
+  /** Ids of the others who have the whiteboard open. */
+  boardViewers: string[]
   /** The last error, cleared by the next successful action. */
   error: CallError | null
   /**
