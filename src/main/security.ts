@@ -12,9 +12,10 @@ const log = createLogger('security')
 /**
  * The app page's CSP. Scripts only from the app itself; no plugins, frames, forms or base changes. `connect-src`
  * must reach whatever signaling server the user types (any LAN address and port, http or https, ws or wss), which
- * a fixed list cannot name. Styles only from the app: Lit's styles are constructed stylesheets, and `styleMap` writes
- * through the CSSOM, which style-src does not govern (the page's own meta policy, index.html, says the same, and a
- * page obeys both). Images: QR codes and screen thumbnails arrive as data: URLs. Media: camera and remote streams
+ * a fixed list cannot name. Styles only from the app: Lit's styles are constructed stylesheets, and nothing may set
+ * a style attribute (Lit's `styleMap` writes one on its first render, which this refuses): code that positions
+ * things writes `element.style` through the CSSOM, which style-src does not govern. The page's own meta policy
+ * (index.html) says the same, and a page obeys both. Images: QR codes and screen thumbnails arrive as data: URLs. Media: camera and remote streams
  * are MediaStreams (blob:/mediastream:).
  */
 export const CONTENT_SECURITY_POLICY = [
