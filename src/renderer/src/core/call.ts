@@ -42,6 +42,9 @@ export interface CallOptions {
   transport?: TransportFactory
 }
 
+/** The longest the call view waits for our offers on entering a room (see `enterRoom`). */
+const OFFER_HOLD_MS = 500
+
 /** How many chat entries the state keeps; older ones scroll away. */
 export const MAX_CHAT_ENTRIES = 500
 
@@ -68,6 +71,8 @@ export class Call {
   private announced: string | null = null
   private announcing: Promise<void> = Promise.resolve()
   private readonly unsubscribers: (() => void)[] = []
+  /** While set, state changes are kept but not emitted, until it settles (see `enterRoom`). */
+  private held: Promise<void> | null = null
 
   constructor(options: CallOptions = {}) {
     this.client =
@@ -216,8 +221,12 @@ export class Call {
     this.transport = transport
     this.media.setTrackHook((kind, track) => transport.replaceTrack(kind, track))
     transport.subscribe(() => this.syncTransport())
-    // Offers first: each connection starts its offer off the main thread before the call view renders.
-    for (const peer of result.peers) transport.addPeer(peer.id)
+    // Offers first, and the new state (which renders the call view) only once they are on their way: the offers
+    // are made off the main thread, but each is sent from a main-thread task, and rendering the call view takes
+    // that thread for 100-200 ms on a loaded 2-core machine (traced: a 3-person join's offers left 160 ms after
+    // they were started, held up by the render). The state is current at once (signals are checked against it).
+    const offers = Promise.all(result.peers.map((peer) => transport.addPeer(peer.id)))
+    this.holdUntil(offers)
     const participants: Participant[] = result.peers.map((peer) => ({
       peer,
       stream: null,
@@ -359,7 +368,25 @@ export class Call {
     this.update({ chat: [...this.current.chat, entry].slice(-MAX_CHAT_ENTRIES) })
   }
 
+  /** Emits no state until `ready` settles (or OFFER_HOLD_MS pass); then the latest state, once. */
+  private holdUntil(ready: Promise<unknown>): void {
+    const held: Promise<void> = Promise.race([
+      ready,
+      new Promise((resolve) => setTimeout(resolve, OFFER_HOLD_MS))
+    ]).then(() => {
+      if (this.held === held) this.release()
+    })
+    this.held = held
+  }
+
+  private release(): void {
+    if (this.held === null) return
+    this.held = null
+    this.emitter.emit('change', this.current)
+  }
+
   private closeTransport(): void {
+    this.release()
     this.media.setTrackHook(null)
     this.transport?.close()
     this.transport = null
@@ -373,6 +400,6 @@ export class Call {
 
   private update(changes: Partial<CallState>): void {
     this.current = Object.freeze({ ...this.current, ...changes })
-    this.emitter.emit('change', this.current)
+    if (this.held === null) this.emitter.emit('change', this.current)
   }
 }

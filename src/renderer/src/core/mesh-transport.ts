@@ -63,8 +63,9 @@ export class MeshTransport implements MediaTransport {
    * others make theirs when they learn of the newcomer (`expectPeer`) or from its first offer (`handleSignal`).
    * Both sides may call it at once: perfect negotiation sorts it out.
    */
-  addPeer(peerId: string): void {
+  addPeer(peerId: string): Promise<void> {
     this.createPeer(peerId, true)
+    return this.peers.get(peerId)?.offerSent ?? Promise.resolve()
   }
 
   /**

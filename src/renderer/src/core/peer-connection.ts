@@ -64,6 +64,8 @@ export class PeerConnection {
   readonly remoteId: string
   readonly pc: RTCPeerConnection
   readonly polite: boolean
+  /** Settles once our first offer is on its way (or could not be made); at once on the side that waits for one. */
+  readonly offerSent: Promise<void>
   private remoteStream: MediaStream | null = null
   private currentState: PeerConnectionState = 'connecting'
   // Perfect negotiation state, named as in the webrtc/samples peer.js.
@@ -142,7 +144,9 @@ export class PeerConnection {
     // In a microtask, so that connections made together (a join into a room of several) are all built before the
     // WebRTC thread gets busy with the first offer: building one then blocks the page on that thread (addTrack
     // waited 17 ms a call in a traced 4-person join).
-    if (options.initiator) queueMicrotask(() => void this.makeOffer())
+    this.offerSent = options.initiator
+      ? new Promise((resolve) => queueMicrotask(() => void this.makeOffer().then(resolve)))
+      : Promise.resolve()
     this.armConnectTimer()
   }
 
