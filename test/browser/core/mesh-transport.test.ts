@@ -145,6 +145,33 @@ describe('MeshTransport', () => {
       .toBeGreaterThan(5)
   })
 
+  it('answers an offer before adding the candidates that came ahead of it', async () => {
+    relay = new Relay()
+    relay.rule = (s) => (s.from === 'a' && s.kind === 'offer' ? 'hold' : 'deliver')
+    const { mesh: a } = await meshWithMedia('a')
+    const b = relay.create('b')
+    b.expectPeer('a')
+    const order: string[] = []
+    const pc = b.connection('a')!
+    const addIceCandidate = pc.addIceCandidate.bind(pc)
+    pc.addIceCandidate = (candidate?: RTCIceCandidateInit | null) => {
+      if (pc.remoteDescription !== null) order.push('candidate')
+      return addIceCandidate(candidate ?? undefined)
+    }
+    const watch = relay.rule
+    relay.rule = (s) => {
+      if (s.from === 'b' && s.kind === 'answer') order.push('answer')
+      return watch(s)
+    }
+    a.addPeer('b')
+    await expect.poll(() => relay.count('a', 'end-of-candidates'), POLL).toBe(1)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    relay.release()
+    await expect.poll(() => b.snapshot()[0]?.connection, POLL).toBe('connected')
+    expect(order.length).toBeGreaterThan(1)
+    expect(order[0]).toBe('answer')
+  })
+
   it('restarts ICE when a connection does not come up in time', async () => {
     relay = new Relay()
     // Every candidate of the first ICE generation is lost; only a restart (new ufrag) can connect.

@@ -179,11 +179,14 @@ export class PeerConnection {
         await pc.setRemoteDescription(this.startingFast(description)) // SRD rolls back as needed
         this.isSettingRemoteAnswerPending = false
         this.awaitingOffer = false
-        await this.flushCandidates()
+        // The answer before the early candidates: they are of no use until our answer is made (gathering and
+        // checks start with it), and adding them first made the answer wait for each (traced: 100 ms in a
+        // 3-person join on a loaded machine).
         if (description.type === 'offer') {
           await pc.setLocalDescription()
           this.sendDescription()
         }
+        await this.flushCandidates()
       } else if (candidate !== undefined && candidate !== null) {
         if (pc.remoteDescription === null) {
           this.pendingCandidates.push(candidate)
@@ -336,14 +339,15 @@ export class PeerConnection {
   private async flushCandidates(): Promise<void> {
     const queued = this.pendingCandidates
     this.pendingCandidates = []
-    for (const candidate of queued) {
-      try {
-        await this.pc.addIceCandidate(candidate)
-      } catch (error) {
-        // A candidate of an offer we ignored, or of an older ICE generation.
-        log.debug('dropped a queued candidate', { peer: this.remoteId, error: String(error) })
-      }
-    }
+    // All at once: the connection applies them in order, without a round trip to the page between them.
+    await Promise.all(
+      queued.map((candidate) =>
+        this.pc.addIceCandidate(candidate).catch((error: unknown) => {
+          // A candidate of an offer we ignored, or of an older ICE generation.
+          log.debug('dropped a queued candidate', { peer: this.remoteId, error: String(error) })
+        })
+      )
+    )
   }
 
   private sendDescription(): void {
