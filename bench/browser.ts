@@ -298,6 +298,13 @@ async function openCallPage(browser: Browser, url: string, room: string, name: s
   }
 }
 
+/** Called just before the last page joins and once the full mesh is seen (call-trace's CPU accounting). */
+export interface SetupHooks {
+  beforeJoin?: () => void
+  /** Awaited before the pages close. */
+  meshed?: () => void | Promise<void>
+}
+
 /** How the joiner of a call setup joins: see `setupOnce`. */
 export type JoinFrom = 'lobby' | 'link'
 
@@ -305,12 +312,18 @@ export type JoinFrom = 'lobby' | 'link'
  * The joiner's page as someone who checked their camera in the lobby: opened on the room (`?room=`), its camera
  * and microphone open and the lobby connected to the server, then the name typed and Join pressed.
  */
-async function joinFromLobby(browser: Browser, url: string, room: string, name: string): Promise<Opened> {
+async function joinFromLobby(
+  browser: Browser,
+  url: string,
+  room: string,
+  name: string,
+  hooks: SetupHooks = {}
+): Promise<Opened> {
   const context = await newBenchContext(browser, true)
   try {
     const page = await context.newPage()
     await page.goto(`${url}/?room=${encodeURIComponent(room)}`)
-    await joinThroughLobby(page, name)
+    await joinThroughLobby(page, name, async () => hooks.beforeJoin?.())
     return { context, page }
   } catch (error) {
     await context.close()
@@ -397,7 +410,8 @@ export async function floorOnce(
   url: string,
   relayUrl: string,
   room: string,
-  peers: number
+  peers: number,
+  hooks: SetupHooks = {}
 ): Promise<number> {
   const pages: Opened[] = []
   const read = (page: Page) => page.evaluate(() => (window as unknown as FloorWindow).__floor)
@@ -418,10 +432,12 @@ export async function floorOnce(
       // A page of the Moim server's origin: a secure context (127.0.0.1) for getUserMedia, without the app.
       await page.goto(`${url}/moim.json`)
       await page.evaluate(floorPage, { relayUrl, video: floorCamera(peers - 1) })
+      if (i === peers - 1) hooks.beforeJoin?.()
       await page.evaluate((name) => (window as unknown as FloorWindow).__floorJoin(name), room)
       await meshed(i)
     }
     const states = await meshed(peers - 1)
+    await hooks.meshed?.()
     const t0 = states.at(-1)!.joinAt!
     return Math.max(...states.flatMap((s) => s.frames.map((f) => f.at))) - t0
   } finally {
@@ -536,7 +552,8 @@ export async function setupOnce(
   url: string,
   room: string,
   peers: number,
-  joinFrom: JoinFrom = 'lobby'
+  joinFrom: JoinFrom = 'lobby',
+  hooks: SetupHooks = {}
 ): Promise<{ total: number; phases: Record<string, number> }> {
   const pages: Opened[] = []
   try {
@@ -544,8 +561,14 @@ export async function setupOnce(
     for (let i = 0; i < peers - 1; i++) pages.push(await openCallPage(browser, url, room, `early ${i}`))
     await waitForMesh(pages, peers - 2, 30_000)
     if (peers === 2) await waitForJoin(pages[0].page)
-    pages.push(await (joinFrom === 'lobby' ? joinFromLobby : openCallPage)(browser, url, room, 'joiner'))
+    if (joinFrom === 'link') hooks.beforeJoin?.()
+    pages.push(
+      await (joinFrom === 'lobby'
+        ? joinFromLobby(browser, url, room, 'joiner', hooks)
+        : openCallPage(browser, url, room, 'joiner'))
+    )
     const states = await waitForMesh(pages, peers - 1, 20_000)
+    await hooks.meshed?.()
     const t0 = states.at(-1)!.joinAt!
     const t1 = Math.max(...states.flatMap((s) => s.frames.map((f) => f.at)))
     const phases: Record<string, number> = {}

@@ -4,18 +4,23 @@
  * goes (see bench/README.md, "Call setup").
  *
  *   npx tsx bench/call-trace.ts --peers=3 [--join=lobby|link] [--out=DIR]
+ *   npx tsx bench/call-trace.ts --peers=3 --cpu=ROUNDS
  *
  * Prints each page's timeline (ms from the joiner's `room:join`): the bench's milestones, every signaling frame
  * with a description, each WebRTC call the app makes on its connections (start and end, so a call that waits for
  * the WebRTC thread shows), negotiationneeded, and the main thread's long tasks. Then the self time of the
  * busiest functions per page during the setup. Writes the .cpuprofile files (open them in DevTools) to DIR
  * (default bench/results/trace-<time>/, not committed).
+ *
+ * With --cpu: no trace, but the CPU each kind of process used during the setup, Moim against the mesh floor.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, CDPSession } from 'playwright-core'
 import {
   KEEP_NAMES_SHIM,
+  floorOnce,
+  setupOnce,
   instrument,
   joinThroughLobby,
   readState,
@@ -24,6 +29,9 @@ import {
   withServerAndBrowser
 } from './browser'
 import type { BenchWindow, JoinFrom, Opened } from './browser'
+import { Child, sleep } from './lib/proc'
+import { median } from './lib/stats'
+import { SERVER_URL } from './relay'
 
 /** Installed after `instrument`: finer marks (names start with `~`, so bench 4's PHASES never match them). */
 function traceMarks(): void {
@@ -235,8 +243,129 @@ async function trace(peers: number, out: string, joinFrom: JoinFrom): Promise<vo
   })
 }
 
+/** CPU ms so far of every process descended from this one, by kind (Chromium's process types, the servers). */
+function cpuByKind(): Map<string, number> {
+  const parents = new Map<number, number>()
+  const info = new Map<number, { kind: string; ms: number }>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const pid = Number(entry)
+      parents.set(pid, Number(fields[1]))
+      // Chromium rewrites its children's command lines into one space-separated string.
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ')
+      const type = /--type=(\S+)/.exec(cmdline)?.[1]
+      const sub = /--utility-sub-type=(\S+)/.exec(cmdline)?.[1]
+      const kind = /chrom/i.test(cmdline.split(' ')[0] ?? '')
+        ? type === undefined
+          ? 'browser'
+          : type === 'utility'
+            ? `utility ${sub?.split('.')[0] ?? ''}`
+            : type
+        : 'servers (node)'
+      // utime + stime (fields 14, 15 of stat; `fields` starts at field 3), in clock ticks of 10 ms.
+      info.set(pid, { kind, ms: (Number(fields[11]) + Number(fields[12])) * 10 })
+    } catch {
+      // The process exited while we were reading.
+    }
+  }
+  const out = new Map<string, number>()
+  for (const [pid, { kind, ms }] of info) {
+    for (let p = parents.get(pid), hops = 0; p !== undefined && hops < 20; p = parents.get(p), hops++) {
+      if (p === process.pid) {
+        out.set(kind, (out.get(kind) ?? 0) + ms)
+        break
+      }
+    }
+  }
+  return out
+}
+
+const sum = (cpu: Map<string, number>): number => [...cpu.values()].reduce((a, b) => a + b, 0)
+
+/** Busy ms of the whole machine so far (all cores), from /proc/stat. */
+function machineBusyMs(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/)
+  const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number)
+  return (user! + nice! + system! + irq! + softirq! + steal!) * 10
+}
+
+/**
+ * `rounds` setups of `peers` pages through Moim and through the mesh floor, interleaved: the CPU every process
+ * of the bench used from the last page's join until the full mesh was seen, by kind, and the rest of the
+ * machine's meanwhile. On a machine this loaded, setup time follows the CPU work it needs.
+ */
+async function cpu(peers: number, rounds: number): Promise<void> {
+  await withServerAndBrowser(async (url, browser) => {
+    const relayChild = await Child.start('mesh floor relay', SERVER_URL)
+    try {
+      const { port } = await relayChild.call<{ port: number }>('start', { kind: 'ws' })
+      const relay = `ws://127.0.0.1:${port}`
+      const rows: Record<
+        'moim' | 'floor',
+        { wall: number; others: number; cpu: Map<string, number>; steady: number }[]
+      > = {
+        moim: [],
+        floor: []
+      }
+      for (let round = 0; round < rounds; round++) {
+        for (const what of round % 2 === 0 ? (['floor', 'moim'] as const) : (['moim', 'floor'] as const)) {
+          let before = new Map<string, number>()
+          let busyBefore = 0
+          let wallBefore = 0
+          let row: (typeof rows)['moim'][number] | undefined
+          const hooks = {
+            beforeJoin: () => {
+              before = cpuByKind()
+              busyBefore = machineBusyMs()
+              wallBefore = performance.now()
+            },
+            meshed: async () => {
+              const after = cpuByKind()
+              const used = new Map([...after].map(([kind, ms]) => [kind, ms - (before.get(kind) ?? 0)]))
+              const wall = performance.now() - wallBefore
+              const others = machineBusyMs() - busyBefore - sum(used)
+              // Then the call as it runs: its CPU per second once set up.
+              await sleep(1_000)
+              const steadyBefore = sum(cpuByKind())
+              const steadyWall = performance.now()
+              await sleep(2_000)
+              const steady = (sum(cpuByKind()) - steadyBefore) / ((performance.now() - steadyWall) / 1000)
+              row = { wall, others, cpu: used, steady }
+            }
+          }
+          if (what === 'floor') await floorOnce(browser, url, relay, `cpu-floor-${round}`, peers, hooks)
+          else await setupOnce(browser, url, `cpu-moim-${round}`, peers, 'lobby', hooks)
+          if (row !== undefined) rows[what].push(row)
+        }
+      }
+      const kinds = [...new Set([...rows.moim, ...rows.floor].flatMap((r) => [...r.cpu.keys()]))].sort()
+      console.log(
+        `# ${peers} pages, ${rounds} rounds: CPU ms from the last join to the full mesh (medians)\n`
+      )
+      console.log(
+        `| | wall ms | ${kinds.join(' | ')} | all of the bench | rest of the machine | bench CPU ms/s once up |`
+      )
+      console.log(`| --- | --- | ${kinds.map(() => '---').join(' | ')} | --- | --- | --- |`)
+      for (const what of ['floor', 'moim'] as const) {
+        const r = rows[what]
+        const m = (f: (row: (typeof r)[number]) => number) => String(Math.round(median(r.map(f))))
+        console.log(
+          `| ${what} | ${m((x) => x.wall)} | ${kinds.map((k) => m((x) => x.cpu.get(k) ?? 0)).join(' | ')} | ${m((x) => sum(x.cpu))} | ${m((x) => x.others)} | ${m((x) => x.steady)} |`
+        )
+      }
+    } finally {
+      await relayChild.stop()
+    }
+  })
+}
+
 const arg = (name: string): string | undefined =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
 const peers = Number(arg('peers') ?? 3)
 const out = arg('out') ?? join('bench/results', `trace-${new Date().toISOString().replace(/[:.]/g, '-')}`)
-await trace(peers, out, arg('join') === 'link' ? 'link' : 'lobby')
+const rounds = arg('cpu')
+if (rounds !== undefined) await cpu(peers, Number(rounds))
+else await trace(peers, out, arg('join') === 'link' ? 'link' : 'lobby')
