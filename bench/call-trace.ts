@@ -305,7 +305,7 @@ async function cpu(peers: number, rounds: number): Promise<void> {
       const relay = `ws://127.0.0.1:${port}`
       const rows: Record<
         'moim' | 'floor',
-        { wall: number; others: number; cpu: Map<string, number>; steady: number }[]
+        { wall: number; others: number; cpu: Map<string, number>; steady: Map<string, number> }[]
       > = {
         moim: [],
         floor: []
@@ -329,10 +329,13 @@ async function cpu(peers: number, rounds: number): Promise<void> {
               const others = machineBusyMs() - busyBefore - sum(used)
               // Then the call as it runs: its CPU per second once set up.
               await sleep(1_000)
-              const steadyBefore = sum(cpuByKind())
+              const steadyBefore = cpuByKind()
               const steadyWall = performance.now()
               await sleep(2_000)
-              const steady = (sum(cpuByKind()) - steadyBefore) / ((performance.now() - steadyWall) / 1000)
+              const seconds = (performance.now() - steadyWall) / 1000
+              const steady = new Map(
+                [...cpuByKind()].map(([kind, ms]) => [kind, (ms - (steadyBefore.get(kind) ?? 0)) / seconds])
+              )
               row = { wall, others, cpu: used, steady }
             }
           }
@@ -345,15 +348,23 @@ async function cpu(peers: number, rounds: number): Promise<void> {
       console.log(
         `# ${peers} pages, ${rounds} rounds: CPU ms from the last join to the full mesh (medians)\n`
       )
-      console.log(
-        `| | wall ms | ${kinds.join(' | ')} | all of the bench | rest of the machine | bench CPU ms/s once up |`
-      )
-      console.log(`| --- | --- | ${kinds.map(() => '---').join(' | ')} | --- | --- | --- |`)
+      console.log(`| | wall ms | ${kinds.join(' | ')} | all of the bench | rest of the machine |`)
+      console.log(`| --- | --- | ${kinds.map(() => '---').join(' | ')} | --- | --- |`)
       for (const what of ['floor', 'moim'] as const) {
         const r = rows[what]
         const m = (f: (row: (typeof r)[number]) => number) => String(Math.round(median(r.map(f))))
         console.log(
-          `| ${what} | ${m((x) => x.wall)} | ${kinds.map((k) => m((x) => x.cpu.get(k) ?? 0)).join(' | ')} | ${m((x) => sum(x.cpu))} | ${m((x) => x.others)} | ${m((x) => x.steady)} |`
+          `| ${what} | ${m((x) => x.wall)} | ${kinds.map((k) => m((x) => x.cpu.get(k) ?? 0)).join(' | ')} | ${m((x) => sum(x.cpu))} | ${m((x) => x.others)} |`
+        )
+      }
+      console.log(`\nThen, the call once up: CPU ms per second (medians)\n`)
+      console.log(`| | ${kinds.join(' | ')} | all of the bench |`)
+      console.log(`| --- | ${kinds.map(() => '---').join(' | ')} | --- |`)
+      for (const what of ['floor', 'moim'] as const) {
+        const r = rows[what]
+        const m = (f: (row: (typeof r)[number]) => number) => String(Math.round(median(r.map(f))))
+        console.log(
+          `| ${what} | ${kinds.map((k) => m((x) => x.steady.get(k) ?? 0)).join(' | ')} | ${m((x) => sum(x.steady))} |`
         )
       }
     } finally {
