@@ -506,8 +506,9 @@ async function measureCallSetup(
       : { runs, median: median(runs), max: Math.max(...runs) }
   return {
     definition:
-      "Moim: from the moment the last joiner's page sends `room:join` (its WebSocket frame; the others are " +
-      'already in a call, media open) until every page has decoded its first video frame from every other page ' +
+      "Moim: from the moment the last joiner's page sends `room:join` (its WebSocket frame, when Join is pressed " +
+      'in the lobby with its camera open; the others are already in a call) until every page has decoded its ' +
+      'first video frame from every other page ' +
       '(MediaStreamTrackProcessor on a clone of each received track), i.e. the full mesh is up. Floor: two ' +
       'RTCPeerConnections in one page with camera and microphone (opened beforehand), candidates passed directly, ' +
       'from creating the connections to the first decoded frame at both ends. Mesh floor: the same N pages ' +
