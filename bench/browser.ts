@@ -27,7 +27,7 @@ function floorCamera(remotePeers: number): MediaTrackConstraints {
   }
 }
 
-interface BenchState {
+export interface BenchState {
   joinAt: number | null
   /** Milestones of call setup, in page time (ms since the epoch): see PHASES. */
   events: { name: string; at: number }[]
@@ -35,10 +35,10 @@ interface BenchState {
   pcs: RTCPeerConnection[]
 }
 
-type BenchWindow = Window & { __bench: BenchState }
+export type BenchWindow = Window & { __bench: BenchState }
 
 /** Installed before the app's code in every page of the call benches. */
-function instrument(): void {
+export function instrument(): void {
   const now = (): number => performance.timeOrigin + performance.now()
   const state: BenchState = { joinAt: null, events: [], frames: [], pcs: [] }
   const mark = (name: string): void => void state.events.push({ name, at: now() })
@@ -272,7 +272,7 @@ async function floorPage({
  * tsx compiles this file with esbuild's keepNames, which wraps inner named functions in a `__name(fn, name)`
  * helper; functions sent to the page need that helper there too.
  */
-const KEEP_NAMES_SHIM = { content: 'globalThis.__name = (fn) => fn' }
+export const KEEP_NAMES_SHIM = { content: 'globalThis.__name = (fn) => fn' }
 
 async function newBenchContext(browser: Browser, instrumented: boolean): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 960, height: 540 } })
@@ -281,7 +281,7 @@ async function newBenchContext(browser: Browser, instrumented: boolean): Promise
   return context
 }
 
-interface Opened {
+export interface Opened {
   context: BrowserContext
   page: Page
 }
@@ -298,20 +298,77 @@ async function openCallPage(browser: Browser, url: string, room: string, name: s
   }
 }
 
-const readState = (page: Page) =>
+/** Called just before the last page joins and once the full mesh is seen (call-trace's CPU accounting). */
+export interface SetupHooks {
+  beforeJoin?: () => void
+  /** Awaited before the pages close. */
+  meshed?: () => void | Promise<void>
+}
+
+/** How the joiner of a call setup joins: see `setupOnce`. */
+export type JoinFrom = 'lobby' | 'link'
+
+/**
+ * The joiner's page as someone who checked their camera in the lobby: opened on the room (`?room=`), its camera
+ * and microphone open and the lobby connected to the server, then the name typed and Join pressed.
+ */
+async function joinFromLobby(
+  browser: Browser,
+  url: string,
+  room: string,
+  name: string,
+  hooks: SetupHooks = {}
+): Promise<Opened> {
+  const context = await newBenchContext(browser, true)
+  try {
+    const page = await context.newPage()
+    await page.goto(`${url}/?room=${encodeURIComponent(room)}`)
+    await joinThroughLobby(page, name, async () => hooks.beforeJoin?.())
+    return { context, page }
+  } catch (error) {
+    await context.close()
+    throw error
+  }
+}
+
+/** On a page showing the lobby (instrumented): waits for its camera and the room list, then joins as `name`. */
+export async function joinThroughLobby(
+  page: Page,
+  name: string,
+  beforeJoin: () => Promise<void> = async () => undefined
+): Promise<void> {
+  for (let i = 0; ; i++) {
+    const { events } = await readState(page)
+    if (events.some((e) => e.name === 'media open')) break
+    if (i > 400) throw new Error('the joiner’s camera never opened in the lobby')
+    await sleep(50)
+  }
+  await page.getByRole('textbox', { name: 'Your name' }).fill(name)
+  // The lobby has listed the server's rooms: connected, nothing left of its own start-up.
+  await page.getByText(/Looking for open rooms/).waitFor({ state: 'detached' })
+  await sleep(300)
+  await beforeJoin()
+  await page.getByRole('button', { name: 'Join', exact: true }).click()
+}
+
+export const readState = (page: Page) =>
   page.evaluate(() => {
     const state = (window as unknown as BenchWindow).__bench
     return { joinAt: state.joinAt, frames: state.frames, events: state.events }
   })
 
 /** Waits (at most `timeoutMs`) until every page has a first frame on `remotes` distinct connections. */
-async function waitForMesh(pages: Opened[], remotes: number, timeoutMs: number) {
+export async function waitForMesh(pages: Opened[], remotes: number, timeoutMs: number) {
   const deadline = performance.now() + timeoutMs
+  // Polled with as little work in the pages as the mesh floor's poll, which reads only its frames: the pages'
+  // main threads are what is being measured. The milestones are read once, at the end.
+  const remoteCount = (page: Page) =>
+    page.evaluate(() => new Set((window as unknown as BenchWindow).__bench.frames.map((f) => f.pc)).size)
   for (;;) {
-    const states = await Promise.all(pages.map((p) => readState(p.page)))
-    if (states.every((s) => new Set(s.frames.map((f) => f.pc)).size >= remotes)) return states
+    const counts = await Promise.all(pages.map((p) => remoteCount(p.page)))
+    if (counts.every((count) => count >= remotes)) return Promise.all(pages.map((p) => readState(p.page)))
     if (performance.now() > deadline) {
-      const seen = states.map((s) => new Set(s.frames.map((f) => f.pc)).size).join(', ')
+      const seen = counts.join(', ')
       throw new Error(
         `mesh of ${pages.length} incomplete after ${timeoutMs} ms (remote frames per page: ${seen})`
       )
@@ -328,7 +385,9 @@ export interface BrowserOptions {
   rampSeconds: number
 }
 
-async function withServerAndBrowser<T>(work: (url: string, browser: Browser) => Promise<T>): Promise<T> {
+export async function withServerAndBrowser<T>(
+  work: (url: string, browser: Browser) => Promise<T>
+): Promise<T> {
   const staticDir = await ensureBuilt()
   const server = await Child.start('browser bench server', SERVER_URL)
   let browser: Browser | undefined
@@ -346,12 +405,13 @@ async function withServerAndBrowser<T>(work: (url: string, browser: Browser) => 
  * The mesh floor for `peers` pages: as `setupOnce`, with floor pages on the raw relay instead of the app: the
  * others already meshed, ms from the last page's join until every page decoded a frame from every other page.
  */
-async function floorOnce(
+export async function floorOnce(
   browser: Browser,
   url: string,
   relayUrl: string,
   room: string,
-  peers: number
+  peers: number,
+  hooks: SetupHooks = {}
 ): Promise<number> {
   const pages: Opened[] = []
   const read = (page: Page) => page.evaluate(() => (window as unknown as FloorWindow).__floor)
@@ -372,10 +432,12 @@ async function floorOnce(
       // A page of the Moim server's origin: a secure context (127.0.0.1) for getUserMedia, without the app.
       await page.goto(`${url}/moim.json`)
       await page.evaluate(floorPage, { relayUrl, video: floorCamera(peers - 1) })
+      if (i === peers - 1) hooks.beforeJoin?.()
       await page.evaluate((name) => (window as unknown as FloorWindow).__floorJoin(name), room)
       await meshed(i)
     }
     const states = await meshed(peers - 1)
+    await hooks.meshed?.()
     const t0 = states.at(-1)!.joinAt!
     return Math.max(...states.flatMap((s) => s.frames.map((f) => f.at))) - t0
   } finally {
@@ -444,8 +506,9 @@ async function measureCallSetup(
       : { runs, median: median(runs), max: Math.max(...runs) }
   return {
     definition:
-      "Moim: from the moment the last joiner's page sends `room:join` (its WebSocket frame; the others are " +
-      'already in a call, media open) until every page has decoded its first video frame from every other page ' +
+      "Moim: from the moment the last joiner's page sends `room:join` (its WebSocket frame, when Join is pressed " +
+      'in the lobby with its camera open; the others are already in a call) until every page has decoded its ' +
+      'first video frame from every other page ' +
       '(MediaStreamTrackProcessor on a clone of each received track), i.e. the full mesh is up. Floor: two ' +
       'RTCPeerConnections in one page with camera and microphone (opened beforehand), candidates passed directly, ' +
       'from creating the connections to the first decoded frame at both ends. Mesh floor: the same N pages ' +
@@ -481,13 +544,17 @@ export const PHASES = [
 
 /**
  * One call setup of `peers` pages in `room`: ms from the last joiner's `room:join` to the full mesh, and for each
- * milestone the ms until every page that reached it after the join had done so (the mesh-wide completion).
+ * milestone the ms until every page that reached it after the join had done so (the mesh-wide completion). The
+ * joiner joins from the lobby with its camera open (`lobby`, as the mesh floor's pages, which open theirs first),
+ * or from an invite link that joins at once and opens the camera while the join is in flight (`link`).
  */
-async function setupOnce(
+export async function setupOnce(
   browser: Browser,
   url: string,
   room: string,
-  peers: number
+  peers: number,
+  joinFrom: JoinFrom = 'lobby',
+  hooks: SetupHooks = {}
 ): Promise<{ total: number; phases: Record<string, number> }> {
   const pages: Opened[] = []
   try {
@@ -495,8 +562,14 @@ async function setupOnce(
     for (let i = 0; i < peers - 1; i++) pages.push(await openCallPage(browser, url, room, `early ${i}`))
     await waitForMesh(pages, peers - 2, 30_000)
     if (peers === 2) await waitForJoin(pages[0].page)
-    pages.push(await openCallPage(browser, url, room, 'joiner'))
+    if (joinFrom === 'link') hooks.beforeJoin?.()
+    pages.push(
+      await (joinFrom === 'lobby'
+        ? joinFromLobby(browser, url, room, 'joiner', hooks)
+        : openCallPage(browser, url, room, 'joiner'))
+    )
     const states = await waitForMesh(pages, peers - 1, 20_000)
+    await hooks.meshed?.()
     const t0 = states.at(-1)!.joinAt!
     const t1 = Math.max(...states.flatMap((s) => s.frames.map((f) => f.at)))
     const phases: Record<string, number> = {}
@@ -513,7 +586,7 @@ async function setupOnce(
 }
 
 /** The median of each milestone over the runs that reached it. */
-function medianPhases(runs: Record<string, number>[]): Record<string, number> {
+export function medianPhases(runs: Record<string, number>[]): Record<string, number> {
   const out: Record<string, number> = {}
   for (const name of PHASES) {
     const values = runs.map((r) => r[name]).filter((v): v is number => v !== undefined)
@@ -522,7 +595,7 @@ function medianPhases(runs: Record<string, number>[]): Record<string, number> {
   return out
 }
 
-async function waitForJoin(page: Page): Promise<void> {
+export async function waitForJoin(page: Page): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if ((await readState(page)).joinAt !== null) return
     await sleep(50)

@@ -2,6 +2,7 @@ import { setLogLevel } from '../../../src/shared/logger'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { groupDevices } from '../../../src/renderer/src/core/devices'
 import type { MediaDevicesLike } from '../../../src/renderer/src/core/devices'
+import { LevelMeter } from '../../../src/renderer/src/core/level-meter'
 import { LocalMedia } from '../../../src/renderer/src/core/local-media'
 import type { MediaKind } from '../../../src/renderer/src/core/peer-connection'
 
@@ -243,6 +244,31 @@ describe('LocalMedia', () => {
     expect(loudest).toBeLessThanOrEqual(1)
     media.stop()
     expect(media.audioLevel()).toBe(0)
+  })
+
+  it('suspends the level meter’s audio while nobody reads it, and hears again on the next read', async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true })
+    const track = stream.getAudioTracks()[0]!
+    const meter = new LevelMeter()
+    try {
+      const POLL = { timeout: 5_000, interval: 20 }
+      await expect.poll(() => meter.level(track), POLL).toBeGreaterThan(0.01)
+      expect(meter.state).toBe('running')
+      // The lobby's meter is gone (the user is in the call): nothing reads it any more.
+      await expect.poll(() => meter.state, { timeout: 3_000, interval: 100 }).toBe('suspended')
+      // A read wakes it, and the level moves again (a suspended analyser repeats its last buffer).
+      await expect
+        .poll(() => {
+          meter.level(track)
+          return meter.state
+        }, POLL)
+        .toBe('running')
+      const levels = new Set<number>()
+      await expect.poll(() => levels.add(meter.level(track)).size, POLL).toBeGreaterThan(3)
+    } finally {
+      meter.close()
+      track.stop()
+    }
   })
 
   it('follows a microphone switch with the level meter', async () => {

@@ -145,6 +145,63 @@ describe('MeshTransport', () => {
       .toBeGreaterThan(5)
   })
 
+  it('answers an offer before adding the candidates that came ahead of it', async () => {
+    relay = new Relay()
+    relay.rule = (s) => (s.from === 'a' && s.kind === 'offer' ? 'hold' : 'deliver')
+    const { mesh: a } = await meshWithMedia('a')
+    const b = relay.create('b')
+    b.expectPeer('a')
+    const order: string[] = []
+    const pc = b.connection('a')!
+    const addIceCandidate = pc.addIceCandidate.bind(pc)
+    pc.addIceCandidate = (candidate?: RTCIceCandidateInit | null) => {
+      if (pc.remoteDescription !== null) order.push('candidate')
+      return addIceCandidate(candidate ?? undefined)
+    }
+    const watch = relay.rule
+    relay.rule = (s) => {
+      if (s.from === 'b' && s.kind === 'answer') order.push('answer')
+      return watch(s)
+    }
+    a.addPeer('b')
+    await expect.poll(() => relay.count('a', 'end-of-candidates'), POLL).toBe(1)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    relay.release()
+    await expect.poll(() => b.snapshot()[0]?.connection, POLL).toBe('connected')
+    expect(order.length).toBeGreaterThan(1)
+    expect(order[0]).toBe('answer')
+  })
+
+  it('caps a new connection’s bitrate once it is up, not while it negotiates', async () => {
+    relay = new Relay()
+    const { mesh: a } = await meshWithMedia('a')
+    const { mesh: b } = await meshWithMedia('b')
+    // The state of the connection each setParameters call was made on.
+    const calls: (RTCPeerConnectionState | 'unknown')[] = []
+    const setParameters = RTCRtpSender.prototype.setParameters
+    RTCRtpSender.prototype.setParameters = function (this: RTCRtpSender, ...args) {
+      const pc = [a.connection('b'), b.connection('a')].find((c) => c?.getSenders().includes(this))
+      calls.push(pc?.connectionState ?? 'unknown')
+      return setParameters.apply(this, args)
+    }
+    try {
+      a.addPeer('b')
+      await expect.poll(() => a.snapshot()[0]?.connection, POLL).toBe('connected')
+      await expect.poll(() => b.snapshot()[0]?.connection, POLL).toBe('connected')
+      const capped = (pc: RTCPeerConnection | undefined) =>
+        pc
+          ?.getSenders()
+          .find((s) => s.track?.kind === 'video')
+          ?.getParameters().encodings[0]?.maxBitrate
+      await expect.poll(() => capped(a.connection('b')), POLL).toBe(videoLadder(1).maxBitrate)
+      await expect.poll(() => capped(b.connection('a')), POLL).toBe(videoLadder(1).maxBitrate)
+      expect(calls.length).toBeGreaterThan(0)
+      expect(calls.every((state) => state === 'connected')).toBe(true)
+    } finally {
+      RTCRtpSender.prototype.setParameters = setParameters
+    }
+  })
+
   it('restarts ICE when a connection does not come up in time', async () => {
     relay = new Relay()
     // Every candidate of the first ICE generation is lost; only a restart (new ufrag) can connect.

@@ -91,6 +91,26 @@ describe('Session against a real server', { timeout: 40_000 }, () => {
     await expect.poll(() => framesFrom(bo, ann), POLL).toBeGreaterThan(3)
   })
 
+  it('shows the call only once its offers to everyone already there are on their way', async () => {
+    const bo = await joined('Bo')
+    const cy = await joined('Cy')
+    const ann = session()
+    // What the first in-call state Ann's UI is given finds: rendering the call view takes the page's main thread,
+    // which each offer needs to be sent from.
+    let offersAtFirstRender: (string | undefined)[] | null = null
+    ann.call.subscribe((state) => {
+      if (state.phase !== 'in-call' || offersAtFirstRender !== null) return
+      offersAtFirstRender = state.participants.map(
+        (p) => ann.call.connectionTo(p.peer.id)?.localDescription?.type
+      )
+    })
+    expect((await ann.join({ name: 'Ann', room: 'den', server: server.address })).ok).toBe(true)
+    await expect.poll(() => offersAtFirstRender, POLL).not.toBeNull()
+    expect(offersAtFirstRender).toEqual(['offer', 'offer'])
+    await expect.poll(() => framesFrom(bo, ann), POLL).toBeGreaterThan(0)
+    await expect.poll(() => framesFrom(ann, cy), POLL).toBeGreaterThan(0)
+  })
+
   it('joins on the connection the lobby opened, and says in joinError why a join was refused', async () => {
     const ann = session()
     const servers: ServerConnectionState[] = []

@@ -3,6 +3,13 @@ import { createLogger } from '../../../shared/logger'
 
 const log = createLogger('level-meter')
 
+/**
+ * Unread this long (the lobby's meter is gone: the user is in the call), the audio context is suspended: a
+ * running one keeps an audio output stream and its real-time thread busy for nothing, which in a call setup on a
+ * loaded machine takes CPU from the connections being made. The next read resumes it.
+ */
+const IDLE_SUSPEND_MS = 1_000
+
 export class LevelMeter {
   private context: AudioContext | null = null
   private source: MediaStreamAudioSourceNode | null = null
@@ -10,11 +17,20 @@ export class LevelMeter {
   private buffer: Float32Array<ArrayBuffer> | null = null
   /** The track the analyser listens to; a new microphone track reconnects it. */
   private track: MediaStreamTrack | null = null
+  private idleTimer: ReturnType<typeof setTimeout> | undefined
+  /** We suspended the context for want of readers (not the autoplay policy), so a read may resume it. */
+  private idle = false
+
+  /** The audio context's state ('closed' when there is none), for diagnostics. */
+  get state(): AudioContextState {
+    return this.context?.state ?? 'closed'
+  }
 
   /** The level of `track` now, 0..1; 0 without a live track or where Web Audio is unavailable. */
   level(track: MediaStreamTrack | null): number {
     if (track === null || track.readyState !== 'live') return 0
     if (track !== this.track) this.connect(track)
+    this.keepAwake()
     const analyser = this.analyser
     const buffer = this.buffer
     if (analyser === null || buffer === null) return 0
@@ -28,6 +44,8 @@ export class LevelMeter {
 
   /** Releases the audio graph and its context. */
   close(): void {
+    clearTimeout(this.idleTimer)
+    this.idle = false
     this.disconnect()
     void this.context?.close().catch(() => undefined)
     this.context = null
@@ -58,6 +76,21 @@ export class LevelMeter {
       log.warn('level meter unavailable', { error: String(error) })
       this.disconnect()
     }
+  }
+
+  private keepAwake(): void {
+    const context = this.context
+    if (context === null) return
+    if (this.idle) {
+      this.idle = false
+      void context.resume().catch(() => undefined)
+    }
+    clearTimeout(this.idleTimer)
+    this.idleTimer = setTimeout(() => {
+      if (context.state !== 'running') return
+      this.idle = true
+      void context.suspend().catch(() => undefined)
+    }, IDLE_SUSPEND_MS)
   }
 
   private disconnect(): void {

@@ -63,8 +63,9 @@ export class MeshTransport implements MediaTransport {
    * others make theirs when they learn of the newcomer (`expectPeer`) or from its first offer (`handleSignal`).
    * Both sides may call it at once: perfect negotiation sorts it out.
    */
-  addPeer(peerId: string): void {
+  addPeer(peerId: string): Promise<void> {
     this.createPeer(peerId, true)
+    return this.peers.get(peerId)?.offerSent ?? Promise.resolve()
   }
 
   /**
@@ -134,8 +135,9 @@ export class MeshTransport implements MediaTransport {
     this.peers.set(peerId, peer)
     log.debug('peer added', { peer: peerId, polite: peer.polite })
     this.changed()
-    // The new connection applies its step itself once negotiated: getParameters now would block the page on the
-    // WebRTC thread while it creates the offer (7 ms of a 90 ms join task in a trace of a 2-person setup).
+    // The new connection applies its step itself once negotiated or connected (PeerConnection.applyLadder):
+    // getParameters now would block the page on the WebRTC thread while it creates the offer (7 ms of a 90 ms
+    // join task in a trace of a 2-person setup).
     void this.applyLadder(peer)
   }
 

@@ -24,8 +24,8 @@ export interface MediaTransport {
   connection(peerId: string): RTCPeerConnection | undefined
   /** Sends `track` as our track of that kind from now on, to every peer, without renegotiating if it can. */
   replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void>
-  /** Starts exchanging media with `peerId` (we make the first offer). */
-  addPeer(peerId: string): void
+  /** Starts exchanging media with `peerId` (we make the first offer); settles once that offer is on its way. */
+  addPeer(peerId: string): Promise<void>
   /** Gets ready for `peerId`, who will make the first offer (a peer that joined after us). */
   expectPeer(peerId: string): void
   /** Stops exchanging media with `peerId`; its tracks end. */
