@@ -454,12 +454,11 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
      * arrives while one is pending runs after it, so a `room:join` followed at once by `chat:send` sees the join.
      */
     queue: Promise<void> | undefined
-    signal: TokenBucket
-    chat: TokenBucket
-    control: TokenBucket
-    hand: TokenBucket
-    reaction: TokenBucket
-    board: TokenBucket
+    /**
+     * The rate-limit buckets, each made at its first request: an idle connection (a lobby, a Socket.IO client that
+     * never sends) holds none, which keeps the heap per idle client down as the protocol gains buckets.
+     */
+    buckets: Partial<Record<keyof RateLimits, TokenBucket>>
     /** `rate-limited` answers given, created at the first one: most connections never get one. */
     refusals: TokenBucket | undefined
   }
@@ -766,7 +765,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
           }
     ) as (answer: AnswerOf<E> | Refusal) => void
     const route: Route<E, Connection, keyof RateLimits> = routes[event]
-    const bucket = connection[route.bucket]
+    const bucket = (connection.buckets[route.bucket] ??= new TokenBucket(limits[route.bucket]))
     if (!bucket.take()) {
       connection.refusals ??= new TokenBucket(serverLimits.refusals)
       if (connection.refusals.take()) return answer(connection, rateLimited(bucket.waitMs()), reply)
@@ -896,12 +895,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       address,
       room: undefined,
       queue: undefined,
-      signal: new TokenBucket(limits.signal),
-      chat: new TokenBucket(limits.chat),
-      control: new TokenBucket(limits.control),
-      hand: new TokenBucket(limits.hand),
-      reaction: new TokenBucket(limits.reaction),
-      board: new TokenBucket(limits.board),
+      buckets: {},
       refusals: undefined
     })
     for (const [event, listener] of listeners) (socket as Socket).on(event, listener)
