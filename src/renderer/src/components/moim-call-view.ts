@@ -184,6 +184,11 @@ export class MoimCallView extends LitElement {
         height: 1.1rem;
       }
 
+      /* One line, even on a phone, where it leaves the room's name the rest of the header. */
+      .invite {
+        white-space: nowrap;
+      }
+
       /* The host's invite details float over the grid, so the call keeps its layout. */
       .invite-panel {
         position: absolute;
@@ -220,8 +225,19 @@ export class MoimCallView extends LitElement {
           white-space: nowrap;
         }
 
-        .layouts button {
+        .layouts button,
+        .invite {
           padding: 0.35rem 0.5rem;
+        }
+
+        /* The room's name keeps room to be read; the switch and the invite go to a second line if they must. */
+        header {
+          flex-wrap: wrap;
+          row-gap: 0.4rem;
+        }
+
+        h1 {
+          min-width: min(7rem, 100%);
         }
       }
     `
