@@ -32,3 +32,16 @@ export const linkIcon = icon(
 )
 export const statsIcon = icon(svg`<path d="M4 20V10M10 20V4M16 20v-7M22 20H2"/>`)
 export const closeIcon = icon(svg`<path d="M6 6l12 12M18 6L6 18"/>`)
+export const cameraOffIcon = icon(
+  svg`<path d="M3 3l18 18M15 11.5V8a2 2 0 0 0-2-2H9.5M5 6a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h8a2 2 0 0 0 2-2M15 10l6-3v10"/>`
+)
+export const chatIcon = icon(svg`<path d="M4 5h16v11H9l-5 4z"/>`)
+export const leaveIcon = icon(
+  svg`<path d="M3 15.5c5-4.7 13-4.7 18 0l-2.5 2.5-3-1.5v-2.5a9 9 0 0 0-7 0v2.5l-3 1.5z"/>`
+)
+export const settingsIcon = icon(
+  svg`<path d="M4 7h10M18 7h2M4 17h4M12 17h8"/><circle cx="16" cy="7" r="2"/><circle cx="10" cy="17" r="2"/>`
+)
+export const boardIcon = icon(
+  svg`<rect x="3" y="4" width="18" height="13" rx="2"/><path d="M7 13l3-4 3 3 4-5M8 21l4-4 4 4"/>`
+)

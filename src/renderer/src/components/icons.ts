@@ -14,28 +14,15 @@ export const micOffIcon = icon(
 export const cameraIcon = icon(
   svg`<rect x="3" y="6" width="12" height="12" rx="2"/><path d="M15 10l6-3v10l-6-3z"/>`
 )
-export const cameraOffIcon = icon(
-  svg`<path d="M3 3l18 18M15 11.5V8a2 2 0 0 0-2-2H9.5M5 6a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h8a2 2 0 0 0 2-2M15 10l6-3v10"/>`
-)
 export const screenIcon = icon(
   svg`<rect x="3" y="4" width="18" height="12" rx="2"/><path d="M8 20h8M12 16v4"/>`
-)
-export const chatIcon = icon(svg`<path d="M4 5h16v11H9l-5 4z"/>`)
-export const leaveIcon = icon(
-  svg`<path d="M3 15.5c5-4.7 13-4.7 18 0l-2.5 2.5-3-1.5v-2.5a9 9 0 0 0-7 0v2.5l-3 1.5z"/>`
 )
 export const lockIcon = icon(
   svg`<rect x="5" y="11" width="14" height="9" rx="2"/><path d="M8 11V8a4 4 0 0 1 8 0v3"/>`
 )
 export const speakerIcon = icon(svg`<path d="M4 9h4l5-4v14l-5-4H4zM17 9a4 4 0 0 1 0 6"/>`)
-export const settingsIcon = icon(
-  svg`<path d="M4 7h10M18 7h2M4 17h4M12 17h8"/><circle cx="16" cy="7" r="2"/><circle cx="10" cy="17" r="2"/>`
-)
 export const speakingIcon = icon(svg`<path d="M6 10v4M10 7v10M14 9v6M18 11v2"/>`)
 export const waveIcon = icon(svg`<path d="M3 12h2M7 8v8M11 5v14M15 9v6M19 11v2"/>`)
 export const echoIcon = icon(
   svg`<path d="M4 9h3l4-4v14l-4-4H4zM15 9.5a3.5 3.5 0 0 1 0 5M18 7a7 7 0 0 1 0 10"/>`
-)
-export const boardIcon = icon(
-  svg`<rect x="3" y="4" width="18" height="13" rx="2"/><path d="M7 13l3-4 3 3 4-5M8 21l4-4 4 4"/>`
 )

@@ -6,17 +6,8 @@ import { KeyboardShortcutsController } from '../controllers/keyboard-shortcuts-c
 import { pluralOne } from '../localization'
 import { fire } from './events'
 import { sharedStyles } from './shared.styles'
-import {
-  boardIcon,
-  cameraIcon,
-  cameraOffIcon,
-  chatIcon,
-  leaveIcon,
-  micIcon,
-  micOffIcon,
-  screenIcon,
-  settingsIcon
-} from './icons'
+import { boardIcon, cameraOffIcon, chatIcon, leaveIcon, settingsIcon } from './call-icons'
+import { cameraIcon, micIcon, micOffIcon, screenIcon } from './icons'
 import './moim-device-picker'
 import './moim-people-controls'
 

@@ -9,11 +9,10 @@ import { createLogger } from '../../../shared/logger'
 import { DEVICE_KEYS, INPUT_KINDS, groupDevices, preferenceFor, preferredDevice } from './devices'
 import type { DevicePreferences, InputKind, MediaDevicesLike } from './devices'
 import { Emitter } from './emitter'
-import { LevelMeter } from './level-meter'
+import type { LevelMeter } from './level-meter'
 import { describeMediaError, errorName } from './media-errors'
 import type { MediaKind } from './peer-connection'
 import { loadPreferences, savePreferences } from './preferences'
-import { captureScreen } from './screen-share'
 import { CAMERA_CAPTURE } from './video-ladder'
 import type { CallError, DeviceInfo, DeviceKind, MediaNotice, MediaState, MediaSubject } from './types'
 
@@ -91,7 +90,12 @@ export class LocalMedia {
   /** What the user chose (by id and label); taken back when that device returns after being unplugged. */
   private preferred: DevicePreferences = {}
   private started = false
-  private readonly meter = new LevelMeter()
+  /**
+   * The microphone's level meter, made at the first reading: its code (and the screen picker's) loads after
+   * startup, while the lobby opens the microphone, so the startup bundle does not carry it (a 45 KB budget).
+   */
+  private meter: LevelMeter | null = null
+  private meterLoading: Promise<void> | null = null
   /** Serialises device operations: a devicechange during a switch must not interleave with it. */
   private queue: Promise<unknown> = Promise.resolve()
   private readonly onDeviceChange = (): void => {
@@ -220,6 +224,8 @@ export class LocalMedia {
   startScreenShare(): Promise<boolean> {
     return this.serial(async () => {
       if (this.screenTrack !== null) return true
+      // Fetched in doStart, so normally cached by the time someone clicks: the click's activation lasts seconds.
+      const { captureScreen } = await import('./screen-share')
       const capture = await captureScreen(this.devices)
       if (!capture.ok) {
         if (capture.error !== null) this.update({ error: capture.error })
@@ -248,7 +254,18 @@ export class LocalMedia {
 
   /** Microphone level, 0..1, for the level meter; 0 without a microphone. */
   audioLevel(): number {
-    return this.meter.level(this.inputs.microphone)
+    if (this.meter !== null) return this.meter.level(this.inputs.microphone)
+    this.meterLoading ??= import('./level-meter').then(
+      ({ LevelMeter }) => {
+        this.meter = new LevelMeter()
+      },
+      (error: unknown) => {
+        // The page's server went away mid-fetch: the next reading tries again.
+        log.warn('could not load the level meter', { error: String(error) })
+        this.meterLoading = null
+      }
+    )
+    return 0
   }
 
   /** Stops every track and stops watching devices. */
@@ -259,13 +276,14 @@ export class LocalMedia {
     this.inputs.camera = null
     this.inputs.microphone = null
     this.screenTrack = null
-    this.meter.close()
+    this.meter?.close()
     this.update({ localStream: null, sharingScreen: false, cameraId: null, microphoneId: null })
   }
 
   private async doStart(preferences: DevicePreferences): Promise<void> {
     if (this.started) return
     this.started = true
+    void import('./screen-share').catch(() => undefined)
     this.preferred = { ...preferences }
     this.devices?.addEventListener('devicechange', this.onDeviceChange)
     if (this.devices === undefined) {
