@@ -6,6 +6,7 @@ import { KeyboardShortcutsController } from '../controllers/keyboard-shortcuts-c
 import { pluralOne } from '../localization'
 import { fire } from './events'
 import { sharedStyles } from './shared.styles'
+import { roundToggleStyles } from './round-toggle.styles'
 import { boardIcon, cameraOffIcon, chatIcon, leaveIcon, settingsIcon } from './call-icons'
 import { cameraIcon, micIcon, micOffIcon, screenIcon } from './icons'
 import './moim-device-picker'
@@ -33,6 +34,7 @@ import './moim-people-controls'
 export class MoimCallControls extends LitElement {
   static override styles = [
     sharedStyles,
+    roundToggleStyles,
     css`
       :host {
         display: block;
@@ -54,16 +56,6 @@ export class MoimCallControls extends LitElement {
         display: flex;
         align-items: center;
         gap: 0.5rem;
-      }
-
-      .toggle {
-        position: relative;
-        display: inline-grid;
-        place-items: center;
-        width: 2.9rem;
-        height: 2.9rem;
-        padding: 0;
-        border-radius: 50%;
       }
 
       /* A microphone or camera that is off shows red. */

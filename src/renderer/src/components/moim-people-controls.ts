@@ -7,6 +7,7 @@ import { pluralOne } from '../localization'
 import { fire } from './events'
 import { handIcon, peopleIcon, smileIcon } from './call-icons'
 import { sharedStyles } from './shared.styles'
+import { roundToggleStyles } from './round-toggle.styles'
 
 /** What each reaction is called, for screen readers and tooltips. */
 function reactionName(emoji: Reaction): string {
@@ -40,21 +41,12 @@ function reactionName(emoji: Reaction): string {
 export class MoimPeopleControls extends LitElement {
   static override styles = [
     sharedStyles,
+    roundToggleStyles,
     css`
       :host {
         display: flex;
         align-items: center;
         gap: 0.5rem;
-      }
-
-      .toggle {
-        position: relative;
-        display: inline-grid;
-        place-items: center;
-        width: 2.9rem;
-        height: 2.9rem;
-        padding: 0;
-        border-radius: 50%;
       }
 
       .toggle[aria-pressed='true'],
