@@ -104,6 +104,12 @@ export class HostingService {
       : { running: false }
   }
 
+  /** True when `address`:`port` is the server this app hosts now (its own lobby does not list it). */
+  isOwnServer(address: string, port: number): boolean {
+    const running = this.current
+    return running !== undefined && running.port === port && running.addresses.some((a) => a.address === address)
+  }
+
   /** The running signaling server, for tests and for the main process's shutdown. */
   get signalingServer(): SignalingServer | undefined {
     return this.server

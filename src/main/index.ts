@@ -59,7 +59,7 @@ function start(): void {
   })
   // The lobby's "On your network" list; browsing starts with the app (on macOS this is when it first asks for
   // local network access).
-  const lan = new LanDiscovery()
+  const lan = new LanDiscovery({ isOwn: (server) => hosting.isOwnServer(server.address, server.port) })
   lan.start()
   lan.onChange((servers) => send(IpcChannels.lanChanged, servers))
   const recent = new RecentHostsStore(join(app.getPath('userData'), 'recent-hosts.json'))

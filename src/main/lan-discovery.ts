@@ -243,6 +243,8 @@ export interface LanDiscoveryOptions {
   probeTimeoutMs?: number
   /** Re-ask the network every this many checks (default 10), for answers a lost packet kept from us. */
   queryEvery?: number
+  /** True for this app's own hosted server, which its own lobby leaves out (default: none). */
+  isOwn?: (server: LanServer) => boolean
 }
 
 interface Candidate {
@@ -294,7 +296,7 @@ export class LanDiscovery {
     for (const candidate of this.candidates.values()) {
       const server = candidate.server
       // Two advertisements of one address and port: the first one stays (a copy may not rename a server).
-      if (server === undefined || seen.has(server.id)) continue
+      if (server === undefined || seen.has(server.id) || this.options.isOwn?.(server) === true) continue
       seen.add(server.id)
       servers.push(server)
     }
