@@ -107,7 +107,9 @@ export class HostingService {
   /** True when `address`:`port` is the server this app hosts now (its own lobby does not list it). */
   isOwnServer(address: string, port: number): boolean {
     const running = this.current
-    return running !== undefined && running.port === port && running.addresses.some((a) => a.address === address)
+    return (
+      running !== undefined && running.port === port && running.addresses.some((a) => a.address === address)
+    )
   }
 
   /** The running signaling server, for tests and for the main process's shutdown. */
