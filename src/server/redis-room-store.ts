@@ -55,6 +55,18 @@ local function info(room)
   return { room, tostring(count), fields[1], (fields[2] ~= '' and fields[2]) and '1' or '0' }
 end
 local function push(out, list) for _, value in ipairs(list) do out[#out + 1] = value end end
+-- What a join and a resume answer alike: the room's info, the other members (a count, then their JSON, in join
+-- order) and the history.
+local function pushRoomView(out, room, id)
+  push(out, info(room))
+  local others = {}
+  for _, other in ipairs(redis.call('ZRANGE', roomKey(room, 'order'), 0, -1)) do
+    if other ~= id then others[#others + 1] = redis.call('HGET', roomKey(room, 'members'), other) end
+  end
+  out[#out + 1] = tostring(#others)
+  push(out, others)
+  push(out, redis.call('LRANGE', roomKey(room, 'history'), 0, -1))
+end
 `
 
 /**
@@ -108,14 +120,7 @@ redis.call('HSET', P .. ':tokens', token, id)
 local count = redis.call('HLEN', roomKey(room, 'members'))
 redis.call('ZADD', P .. ':counts', -count, room)
 local out = { 'ok', name, created }
-push(out, info(room))
-local others = {}
-for _, other in ipairs(redis.call('ZRANGE', roomKey(room, 'order'), 0, -1)) do
-  if other ~= id then others[#others + 1] = redis.call('HGET', roomKey(room, 'members'), other) end
-end
-out[#out + 1] = tostring(#others)
-push(out, others)
-push(out, redis.call('LRANGE', roomKey(room, 'history'), 0, -1))
+pushRoomView(out, room, id)
 return out
 `
 
@@ -201,14 +206,7 @@ peer.reconnecting = nil
 local json = cjson.encode(peer)
 redis.call('HSET', roomKey(room, 'members'), id, json)
 local out = { 'ok', previous, wasHeld, json }
-push(out, info(room))
-local others = {}
-for _, other in ipairs(redis.call('ZRANGE', roomKey(room, 'order'), 0, -1)) do
-  if other ~= id then others[#others + 1] = redis.call('HGET', roomKey(room, 'members'), other) end
-end
-out[#out + 1] = tostring(#others)
-push(out, others)
-push(out, redis.call('LRANGE', roomKey(room, 'history'), 0, -1))
+pushRoomView(out, room, id)
 return out
 `
 
