@@ -120,19 +120,8 @@ export class MoimCallControls extends LitElement {
       }
 
       .badge {
-        position: absolute;
-        top: -0.3rem;
-        right: -0.3rem;
-        min-width: 1.3rem;
-        height: 1.3rem;
-        padding: 0 0.3rem;
-        border-radius: 999px;
         background: var(--_accent);
         color: var(--_accent-text);
-        font-size: 0.75rem;
-        font-weight: 700;
-        line-height: 1.3rem;
-        text-align: center;
       }
     `
   ]

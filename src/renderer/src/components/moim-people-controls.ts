@@ -106,19 +106,8 @@ export class MoimPeopleControls extends LitElement {
       }
 
       .badge {
-        position: absolute;
-        top: -0.3rem;
-        right: -0.3rem;
-        min-width: 1.3rem;
-        height: 1.3rem;
-        padding: 0 0.3rem;
-        border-radius: 999px;
         background: #f5c451;
         color: #1b1400;
-        font-size: 0.75rem;
-        font-weight: 700;
-        line-height: 1.3rem;
-        text-align: center;
       }
     `
   ]
