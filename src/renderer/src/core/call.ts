@@ -15,7 +15,7 @@ import type {
   ReactionMessage,
   SignalMessage
 } from '../../../shared/protocol'
-import type * as ConnectionStatsModule from './connection-stats'
+import type { qualityOf } from './connection-stats'
 import type { StatsPoller } from './connection-stats'
 import type { BoardChannel } from './board-channel'
 import { Emitter } from './emitter'
@@ -55,23 +55,23 @@ export interface CallOptions {
 /** How long a reaction shows over its sender's tile. */
 export const REACTION_MS = 4_000
 
-/** The stats reader, needed only in a call: fetched with the transport. */
-type StatsModule = typeof ConnectionStatsModule
-let statsModule: Promise<StatsModule> | null = null
-function loadStatsModule(): Promise<StatsModule> {
-  statsModule ??= import('./connection-stats')
-  statsModule.catch(() => (statsModule = null))
-  return statsModule
+/** Fetches a module once and shares it; a failed fetch (the page's server gone) is tried again by the next call. */
+function fetchedOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | null = null
+  return () => {
+    loading ??= load()
+    loading.catch(() => (loading = null))
+    return loading
+  }
 }
 
+/** The stats reader, needed only in a call: fetched with the transport. */
+const loadStatsModule = fetchedOnce(() => import('./connection-stats'))
+
 /** The default transport, fetched once: the peer mesh and its negotiation code are not needed to show the lobby. */
-let meshFactory: Promise<TransportFactory> | null = null
-function loadMeshTransport(): Promise<TransportFactory> {
-  meshFactory ??= import('./mesh-transport').then((module) => module.meshTransport())
-  // A failed fetch (the page's server gone) is retried by the next join.
-  meshFactory.catch(() => (meshFactory = null))
-  return meshFactory
-}
+const loadMeshTransport = fetchedOnce(() =>
+  import('./mesh-transport').then((module) => module.meshTransport())
+)
 
 /** The longest the call view waits for our offers on entering a room (see `enterRoom`). */
 const OFFER_HOLD_MS = 500
@@ -105,7 +105,7 @@ export class Call {
   private makeTransport: TransportFactory | null = null
   /** Reads every connection's stats while in a room; made when the transport is loaded. */
   private stats: StatsPoller | null = null
-  private qualityOf: StatsModule['qualityOf'] | null = null
+  private qualityOf: typeof qualityOf | null = null
   private reactionCounter = 0
   private reactionTimer: ReturnType<typeof setTimeout> | undefined
   private current: CallState = INITIAL_STATE
