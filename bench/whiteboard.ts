@@ -177,6 +177,8 @@ async function browserPart(options: WhiteboardOptions, log: (line: string) => vo
     const ups = await a.evaluate(() => (window as unknown as { __ups: number[] }).__ups)
     const rendered = await b.evaluate(() => (window as unknown as { __rendered: number[] }).__rendered)
     const propagation = rendered.map((t, i) => t - ups[i])
+    // Their call (two fake cameras, rendered and encoded) would otherwise keep running under the late joins.
+    for (const page of [a, b]) await page.context().close()
 
     // A big board, filled by a Node client that stays in the room, and an empty one.
     log(`whiteboard: filling a ${options.bigBoard}-stroke board`)

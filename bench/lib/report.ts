@@ -551,8 +551,8 @@ export function renderReport(results: Results): string {
       'Moim servers (own processes, signal limits raised) alone and as nodes sharing one redis-server (loopback, ' +
         'persistence off). Relay: pairs each alone in a room, the sender on one node and the receiver on the other, ' +
         'against both on one server, same generator and options (unloaded: one message at a time; saturated: a ' +
-        'window of messages in flight per pair). The cross-node path costs one store lookup per signal and a trip ' +
-        'through the Redis Streams adapter. Join storm: clients spread round robin over three nodes. Goal: ≥ 0.5× ' +
+        'window of messages in flight per pair). The cross-node path costs a store lookup per remote peer every 5 s ' +
+        'and, per signal, a trip through the Redis Streams adapter (every node reads every entry). Join storm: clients spread round robin over three nodes. Goal: ≥ 0.5× ' +
         "one server's relay throughput."
     )
     out.push('')
@@ -647,9 +647,9 @@ export function renderReport(results: Results): string {
         'clients that fill boards with thousands of strokes in seconds), headless Chromium pages drawing with the ' +
         `real mouse. Strokes are ${w.pointsPerStroke}-point random walks. Propagation: ${o.strokes} strokes drawn on ` +
         'page A; from its pointer-up to the frame after page B has the stroke (both clocks are this machine’s). ' +
-        `Late join: a fresh page clicks the board button, until its board is ready with every stroke and a frame ` +
-        `has been drawn (${o.joins} rounds, empty board and ${o.bigBoard} strokes alternating; the first round also ` +
-        'loads the board’s code). Wire: characters of the `board:update` frames a peer receives per stroke for ' +
+        `Late join: once pages A and B have closed, a fresh page clicks the board button, until its board is ready ` +
+        `with every stroke and a frame has been drawn (${o.joins} rounds, empty board and ${o.bigBoard} strokes ` +
+        'alternating; the first round also loads the board’s code). Wire: characters of the `board:update` frames a peer receives per stroke for ' +
         'strokes 451–500, against one frame carrying the whole board as JSON (what MiroTalk sends after every ' +
         'change). Memory: server heap with the room minus once the room and its board are deleted, after forced collections, per 1,000 strokes. Frames: ' +
         `rAF intervals on a page drawing a 3-second stroke on the ${o.bigBoard}-stroke board.`
