@@ -909,7 +909,13 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       if (cluster !== undefined && redisStore !== undefined) {
         // Before the port opens: a node that cannot reach Redis must not take anyone in.
         await redisStore.connect()
-        adapterClient = new Redis(cluster.redisUrl, { maxRetriesPerRequest: null })
+        // Auto-pipelining: the XADDs of one tick (a burst of signals) reach Redis in one write. redis-server, the
+        // one process every node shares, then spends about half the CPU per cross-node candidate
+        // (bench/README.md, "Cross-node relay").
+        adapterClient = new Redis(cluster.redisUrl, {
+          maxRetriesPerRequest: null,
+          enableAutoPipelining: true
+        })
         adapterClient.on('error', (error: Error) => log.warn('adapter lost Redis', { error: error.message }))
         // The adapter (0.3.1) subscribes on a duplicate of this client and leaves that SUBSCRIBE's promise
         // unhandled: a node closed before Redis answered it would die of an unhandled rejection. Handle it here.
