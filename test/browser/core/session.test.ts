@@ -297,9 +297,11 @@ describe('Session against a real server', { timeout: 40_000 }, () => {
       .poll(() => bo.call.state.participants.find((p) => p.peer.id === id)?.peer.reconnecting, POLL)
       .toBe(true)
     await cy.leave()
-    // A newcomer while Ann is away finds her held, and waits for her to call.
+    // A newcomer while Ann is away finds her in the room (held, or already back: her client retries after about
+    // 500 ms, which a slow machine can spend on Cy's leave and Dee's join), and waits for her to call. That a
+    // newcomer's join lists a held peer as reconnecting is the store contract's, where the timing is the test's.
     const dee = await joined('Dee')
-    expect(dee.call.state.participants.find((p) => p.peer.id === id)?.peer.reconnecting).toBe(true)
+    expect(dee.call.state.participants.map((p) => p.peer.id)).toContain(id)
 
     await expect.poll(() => ann.call.state.chat.map(text), POLL).toContain('Reconnected to the room.')
     expect(selfId(ann)).toBe(id)

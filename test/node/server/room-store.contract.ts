@@ -437,6 +437,18 @@ export function describeRoomStore(name: string, create: CreateRoomStore): void {
       expect(await rooms.hold('nobody', 'socket-nobody', 1_000)).toBeUndefined()
     })
 
+    it('lists a held peer to a newcomer as reconnecting, so the newcomer waits for its call', async () => {
+      const rooms = await store({ capacity: 3 })
+      await rooms.join(joinOf('a', 'lounge', 'Ann'))
+      await rooms.join(joinOf('b', 'lounge', 'Bob'))
+      await rooms.hold('b', 'socket-b', 1_000)
+      const joined = await rooms.join(joinOf('c', 'lounge', 'Cy'))
+      expect(joined.ok && joined.peers.map((peer) => [peer.name, peer.reconnecting])).toEqual([
+        ['Ann', undefined],
+        ['Bob', true]
+      ])
+    })
+
     it('resumes a peer by its token: same id, name and seat, the others and the history', async () => {
       const rooms = await store()
       await rooms.join(joinOf('a', 'lounge', 'Ann'))
