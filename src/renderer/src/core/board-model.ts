@@ -254,8 +254,7 @@ export class BoardModel {
     this.undo = undo
     this.strokeList = strokes.toArray()
     // One change, so the board is drawn once (status and strokes together).
-    this.current = Object.freeze({ ...this.current, status: 'ready' })
-    this.publish()
+    this.publish({ status: 'ready' })
   }
 
   /** Starts a stroke at (x, y) with `pressure` 0..1. */
@@ -434,8 +433,8 @@ export class BoardModel {
     this.publish()
   }
 
-  /** Puts the document's strokes, drafts and cursors into a new state. */
-  private publish(): void {
+  /** Puts the document's strokes, drafts and cursors into a new state, with any other `changes`. */
+  private publish(changes: Partial<BoardState> = {}): void {
     const now = performance.now()
     for (const [id, draft] of this.drafts) if (now - draft.at > DRAFT_TTL_MS) this.drafts.delete(id)
     this.update({
@@ -443,7 +442,8 @@ export class BoardModel {
       drafts: [...this.drafts.values()],
       cursors: [...this.cursors.values()],
       canUndo: this.undo?.canUndo() ?? false,
-      canRedo: this.undo?.canRedo() ?? false
+      canRedo: this.undo?.canRedo() ?? false,
+      ...changes
     })
   }
 
