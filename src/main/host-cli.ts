@@ -351,8 +351,8 @@ async function main(): Promise<void> {
   let stoppingSince: number | undefined
   const stop = (): void => {
     if (stoppingSince !== undefined) {
-      // One Ctrl-C reaches this process twice: from the terminal (the whole process group) and relayed by the
-      // tsx/npm wrappers. Only a second press, a moment later, forces the exit.
+      // One Ctrl-C reaches this process twice: from the terminal (the whole process group) and relayed by npm.
+      // Only a second press, a moment later, forces the exit.
       if (Date.now() - stoppingSince > 1_000) process.exit(130)
       return
     }

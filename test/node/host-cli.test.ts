@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import type { Server as NetServer } from 'node:net'
 import type { NetworkInterfaceInfo } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { joinUrls, parseHostArgs } from '../../src/main/host-cli'
@@ -10,6 +11,7 @@ import { DEFAULT_SERVER_LIMITS } from '../../src/server/server'
 import type { HostOptions } from '../../src/main/host-cli'
 import { DEFAULT_PORT, LIMITS } from '../../src/shared/protocol'
 import { closeAll, connect, upgradeStatus } from '../support/signaling'
+import { HOST_SCRIPT, hostCommand } from '../support/host-command'
 
 const WEB = '/srv/web'
 
@@ -222,7 +224,8 @@ function runHost(args: string[]): {
   output: { stdout: string; stderr: string }
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 } {
-  const child = spawn(resolve('node_modules/.bin/tsx'), ['src/main/host-cli.ts', ...args], {
+  const [command, commandArgs] = hostCommand(args)
+  const child = spawn(command, commandArgs, {
     cwd: resolve('.'),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true
@@ -269,6 +272,13 @@ afterEach(async () => {
 })
 
 describe('npm run host', () => {
+  it('is the command these tests run: the server in one process, with no wrapper relaying Ctrl-C', async () => {
+    const manifest = JSON.parse(await readFile(resolve('package.json'), 'utf8')) as {
+      scripts: { host: string }
+    }
+    expect(manifest.scripts.host).toBe(HOST_SCRIPT)
+  })
+
   it('prints the URL it listens on, serves there, and exits 0 on Ctrl-C after telling clients', async () => {
     const host = runHost(['--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'])
     const [, url] = await until(() => host.output.stdout, /^ {2}(http:\/\/127\.0\.0\.1:\d+)\/$/m)

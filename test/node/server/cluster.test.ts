@@ -23,6 +23,7 @@ import {
 } from '../../support/signaling'
 import type { TestServer } from '../../support/signaling'
 import { startRedis, stopRedis } from '../../support/redis'
+import { hostCommand } from '../../support/host-command'
 import type { TestRedis } from '../../support/redis'
 
 let redis: TestRedis
@@ -200,24 +201,20 @@ describe('three servers sharing one Redis', () => {
   })
 })
 
-/** Runs `npm run host` (the CLI, through tsx) as another node, in its own process; resolves with its URL. */
+/** Runs `npm run host` as another node, in its own process; resolves with its URL. */
 async function nodeProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    resolve('node_modules/.bin/tsx'),
-    [
-      'src/main/host-cli.ts',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--redis',
-      redis.url,
-      '--log-level',
-      'warn'
-    ],
-    // Its own process group: tsx runs the server in a child process, and the whole group is what gets killed.
-    { cwd: resolve('.'), stdio: ['ignore', 'pipe', 'pipe'], detached: true }
-  )
+  const [command, args] = hostCommand([
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--redis',
+    redis.url,
+    '--log-level',
+    'warn'
+  ])
+  // Its own process group, which is what gets killed.
+  const child = spawn(command, args, { cwd: resolve('.'), stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   children.add(child)
   let stdout = ''
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
