@@ -29,6 +29,8 @@ export interface LevelSource {
   level(): number | Promise<number>
 }
 
+const NOBODY: ReadonlySet<string> = new Set()
+
 /** The hysteresis on its own, free of timers and media, fed one sample per person at a time. */
 export class SpeakerTracker {
   state: SpeakerState = NO_SPEAKERS
@@ -36,16 +38,23 @@ export class SpeakerTracker {
   private readonly loudAt = new Map<string, number>()
 
   /**
-   * Takes one level per person present now (those absent have left) and `selfId` (never the active speaker).
+   * Takes one level per person present now (those absent have left), `selfId` (never the active speaker) and the
+   * people muted now, who stop speaking at once: the hold bridges pauses in speech, not a press of the mute button.
    * Returns true when the state changed.
    */
-  update(levels: ReadonlyMap<string, number>, now: number, selfId: string | null): boolean {
+  update(
+    levels: ReadonlyMap<string, number>,
+    now: number,
+    selfId: string | null,
+    muted: ReadonlySet<string> = NOBODY
+  ): boolean {
     for (const id of this.loudAt.keys()) if (!levels.has(id)) this.loudAt.delete(id)
     let loudest: string | null = null
     let loudestLevel = 0
     for (const [id, level] of levels) {
       const speaking = this.loudAt.has(id)
-      if (level >= (speaking ? SPEECH.stay : SPEECH.start)) this.loudAt.set(id, now)
+      if (muted.has(id)) this.loudAt.delete(id)
+      else if (level >= (speaking ? SPEECH.stay : SPEECH.start)) this.loudAt.set(id, now)
       else if (speaking && now - this.loudAt.get(id)! > SPEECH.holdMs) this.loudAt.delete(id)
       if (id !== selfId && this.loudAt.has(id) && level > loudestLevel) {
         loudest = id
@@ -107,8 +116,8 @@ export interface SpeakerSources {
   peers(): string[]
   /** The connection carrying a peer's media. */
   connection(peerId: string): RTCPeerConnection | undefined
-  /** Our microphone is muted. */
-  muted(): boolean
+  /** Who is muted now, ourselves included: by peer id. */
+  muted(): ReadonlySet<string>
 }
 
 /**
@@ -150,14 +159,10 @@ export function sampleSpeakers(store: SpeakerStore, sources: SpeakerSources): ()
         )
       }
       levels = next
-      const read = await Promise.all(
-        [...next].map(async ([id, level]) => {
-          const value = await level()
-          // Muted is silent at once, whatever the interval that straddles the moment of muting counted.
-          return [id, id === selfId && sources.muted() ? 0 : value] as const
-        })
-      )
-      if (!stopped && tracker.update(new Map(read), Date.now(), selfId)) store.set(tracker.state)
+      const read = await Promise.all([...next].map(async ([id, level]) => [id, await level()] as const))
+      // Asked after the levels: muting during the interval that straddles it counts, whatever the level read.
+      if (!stopped && tracker.update(new Map(read), Date.now(), selfId, sources.muted()))
+        store.set(tracker.state)
     } finally {
       sampling = false
     }

@@ -626,7 +626,12 @@ export class Call {
       selfId: () => this.current.self?.id ?? null,
       peers: () => this.current.participants.map((p) => p.peer.id),
       connection: (peerId) => transport.connection(peerId),
-      muted: () => this.media.state.muted
+      muted: () => {
+        const muted = new Set(this.current.participants.filter((p) => !p.peer.audio).map((p) => p.peer.id))
+        const selfId = this.current.self?.id
+        if (selfId !== undefined && this.media.state.muted) muted.add(selfId)
+        return muted
+      }
     })
   }
 
