@@ -80,12 +80,20 @@ describe('a whiteboard shared by four pages', () => {
   let emptyPixels = ''
   /** Content Security Policy violations any page reported (the board must work under the app's CSP). */
   const violations: string[] = []
+  /** How many times each page has asked the server for the whole board (`board:sync` frames it sent). */
+  const syncsAsked = new Map<string, number>()
 
   async function join(name: string): Promise<void> {
     const opened = await openPage(browser, server.url, name, `?room=${ROOM}&name=${name}`)
     opened.page.on('console', (message) => {
       if (message.text().includes('Content Security Policy')) violations.push(`${name}: ${message.text()}`)
     })
+    opened.page.on('websocket', (socket) =>
+      socket.on('framesent', ({ payload }) => {
+        if (typeof payload === 'string' && payload.includes('"board:sync"'))
+          syncsAsked.set(name, (syncsAsked.get(name) ?? 0) + 1)
+      })
+    )
     pages.push(opened)
     await opened.page.getByRole('button', { name: 'Whiteboard' }).waitFor({ timeout: 60_000 })
   }
@@ -268,6 +276,17 @@ describe('a whiteboard shared by four pages', () => {
     await ann.keyboard.press('KeyB')
     await expect.poll(() => sheet(ann).count(), POLL).toBe(0)
     expect(await ann.getByRole('button', { name: 'Whiteboard' }).getAttribute('aria-pressed')).toBe('false')
+  })
+
+  it('opens again with what was drawn while it was closed, without fetching the board again', async () => {
+    const ann = page('Ann')
+    const asked = syncsAsked.get('Ann') ?? 0
+    expect(asked).toBeGreaterThan(0)
+    await drawLine(page('Bo'), [0.2, 0.5], [0.8, 0.5])
+    await expect.poll(async () => (await readBoard(page('Bo')))?.ids.length, POLL).toBe(1)
+    await ann.getByRole('button', { name: 'Whiteboard' }).click()
+    await converged(['Ann', 'Bo'], 1)
+    expect(syncsAsked.get('Ann')).toBe(asked)
   })
 
   it('worked under the app’s Content Security Policy (no inline styles refused)', () => {

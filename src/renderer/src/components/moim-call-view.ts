@@ -19,6 +19,7 @@ import type { SelfView } from './moim-video-grid'
 import type { TileStatus } from './moim-tile-status'
 import type { PersonRow } from './moim-people-panel'
 import type { StatsRow } from './moim-stats-panel'
+import type { RoomBoard } from './moim-whiteboard'
 import './moim-call-controls'
 import './moim-chat-panel'
 import './moim-video-grid'
@@ -281,8 +282,12 @@ export class MoimCallView extends LitElement {
 
   /** The people list or the stats, shown in the chat's place (one side panel at a time, as in Meet). */
   @state() private _panel: SidePanel | null = null
-  /** The whiteboard's module has loaded (it is fetched the first time the board opens, never at startup). */
-  @state() private _boardLoaded = false
+  /**
+   * The room's board, once it has been opened (its code is fetched then, never at startup). Kept while the board
+   * is closed, so reopening it needs no new sync; disposed when this view goes with the room.
+   */
+  @state() private _roomBoard: RoomBoard | null = null
+  private _boardLoading = false
 
   /** Incoming messages the user has seen (all of them while the chat is open). History counts as seen. */
   private _seen = -1
@@ -326,9 +331,29 @@ export class MoimCallView extends LitElement {
   protected override willUpdate(_changed: PropertyValues<this>): void {
     const incoming = countIncoming(this.state?.chat ?? [])
     if (this._seen < 0 || this._chatOpen) this._seen = incoming
-    if (this.state?.boardOpen && !this._boardLoaded) {
-      void import('./moim-whiteboard').then(() => (this._boardLoaded = true))
+    if (_changed.has('board') && _changed.get('board') != null) this._dropBoard()
+    if (this.state?.boardOpen && this._roomBoard === null && !this._boardLoading && this.board !== null) {
+      this._boardLoading = true
+      const channel = this.board
+      void import('./moim-whiteboard')
+        .then(({ openRoomBoard }) => {
+          if (this.isConnected && this.board === channel) this._roomBoard = openRoomBoard(channel)
+        })
+        // Not fetched (the page's server gone): the next update tries again.
+        .catch(() => undefined)
+        .finally(() => (this._boardLoading = false))
     }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this._dropBoard()
+  }
+
+  /** Lets the room's board go: its model stops listening to the connection. */
+  private _dropBoard(): void {
+    this._roomBoard?.model.dispose()
+    this._roomBoard = null
   }
 
   override firstUpdated(): void {
@@ -522,9 +547,9 @@ export class MoimCallView extends LitElement {
                   .statuses=${this._statuses()}
                 ></moim-video-grid>
                 ${
-                  this._boardLoaded
+                  this._roomBoard !== null
                     ? html`<moim-whiteboard
-                        .channel=${this.board}
+                        .board=${this._roomBoard}
                         .participants=${state.participants}
                       ></moim-whiteboard>`
                     : html`<p class="board-loading" role="status">${msg('Opening the whiteboard…')}</p>`

@@ -5,7 +5,8 @@ import { localized, msg, str } from '@lit/localize'
 import { BOARD_COLORS, BOARD_HEIGHT, BOARD_SIZES, BOARD_WIDTH } from '../../../shared/board'
 import type { BoardColor, Stroke } from '../../../shared/board'
 import type { BoardChannel } from '../core/board-channel'
-import type { BoardModel, BoardState } from '../core/board-model'
+import { BoardModel } from '../core/board-model'
+import type { BoardState } from '../core/board-model'
 import type { Participant } from '../core/types'
 import { BoardController } from '../controllers/board-controller'
 import { KeyboardShortcutsController, isTypingTarget } from '../controllers/keyboard-shortcuts-controller'
@@ -69,6 +70,23 @@ function sizeName(index: number): string {
  *
  * @fires moim-toggle-board - the user wants the board closed
  */
+/**
+ * What a room keeps of its board while the board is closed, so that opening it again draws at once with no new
+ * sync: the synced model (which goes on taking the others' changes) and the strokes' outlines. The call view
+ * makes one the first time the board opens and disposes it with the room.
+ */
+export interface RoomBoard {
+  model: BoardModel
+  paths: PathCache
+}
+
+/** The room's board over the call's board connection (Call.board), syncing from the server. */
+export function openRoomBoard(channel: BoardChannel): RoomBoard {
+  const model = new BoardModel(channel)
+  void model.sync()
+  return { model, paths: new PathCache() }
+}
+
 @customElement('moim-whiteboard')
 @localized()
 export class MoimWhiteboard extends LitElement {
@@ -326,8 +344,8 @@ export class MoimWhiteboard extends LitElement {
     `
   ]
 
-  /** The call's board connection (Call.board); the board syncs from it when this element connects. */
-  @property({ attribute: false }) channel: BoardChannel | null = null
+  /** The room's board (see `openRoomBoard`), kept by the call view while this element comes and goes. */
+  @property({ attribute: false }) board: RoomBoard | null = null
 
   /** The others in the call, to name their cursors. */
   @property({ attribute: false }) participants: Participant[] = []
@@ -340,12 +358,7 @@ export class MoimWhiteboard extends LitElement {
   @query('canvas.live') private _liveCanvas!: HTMLCanvasElement
   @query('dialog') private _confirm!: HTMLDialogElement
 
-  private readonly _board = new BoardController(
-    this,
-    () => this.channel,
-    (next) => this._onBoardChange(next)
-  )
-  private readonly _paths = new PathCache()
+  private readonly _board = new BoardController(this, (next) => this._onBoardChange(next))
   /** The strokes drawn on the base canvas, so a change that only appends draws only the new ones. */
   private _drawn: readonly Stroke[] = []
   private _liveFrame = 0
@@ -369,6 +382,13 @@ export class MoimWhiteboard extends LitElement {
   /** The board's model (for tests and the bench: its strokes and document). */
   get model(): BoardModel | null {
     return this._board.model
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('board')) {
+      this._board.follow(this.board?.model ?? null)
+      this._drawn = []
+    }
   }
 
   override connectedCallback(): void {
@@ -414,7 +434,8 @@ export class MoimWhiteboard extends LitElement {
   /** Draws the committed strokes: only the new ones when the change appended, everything otherwise. */
   private _drawBase(strokes: readonly Stroke[]): void {
     const canvas = this._baseCanvas
-    if (canvas === null || canvas === undefined || this._box.width === 0) return
+    const paths = this.board?.paths
+    if (canvas === null || canvas === undefined || paths === undefined || this._box.width === 0) return
     if (strokes === this._drawn) return
     const context = prepare(canvas, this._box.width, this._box.height)
     if (context === null) return
@@ -423,10 +444,10 @@ export class MoimWhiteboard extends LitElement {
       before.length > 0 && before.length <= strokes.length && strokes[before.length - 1] === before.at(-1)
     if (!appended) {
       context.clearRect(0, 0, BOARD_WIDTH, BOARD_HEIGHT)
-      this._paths.keepOnly(new Set(strokes.map((stroke) => stroke.id)))
+      paths.keepOnly(new Set(strokes.map((stroke) => stroke.id)))
     }
     for (let i = appended ? before.length : 0; i < strokes.length; i++) {
-      fillStroke(context, strokes[i], this._paths.get(strokes[i]))
+      fillStroke(context, strokes[i], paths.get(strokes[i]))
     }
     this._drawn = strokes
   }
@@ -526,7 +547,8 @@ export class MoimWhiteboard extends LitElement {
   }
 
   private async _onExportClick(): Promise<void> {
-    const blob = await exportPng(this._board.value?.strokes ?? [], this._paths)
+    if (this.board === null) return
+    const blob = await exportPng(this._board.value?.strokes ?? [], this.board.paths)
     const link = document.createElement('a')
     link.href = URL.createObjectURL(blob)
     link.download = 'moim-board.png'
