@@ -154,6 +154,18 @@ function targets(results: Results): Target[] {
         pass: undefined
       })
     }
+    // Issue #9: validation on and the same per-socket limits as the other servers (none).
+    const validated = relay('Moim (limits raised)', size)
+    if (validated && tutorial) {
+      const rate = ratio(bestRate(validated), bestRate(tutorial))
+      const cpu = ratio(cpuPerMessage(tutorial), cpuPerMessage(validated))
+      list.push({
+        name: `Relay vs tutorial, validation on, limits raised: throughput, CPU/msg tutorial÷Moim (${size})`,
+        goal: '≥ 1.00×, ≥ 1.00×',
+        measured: `${x(rate)}, ${x(cpu)}`,
+        pass: rate >= 1 && cpu >= 1
+      })
+    }
     if (moim?.half.latency) {
       const p99 = moim.half.latency.p99
       list.push({
@@ -185,6 +197,62 @@ function targets(results: Results): Target[] {
       measured: `${kb(step.heapPerClient)} KB`,
       pass: step.heapPerClient <= 12 * 1024
     })
+  }
+  if (results.cluster) {
+    const { relay } = results.cluster
+    for (const size of ['candidate', 'sdp']) {
+      const single = relay.find((r) => r.size === size && r.label === 'one server')
+      const apart = relay.find((r) => r.size === size && r.label !== 'one server')
+      if (single === undefined || apart === undefined) continue
+      const value = ratio(apart.saturated.perSecond, single.saturated.perSecond)
+      list.push({
+        name: `Cluster relay, peers on two nodes vs one server (${size})`,
+        goal: '≥ 0.50×',
+        measured: x(value),
+        pass: value >= 0.5
+      })
+    }
+  }
+  if (results.resume) {
+    const worst = Math.max(...results.resume.rows.map((row) => row.resumed.p95))
+    list.push({
+      name: 'Reconnect to resumed, p95 (worst row)',
+      goal: '≤ 1 s',
+      measured: `${fmt(worst, 1)} ms`,
+      pass: worst <= 1_000
+    })
+  }
+  if (results.whiteboard) {
+    const w = results.whiteboard
+    const extra = w.lateJoinMs.big.p50 - w.lateJoinMs.empty.p50
+    const wire = w.wire.perStroke / w.wire.wholeBoard
+    list.push(
+      {
+        name: 'Whiteboard stroke propagation, p50',
+        goal: '≤ 50 ms',
+        measured: `${fmt(w.propagationMs.p50, 1)} ms`,
+        pass: w.propagationMs.p50 <= 50
+      },
+      {
+        name: `Whiteboard late join, ${w.options.bigBoard} strokes minus empty board, p50`,
+        goal: '≤ 500 ms',
+        measured: `${fmt(extra, 0)} ms`,
+        pass: extra <= 500
+      },
+      {
+        name: `Whiteboard wire per stroke vs the whole board per change, at ${w.wire.strokes} strokes`,
+        goal: '≤ 1/50',
+        measured: `1/${fmt(1 / wire, 0)}`,
+        pass: wire <= 1 / 50
+      },
+      {
+        // 60 Hz frames are 16.67 ms apart, give or take the vsync's jitter; a missed frame makes 33 ms.
+        name: `Whiteboard frame interval while drawing on ${w.options.bigBoard} strokes, p95`,
+        goal: '≤ 16.7 ms',
+        measured: `${fmt(w.frameMs.p95, 1)} ms`,
+        pass: w.frameMs.p95 < 17
+      }
+    )
   }
   if (results.bundle) {
     list.push({
