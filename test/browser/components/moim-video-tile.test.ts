@@ -81,6 +81,18 @@ describe('moim-video-tile', () => {
 })
 
 describe('moim-video-tile before a name is typed', () => {
+  it('ends a name too long for a small tile with an ellipsis, inside the tile', async () => {
+    const tile = await mount('moim-video-tile', { name: 'Alexandria Konstantinopoulou (2)', self: true })
+    tile.style.display = 'block'
+    tile.style.width = '160px'
+    tile.style.aspectRatio = '16 / 9'
+    const text = tile.shadowRoot!.querySelector<HTMLElement>('.name-text')!
+    await expect.poll(() => text.scrollWidth > text.clientWidth).toBe(true)
+    expect(getComputedStyle(text).textOverflow).toBe('ellipsis')
+    const chip = tile.shadowRoot!.querySelector('.name')!.getBoundingClientRect()
+    expect(chip.right).toBeLessThanOrEqual(tile.getBoundingClientRect().right)
+  })
+
   it('calls the self view "You", not "(you)" after an empty name', async () => {
     const tile = await mount('moim-video-tile', { name: '', self: true })
     expect(tile.shadowRoot!.querySelector('.name')!.textContent).toBe('You')

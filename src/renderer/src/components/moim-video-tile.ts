@@ -186,6 +186,11 @@ export class MoimVideoTile extends LitElement {
 
       .name {
         font-weight: 600;
+      }
+
+      /* The chip is a flex box, whose text would be clipped without an ellipsis: the name is its own item. */
+      .name-text {
+        min-width: 0;
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
@@ -419,7 +424,10 @@ export class MoimVideoTile extends LitElement {
         <moim-tile-status .status=${this.status}></moim-tile-status>
         <div class="footer">
           <span class="chip name" part="name"
-            >${this.speaking ? html`<span class="speaking-icon">${speakingIcon}</span>` : nothing}${this._displayName()}</span
+            >${this.speaking ? html`<span class="speaking-icon">${speakingIcon}</span>` : nothing}<span
+              class="name-text"
+              >${this._displayName()}</span
+            ></span
           >
           ${
             this.muted
