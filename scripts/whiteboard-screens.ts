@@ -1,12 +1,13 @@
 /**
- * Screenshots of the whiteboard in a call (1280×800 and 390×844, English and Korean) into /work/screens/whiteboard:
- * three people draw with the real mouse, one page per size and language is captured. `npx tsx scripts/whiteboard-screens.ts`
+ * Screenshots of the whiteboard in a call (1280×800 and 390×844, English and Korean) into the directory given, or
+ * test-results/screens/whiteboard: three people draw with the real mouse, one page per size and language is
+ * captured. `npx tsx scripts/whiteboard-screens.ts [DIR]`
  */
 import { mkdir } from 'node:fs/promises'
 import type { Browser, Page } from 'playwright-core'
 import { ensureBuilt, launchChromium, startServer } from '../test/support/e2e'
 
-const OUT = process.argv[2] ?? '/work/screens/whiteboard'
+const OUT = process.argv[2] ?? 'test-results/screens/whiteboard'
 
 async function open(
   browser: Browser,
@@ -92,7 +93,9 @@ const main = async () => {
         { width: 1280, height: 800 },
         { width: 390, height: 844 }
       ]) {
-        const page = await open(browser, server.url, tag === 'en' ? 'Ann' : '지민', locale, size)
+        // A name per page: a closed page's seat is held for a resume, and its name with it ("Ann (2)" otherwise).
+        const names = { en: ['Ann', 'Cy'], ko: ['지민', '서연'] }[tag]
+        const page = await open(browser, server.url, names[size.width < 500 ? 1 : 0], locale, size)
         await page.locator('moim-call-controls').locator('button[aria-keyshortcuts="B"]').click()
         await page.waitForTimeout(1_000)
         // Bo's pointer over the board, so the named cursor shows.
