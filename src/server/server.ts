@@ -9,8 +9,9 @@ import type { Socket } from 'socket.io'
 import { createLogger } from '../shared/logger'
 import type { Logger } from '../shared/logger'
 import { ERROR_MESSAGES, LIMITS, MAX_PACKET_BYTES, PROTOCOL_VERSION } from '../shared/protocol'
-import { CLIENT_EVENTS } from '../shared/protocol'
+import { ACK_OPTIONAL_EVENTS, CLIENT_EVENTS } from '../shared/protocol'
 import type {
+  AckOptionalEvent,
   ChatMessage,
   Ack,
   ClientToServerEvents,
@@ -178,6 +179,9 @@ export const DEFAULT_RESUME_GRACE_MS = 30_000
  * for a resume. 'transport error' (an oversized or broken frame) and every deliberate disconnect are a leave.
  */
 const DROPPED_REASONS: ReadonlySet<string> = new Set(['transport close', 'ping timeout'])
+
+/** The client events that may come without an ack (see `dispatch`). */
+const ACK_OPTIONAL: ReadonlySet<ClientEvent> = new Set(ACK_OPTIONAL_EVENTS)
 
 /** A new resume token: 256 random bits, base64url (43 characters, LIMITS.resumeToken). */
 function newResumeToken(): string {
@@ -754,14 +758,16 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   function dispatch<E extends ClientEvent>(connection: Connection, event: E, args: unknown[]): void {
     const ack = args.at(-1)
     const acked = typeof ack === 'function'
-    // `signal` alone may come without an ack: then only a refusal is answered, as `signal:refused`.
-    if (!acked && event !== 'signal') return
+    // `signal` and the board's transient messages may come without an ack: then only a refusal is answered, as
+    // its own event (`signal:refused`, `board:refused`).
+    const ackOptional = ACK_OPTIONAL.has(event)
+    if (!acked && !ackOptional) return
     // Every answer type includes Refusal; spelled out because TypeScript cannot see it for a generic E.
     const reply = (
       acked
         ? ack
         : (answer: Ack): void => {
-            if (!answer.ok) reportSignalRefusal(connection, args[0], answer)
+            if (!answer.ok) reportRefusal(connection, event as AckOptionalEvent, args[0], answer)
           }
     ) as (answer: AnswerOf<E> | Refusal) => void
     const route: Route<E, Connection, keyof RateLimits> = routes[event]
@@ -789,8 +795,20 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     }
   }
 
-  /** Tells the sender of an ack-less `signal` that it was not relayed, and to whom it was meant. */
-  function reportSignalRefusal(connection: Connection, request: unknown, refusal: Refusal): void {
+  /**
+   * Tells the sender of an ack-less message that it was not relayed: for a `signal`, to whom it was meant; for a
+   * board message, which one.
+   */
+  function reportRefusal(
+    connection: Connection,
+    event: AckOptionalEvent,
+    request: unknown,
+    refusal: Refusal
+  ): void {
+    if (event !== 'signal') {
+      connection.socket.emit('board:refused', { event, error: refusal.error })
+      return
+    }
     const to = (request as { to?: unknown } | undefined)?.to
     connection.socket.emit('signal:refused', {
       to: typeof to === 'string' ? to.slice(0, LIMITS.peerId) : '',

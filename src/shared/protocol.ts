@@ -242,6 +242,11 @@ export interface SignalRefusal {
   error: ProtocolError
 }
 
+export interface BoardRefusal {
+  event: Exclude<AckOptionalEvent, 'signal'>
+  error: ProtocolError
+}
+
 type AckFn<T extends object = object> = (response: Ack<T>) => void
 
 export interface ClientToServerEvents {
@@ -260,17 +265,28 @@ export interface ClientToServerEvents {
   'reaction:send': (request: ReactionRequest, ack: AckFn) => void
   'board:sync': (request: BoardSyncRequest, ack: AckFn<BoardSyncResult>) => void
   'board:update': (request: BoardUpdateRequest, ack: AckFn) => void
+  /**
+   * The board's transient messages take an optional ack as `signal` does, and Moim's client sends none: a refusal
+   * then comes back as `board:refused`.
+   */
+  'board:draft': (request: BoardDraft, ack?: AckFn) => void
+  'board:cursor': (request: BoardCursor, ack?: AckFn) => void
+  'board:open': (request: BoardOpenRequest, ack?: AckFn) => void
+}
+
+/** The client events whose ack is optional: high-rate, fire-and-forget messages that only a refusal answers. */
+export const ACK_OPTIONAL_EVENTS = ['signal', 'board:draft', 'board:cursor', 'board:open'] as const
+export type AckOptionalEvent = (typeof ACK_OPTIONAL_EVENTS)[number]
+
+/**
+ * The same events with every ack required: the map for a client that wants every answer through acks (a
+ * debugging tool, the protocol tests). Socket.IO's `emitWithAck` typing needs the ack last and required.
+ */
+export type AckedClientToServerEvents = Omit<ClientToServerEvents, AckOptionalEvent> & {
+  signal: (request: SignalRequest, ack: AckFn) => void
   'board:draft': (request: BoardDraft, ack: AckFn) => void
   'board:cursor': (request: BoardCursor, ack: AckFn) => void
   'board:open': (request: BoardOpenRequest, ack: AckFn) => void
-}
-
-/**
- * The same events with `signal`'s ack required: the map for a client that wants every answer through acks (a
- * debugging tool, the protocol tests). Socket.IO's `emitWithAck` typing needs the ack last and required.
- */
-export type AckedClientToServerEvents = Omit<ClientToServerEvents, 'signal'> & {
-  signal: (request: SignalRequest, ack: AckFn) => void
 }
 
 export interface ServerToClientEvents {
@@ -280,6 +296,8 @@ export interface ServerToClientEvents {
   signal: (message: SignalMessage) => void
   /** A `signal` sent without an ack was not relayed (only refusals are reported, never successes). */
   'signal:refused': (refusal: SignalRefusal) => void
+  /** A board message sent without an ack (`board:draft`, `board:cursor`, `board:open`) was refused. */
+  'board:refused': (refusal: BoardRefusal) => void
   'chat:message': (message: ChatMessage) => void
   reaction: (message: ReactionMessage) => void
   'rooms:changed': (rooms: RoomInfo[]) => void

@@ -51,8 +51,8 @@ export function socketChannel(
         (ack) => (ack.ok ? { ok: true as const, value: undefined } : result(ack as never)),
         gone
       ),
-    boardSend: (event, payload) =>
-      void (socket.emit as (...args: unknown[]) => void)(event, payload, () => undefined),
+    // Without an ack, as the app's SignalingClient sends them.
+    boardSend: (event, payload) => void (socket.emit as (...args: unknown[]) => void)(event, payload),
     on: (event, listener) => events.on(event, listener)
   }
 }

@@ -13,8 +13,10 @@ import {
   closeAll,
   disconnected,
   joined,
+  rawEmit,
   rawRequest,
   request,
+  settle,
   startServer,
   WAIT_MS
 } from '../../support/signaling'
@@ -346,6 +348,40 @@ describe('hostile board messages', () => {
     expect(ann.inbox.payloads('board:draft')).toEqual([])
     expect(ann.inbox.payloads('board:cursor')).toEqual([])
     await unchanged(url, ann, annBoard)
+  })
+
+  it('relays drafts, cursors and presence sent without an ack, answering the sender nothing', async () => {
+    const { ann, mallory } = await setup()
+    let framesToMallory = 0
+    mallory.socket.io.engine.on('packet', (packet: { type: string }) => {
+      if (packet.type === 'message') framesToMallory++
+    })
+    const draft = { id: 'd', tool: 'pen', color: '#1f2328', size: 12, start: 0, points: [5, 5, 50] }
+    rawEmit(mallory.socket, 'board:draft', draft)
+    rawEmit(mallory.socket, 'board:cursor', { x: 7, y: 8, visible: true })
+    rawEmit(mallory.socket, 'board:open', { open: true })
+    await ann.inbox.waitFor('board:open')
+    expect(ann.inbox.payloads('board:draft')).toEqual([{ ...draft, from: mallory.id }])
+    expect(ann.inbox.payloads('board:cursor')).toEqual([{ x: 7, y: 8, visible: true, from: mallory.id }])
+    // settle's own request is answered by one frame: no ack, no refusal for the three messages.
+    await settle(mallory)
+    expect(framesToMallory).toBe(1)
+  })
+
+  it('answers an ack-less board message it refuses as board:refused, and relays nothing', async () => {
+    const { ann, mallory } = await setup()
+    rawEmit(mallory.socket, 'board:cursor', { x: Number.NaN, y: 0, visible: true })
+    expect(await mallory.inbox.waitFor('board:refused')).toEqual({
+      event: 'board:cursor',
+      error: expect.objectContaining({ code: 'invalid', message: expect.any(String) })
+    })
+    rawEmit(mallory.socket, 'board:open', { open: 'yes' })
+    expect(await mallory.inbox.waitFor('board:refused', (r) => r.event === 'board:open')).toMatchObject({
+      error: { code: 'invalid' }
+    })
+    await settle(ann)
+    expect(ann.inbox.payloads('board:cursor')).toEqual([])
+    expect(ann.inbox.payloads('board:open')).toEqual([])
   })
 
   it('refuses updates before a sync and outside a room', async () => {

@@ -259,8 +259,8 @@ export class SignalingClient {
   }
 
   /**
-   * Transient board messages (drafts, cursors, presence): sent with an ack as every request must be, but nobody
-   * waits for it; a refusal only costs that message.
+   * Transient board messages (drafts, cursors, presence): sent without an ack; a refusal only costs that message,
+   * and comes back as `board:refused`, which is logged.
    */
   boardSend<E extends 'board:draft' | 'board:cursor' | 'board:open'>(
     event: E,
@@ -268,11 +268,8 @@ export class SignalingClient {
   ): void {
     const socket = this.socket
     if (socket === null || this.currentState !== 'connected') return
-    ;(socket.emit as (event: string, payload: unknown, ack: () => void) => void)(
-      event,
-      payload,
-      () => undefined
-    )
+    // Without an ack, as `signal`: one frame, and a refusal comes back as `board:refused`.
+    ;(socket.emit as (event: string, payload: unknown) => void)(event, payload)
   }
 
   private async probe(base: string): Promise<Result<void>> {
@@ -331,6 +328,10 @@ export class SignalingClient {
     socket.on('signal:refused', ({ to, error }) => {
       // The negotiation with `to` lost a message: its ICE watchdog restarts or drops that connection if it stalls.
       log.warn('a signal was refused', { to, code: error?.code })
+    })
+    socket.on('board:refused', ({ event, error }) => {
+      // A stroke in progress, a pointer position or "board open" the others missed; the next one replaces it.
+      log.warn('a board message was refused', { event, code: error?.code })
     })
     // The newest message we have, so a resume asks only for the ones after it.
     socket.on('chat:message', (message) => this.sawMessage(message))
