@@ -91,7 +91,7 @@ describe('SpeakerTracker', () => {
     tracker.update(new Map([['bo', LOUD]]), 0, 'me')
     expect(tracker.state).toEqual({ speaking: ['bo'], active: 'bo' })
     expect(tracker.update(new Map([['me', QUIET]]), STEP, 'me')).toBe(true)
-    expect(tracker.state.speaking).toEqual([])
+    expect(tracker.state).toEqual({ speaking: [], active: null })
   })
 })
 
