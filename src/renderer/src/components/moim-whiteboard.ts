@@ -57,20 +57,6 @@ function sizeName(index: number): string {
 }
 
 /**
- * The shared whiteboard: a 16:9 sheet that everyone in the call draws on (pen, highlighter, an eraser that removes
- * whole strokes, colours and sizes; undo and redo of one's own strokes; clear for everyone after a confirmation;
- * export as PNG), with the others' strokes appearing as they draw and their cursors named. Scaled to any size
- * without distortion (one coordinate space for all), drawn at the device's pixel ratio.
- *
- * No style attributes (the CSP allows no inline styles, and Lit's styleMap writes the attribute on its first
- * render): swatch colours and dot sizes are classes of the static styles, cursor positions are set through the
- * CSSOM after each render.
- *
- * Keyboard: P pen, H highlighter, E eraser, 1–6 colours, Ctrl/⌘+Z undo, Ctrl/⌘+Shift+Z or Ctrl+Y redo.
- *
- * @fires moim-toggle-board - the user wants the board closed
- */
-/**
  * What a room keeps of its board while the board is closed, so that opening it again draws at once with no new
  * sync: the synced model (which goes on taking the others' changes) and the strokes' outlines. The call view
  * makes one the first time the board opens and disposes it with the room.
@@ -87,6 +73,20 @@ export function openRoomBoard(channel: BoardChannel): RoomBoard {
   return { model, paths: new PathCache() }
 }
 
+/**
+ * The shared whiteboard: a 16:9 sheet that everyone in the call draws on (pen, highlighter, an eraser that removes
+ * whole strokes, colours and sizes; undo and redo of one's own strokes; clear for everyone after a confirmation;
+ * export as PNG), with the others' strokes appearing as they draw and their cursors named. Scaled to any size
+ * without distortion (one coordinate space for all), drawn at the device's pixel ratio.
+ *
+ * No style attributes (the CSP allows no inline styles, and Lit's styleMap writes the attribute on its first
+ * render): swatch colours and dot sizes are classes of the static styles, cursor positions are set through the
+ * CSSOM after each render.
+ *
+ * Keyboard: P pen, H highlighter, E eraser, 1–6 colours, Ctrl/⌘+Z undo, Ctrl/⌘+Shift+Z or Ctrl+Y redo.
+ *
+ * @fires moim-toggle-board - the user wants the board closed
+ */
 @customElement('moim-whiteboard')
 @localized()
 export class MoimWhiteboard extends LitElement {
