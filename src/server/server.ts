@@ -760,8 +760,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     const acked = typeof ack === 'function'
     // `signal` and the board's transient messages may come without an ack: then only a refusal is answered, as
     // its own event (`signal:refused`, `board:refused`).
-    const ackOptional = ACK_OPTIONAL.has(event)
-    if (!acked && !ackOptional) return
+    if (!acked && !ACK_OPTIONAL.has(event)) return
     // Every answer type includes Refusal; spelled out because TypeScript cannot see it for a generic E.
     const reply = (
       acked

@@ -283,10 +283,7 @@ export type AckOptionalEvent = (typeof ACK_OPTIONAL_EVENTS)[number]
  * debugging tool, the protocol tests). Socket.IO's `emitWithAck` typing needs the ack last and required.
  */
 export type AckedClientToServerEvents = Omit<ClientToServerEvents, AckOptionalEvent> & {
-  signal: (request: SignalRequest, ack: AckFn) => void
-  'board:draft': (request: BoardDraft, ack: AckFn) => void
-  'board:cursor': (request: BoardCursor, ack: AckFn) => void
-  'board:open': (request: BoardOpenRequest, ack: AckFn) => void
+  [E in AckOptionalEvent]: (request: Parameters<ClientToServerEvents[E]>[0], ack: AckFn) => void
 }
 
 export interface ServerToClientEvents {
