@@ -3,11 +3,10 @@
  * (Through the `tsx` CLI, a wrapper process relays Ctrl-C and SIGKILLs the server if it does not answer within
  * 60 ms, which on a busy machine ended the server before it told its clients.)
  */
-import { resolve } from 'node:path'
-
 export const HOST_SCRIPT = 'node --import tsx src/main/host-cli.ts'
 
-/** The executable and arguments that run the headless server with `args`. */
+/** The executable and arguments that run the headless server with `args`, from the repository's root. */
 export function hostCommand(args: string[]): [string, string[]] {
-  return [process.execPath, ['--import', 'tsx', resolve('src/main/host-cli.ts'), ...args]]
+  const [, ...nodeArgs] = HOST_SCRIPT.split(' ')
+  return [process.execPath, [...nodeArgs, ...args]]
 }
