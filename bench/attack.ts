@@ -5,10 +5,9 @@
  */
 import { peakRssBytes, slowReaderAttack } from './clients/slow-readers'
 import type { SlowReaderResult } from './clients/slow-readers'
-import { Child } from './lib/proc'
 import { summarize } from './lib/stats'
 import type { Summary } from './lib/stats'
-import { SERVER_URL } from './relay'
+import { startServerChild } from './relay'
 
 export interface AttackRow {
   label: string
@@ -30,7 +29,7 @@ export async function attackFreshServer(options: {
   durationMs: number
   attack: boolean
 }): Promise<SlowReaderResult & { peakRssBytes: number }> {
-  const server = await Child.start('attack server', SERVER_URL)
+  const server = await startServerChild('attack server', 'moim')
   try {
     const limits = {
       connectionsPerAddress: options.sockets + 50,

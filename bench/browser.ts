@@ -11,10 +11,10 @@ import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../vitest.config'
 import { ensureBuilt } from '../test/support/e2e'
-import { Child, sleep } from './lib/proc'
+import { sleep } from './lib/proc'
 import type { CallSetupResult, MeshRow } from './lib/report'
 import { median } from './lib/stats'
-import { SERVER_URL } from './relay'
+import { startServerChild } from './relay'
 import { CAMERA_CAPTURE, sentVideoSize } from '../src/renderer/src/core/video-ladder'
 
 /** Camera constraints of a floor page: the frame size Moim sends in a room of that size, at Moim's frame rate. */
@@ -389,7 +389,7 @@ export async function withServerAndBrowser<T>(
   work: (url: string, browser: Browser) => Promise<T>
 ): Promise<T> {
   const staticDir = await ensureBuilt()
-  const server = await Child.start('browser bench server', SERVER_URL)
+  const server = await startServerChild('browser bench server', 'moim')
   let browser: Browser | undefined
   try {
     const { port } = await server.call<{ port: number }>('start', { kind: 'moim', staticDir })
@@ -448,7 +448,7 @@ export async function floorOnce(
 /** Bench 4: call setup for each room size, `runs` times, interleaved with the loopback and mesh floors. */
 export function callSetup(options: BrowserOptions): Promise<CallSetupResult> {
   return withServerAndBrowser(async (url, browser) => {
-    const relay = await Child.start('mesh floor relay', SERVER_URL)
+    const relay = await startServerChild('mesh floor relay', 'ws')
     try {
       const { port } = await relay.call<{ port: number }>('start', { kind: 'ws' })
       return await measureCallSetup(options, browser, url, `ws://127.0.0.1:${port}`)

@@ -11,9 +11,9 @@ import { chromium } from 'playwright-core'
 import type { Browser } from 'playwright-core'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../vitest.config'
 import { PHASES, floorOnce, medianPhases, setupOnce } from './browser'
-import { Child } from './lib/proc'
+import type { Child } from './lib/proc'
 import { median } from './lib/stats'
-import { SERVER_URL } from './relay'
+import { startServerChild } from './relay'
 
 const arg = (name: string): string | undefined =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   let browser: Browser | undefined
   try {
     const start = async (label: string, params: object): Promise<string> => {
-      const child = await Child.start(label, SERVER_URL)
+      const child = await startServerChild(label, 'moim')
       children.push(child)
       const { port } = await child.call<{ port: number }>('start', params)
       return String(port)

@@ -29,9 +29,9 @@ import {
   withServerAndBrowser
 } from './browser'
 import type { BenchWindow, JoinFrom, Opened } from './browser'
-import { Child, sleep } from './lib/proc'
+import { sleep } from './lib/proc'
 import { median } from './lib/stats'
-import { SERVER_URL } from './relay'
+import { startServerChild } from './relay'
 
 /** Installed after `instrument`: finer marks (names start with `~`, so bench 4's PHASES never match them). */
 function traceMarks(): void {
@@ -299,7 +299,7 @@ function machineBusyMs(): number {
  */
 async function cpu(peers: number, rounds: number): Promise<void> {
   await withServerAndBrowser(async (url, browser) => {
-    const relayChild = await Child.start('mesh floor relay', SERVER_URL)
+    const relayChild = await startServerChild('mesh floor relay', 'ws')
     try {
       const { port } = await relayChild.call<{ port: number }>('start', { kind: 'ws' })
       const relay = `ws://127.0.0.1:${port}`

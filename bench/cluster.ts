@@ -11,7 +11,7 @@ import { Child, sleep } from './lib/proc'
 import type { PayloadSize } from './lib/payloads'
 import type { RelayResult } from './clients/load-child'
 import type { ServerConfig } from './relay'
-import { LOAD_URL, RAISED_LIMITS, SERVER_URL } from './relay'
+import { LOAD_URL, RAISED_LIMITS, startServerChild } from './relay'
 
 export interface ClusterRelayRow {
   label: string
@@ -76,7 +76,7 @@ async function relayBetween(
 async function startNodes(count: number, redisUrl: string | undefined, children: Child[]): Promise<number[]> {
   const ports: number[] = []
   for (let i = 0; i < count; i++) {
-    const server = await Child.start(`node ${i}`, SERVER_URL)
+    const server = await startServerChild(`node ${i}`, 'moim')
     children.push(server)
     const { port } = await server.call<{ port: number }>('start', {
       kind: 'moim',

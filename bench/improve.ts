@@ -1,6 +1,6 @@
 /**
  * What each server change bought, measured in the same run: Moim as it was before the changes (lib/baseline.ts)
- * against Moim now, and `ws` with and without bufferutil.
+ * against Moim now, `ws` with and without bufferutil, and Moim with and without the V8 flags `npm run host` passes.
  */
 import { joinStorm } from './join'
 import { memoryPerClient } from './memory'
@@ -15,6 +15,9 @@ export const DEFAULT_BASELINE = 'f639048~1'
 
 /** What the server gained since the baseline revision (section 7's "before"). */
 const SERVER_CHANGES = 'write batching, shared bucket clock, shared event listeners'
+
+/** The change SERVER_NODE_FLAGS makes (src/server/process-flags.ts). */
+const FLAGS_CHANGE = 'V8 allocation-site pretenuring off'
 
 export async function improvements(
   rev: string,
@@ -37,12 +40,15 @@ export async function improvements(
     label: 'Moim now, bufferutil off',
     env: { WS_NO_BUFFER_UTIL: '1' }
   }
+  // What the V8 flags `npm run host` passes (SERVER_NODE_FLAGS) buy: Moim now without them.
+  const withoutFlags: ServerConfig = { ...after, label: 'Moim now, without its V8 flags', vmFlags: [] }
   const rows: ImprovementRow[] = []
   const best = new Map<string, { us: number; rate: number; p99: number }>()
   // Interleaved rounds; per variant the lowest CPU per message (the least disturbed round) is kept.
   for (let round = 0; round < rounds; round++) {
     for (const size of ['candidate', 'sdp'] as const) {
-      const configs = size === 'sdp' ? [before, after, noBufferUtil] : [before, after]
+      const configs =
+        size === 'sdp' ? [before, after, noBufferUtil, withoutFlags] : [before, after, withoutFlags]
       for (const config of configs) {
         log(`improvements round ${round + 1}/${rounds}: ${config.label}, ${size}`)
         const row = await relayOne(config, size, { ...options, twoGenerators: false, unloadedCount: 50 })
@@ -73,35 +79,42 @@ export async function improvements(
   relayRow(`${changes} (limits raised)`, 'candidate', before, after)
   relayRow(`${changes} (limits raised)`, 'sdp', before, after)
   relayRow('bufferutil (limits raised)', 'sdp', noBufferUtil, after)
-  log(`improvements: memory before/after, ${memoryClients} clients`)
-  const memBefore = await memoryPerClient({ ...before, label: 'before' }, [memoryClients])
-  const memAfter = await memoryPerClient({ ...after, label: 'after' }, [memoryClients])
-  rows.push({
-    change: changes,
-    measure: `heap per idle client, bytes (${memoryClients} clients)`,
-    before: memBefore.steps[0].heapPerClient,
-    after: memAfter.steps[0].heapPerClient,
-    lowerIsBetter: true
-  })
+  relayRow(`${FLAGS_CHANGE} (limits raised)`, 'candidate', withoutFlags, after)
+  relayRow(`${FLAGS_CHANGE} (limits raised)`, 'sdp', withoutFlags, after)
   const [clients, rooms] = memoryClients >= 5_000 ? [1_000, 200] : [300, 60]
-  log(`improvements: join storm before/after, ${clients} clients in ${rooms} rooms`)
-  const joinBefore = await joinStorm({ ...before, label: 'before' }, clients, rooms)
-  const joinAfter = await joinStorm({ ...after, label: 'after' }, clients, rooms)
-  rows.push(
-    {
-      change: changes,
-      measure: `join storm: all ${clients} joined, ms`,
-      before: joinBefore.completeMs,
-      after: joinAfter.completeMs,
-      lowerIsBetter: true
-    },
-    {
-      change: changes,
-      measure: 'join storm: join ack p50, ms',
-      before: joinBefore.join.p50,
-      after: joinAfter.join.p50,
-      lowerIsBetter: true
-    }
-  )
+  // Memory and the join storm, the server's other work, for the code changes and for the V8 flags.
+  const otherRows = async (change: string, a: ServerConfig, b: ServerConfig) => {
+    log(`improvements: ${change}: memory, ${memoryClients} clients`)
+    const memoryA = await memoryPerClient({ ...a, label: 'before' }, [memoryClients])
+    const memoryB = await memoryPerClient({ ...b, label: 'after' }, [memoryClients])
+    log(`improvements: ${change}: join storm, ${clients} clients in ${rooms} rooms`)
+    const joinA = await joinStorm({ ...a, label: 'before' }, clients, rooms)
+    const joinB = await joinStorm({ ...b, label: 'after' }, clients, rooms)
+    rows.push(
+      {
+        change,
+        measure: `heap per idle client, bytes (${memoryClients} clients)`,
+        before: memoryA.steps[0].heapPerClient,
+        after: memoryB.steps[0].heapPerClient,
+        lowerIsBetter: true
+      },
+      {
+        change,
+        measure: `join storm: all ${clients} joined, ms`,
+        before: joinA.completeMs,
+        after: joinB.completeMs,
+        lowerIsBetter: true
+      },
+      {
+        change,
+        measure: 'join storm: join ack p50, ms',
+        before: joinA.join.p50,
+        after: joinB.join.p50,
+        lowerIsBetter: true
+      }
+    )
+  }
+  await otherRows(changes, before, after)
+  await otherRows(FLAGS_CHANGE, withoutFlags, after)
   return rows
 }

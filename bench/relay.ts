@@ -2,11 +2,13 @@
  * Bench 1: `signal` relay between pairs of peers, through Moim, a raw `ws` relay and a tutorial Socket.IO server.
  * Every server runs in its own process, the load generator(s) in others.
  */
+import { SERVER_NODE_FLAGS } from '../src/server/process-flags'
 import type { RateLimits } from '../src/server/server'
 import { DEFAULT_RATE_LIMITS } from '../src/server/server'
 import type { RelayResult } from './clients/load-child'
 import type { PayloadSize } from './lib/payloads'
 import { Child, machineBusyMs, sleep } from './lib/proc'
+import type { ChildOptions } from './lib/proc'
 import type { ServerKind } from './servers/server-child'
 
 export interface ServerConfig {
@@ -18,6 +20,8 @@ export interface ServerConfig {
   serverModule?: string
   /** Moim as a node of a cluster sharing rooms through this Redis. */
   redisUrl?: string
+  /** Moim only: V8 flags in place of SERVER_NODE_FLAGS, to measure what those buy. */
+  vmFlags?: readonly string[]
 }
 
 /** Limits high enough that the server, not the per-socket bucket, is what saturates. */
@@ -25,6 +29,21 @@ export const RAISED_LIMITS: Partial<RateLimits> = { signal: { burst: 1e9, perSec
 
 export const SERVER_URL = new URL('./servers/server-child.ts', import.meta.url)
 export const LOAD_URL = new URL('./clients/load-child.ts', import.meta.url)
+
+/**
+ * Forks a benchmark server process of `kind`. A Moim server runs with the V8 flags `npm run host` gives Node
+ * (`vmFlags`, by default SERVER_NODE_FLAGS), so the benchmarks measure what is shipped; the raw `ws` relay and
+ * the tutorial server run on plain Node, as they are run.
+ */
+export function startServerChild(
+  name: string,
+  kind: ServerKind,
+  options: ChildOptions & { vmFlags?: readonly string[] } = {}
+): Promise<Child> {
+  const { vmFlags = SERVER_NODE_FLAGS, ...childOptions } = options
+  const nodeFlags = [...(kind === 'moim' ? vmFlags : []), ...(options.nodeFlags ?? [])]
+  return Child.start(name, SERVER_URL, [], { ...childOptions, nodeFlags })
+}
 
 export interface RelayOptions {
   pairs: number
@@ -71,9 +90,10 @@ export async function startServerAndGenerator(
   children: Child[],
   serverFlags?: string[]
 ): Promise<{ server: Child; gen: Child; port: number }> {
-  const server = await Child.start(`${config.label} server`, SERVER_URL, [], {
+  const server = await startServerChild(`${config.label} server`, config.kind, {
     env: config.env,
-    nodeFlags: serverFlags
+    nodeFlags: serverFlags,
+    vmFlags: config.vmFlags
   })
   children.push(server)
   const { port } = await server.call<{ port: number }>('start', {

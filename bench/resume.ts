@@ -16,10 +16,10 @@ import { parseJoinAddress } from '../src/shared/join-address'
 import { setLogLevel } from '../src/shared/logger'
 import type { ClientToServerEvents, JoinResult, Peer, ServerToClientEvents } from '../src/shared/protocol'
 import { startRedis, stopRedis } from '../test/support/redis'
-import { Child } from './lib/proc'
+import type { Child } from './lib/proc'
 import { summarize } from './lib/stats'
 import type { Summary } from './lib/stats'
-import { SERVER_URL } from './relay'
+import { startServerChild } from './relay'
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
@@ -162,7 +162,7 @@ function cutAppClient(client: SignalingClient): void {
 }
 
 async function startNode(name: string, children: Child[], redisUrl?: string): Promise<number> {
-  const server = await Child.start(name, SERVER_URL)
+  const server = await startServerChild(name, 'moim')
   children.push(server)
   const { port } = await server.call<{ port: number }>('start', { kind: 'moim', redisUrl })
   return port

@@ -272,7 +272,7 @@ afterEach(async () => {
 })
 
 describe('npm run host', () => {
-  it('is the command these tests run: the server in one process, with no wrapper relaying Ctrl-C', async () => {
+  it('is the command these tests run: the server in one process with its V8 flags, no wrapper relaying Ctrl-C', async () => {
     const manifest = JSON.parse(await readFile(resolve('package.json'), 'utf8')) as {
       scripts: { host: string }
     }
