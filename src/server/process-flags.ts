@@ -10,7 +10,7 @@
  * SDPs/s, a server then runs several full Mark-Compacts a second instead of none, and its p95 latency doubles
  * (bench/README.md, "One server against the tutorial's"). With the flag, short-lived objects stay young.
  *
- * The desktop app does not need it: its host serves one room of a few people, too few connections for V8 to see
- * a hundred long-lived arrays at once.
+ * The desktop app runs with V8's defaults: its host is for one call of a few people on a LAN, far from the hundred
+ * quiet connections it takes for V8 to make that decision. A server for many calls is `npm run host`.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring']
