@@ -14,7 +14,8 @@ import type { RelayOptions, ServerConfig } from './relay'
 export const DEFAULT_BASELINE = 'f639048~1'
 
 /** What the server gained since the baseline revision (section 7's "before"). */
-const SERVER_CHANGES = 'write batching, shared bucket clock, shared event listeners'
+const SERVER_CHANGES =
+  'write batching, shared bucket clock, shared event listeners, signal without an ack, the room store'
 
 /** The change SERVER_NODE_FLAGS makes (src/server/process-flags.ts). */
 const FLAGS_CHANGE = 'V8 allocation-site pretenuring off'
@@ -32,7 +33,9 @@ export async function improvements(
     label: `Moim @ ${rev}`,
     kind: 'moim',
     rateLimits: RAISED_LIMITS,
-    serverModule: baseline
+    serverModule: baseline,
+    // Its `signal` answered every message with an ack, and dropped one sent without (protocol before #9).
+    ackSignals: true
   }
   const after: ServerConfig = { label: 'Moim now', kind: 'moim', rateLimits: RAISED_LIMITS }
   const noBufferUtil: ServerConfig = {

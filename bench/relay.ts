@@ -20,6 +20,8 @@ export interface ServerConfig {
   serverModule?: string
   /** Moim as a node of a cluster sharing rooms through this Redis. */
   redisUrl?: string
+  /** Moim at a revision whose `signal` needed an ack: the generator asks for one, as that revision's client did. */
+  ackSignals?: boolean
   /** Moim only: V8 flags in place of SERVER_NODE_FLAGS, to measure what those buy. */
   vmFlags?: readonly string[]
 }
@@ -140,7 +142,14 @@ export async function relayOne(
   const children: Child[] = []
   try {
     const { server, gen, port } = await startServerAndGenerator(config, children, options.serverFlags)
-    await gen.call('setupPairs', { kind: config.kind, port, count: options.pairs, prefix: `p${size}-` })
+    const pairsOf = (count: number, prefix: string) => ({
+      kind: config.kind,
+      port,
+      count,
+      prefix,
+      ackSignals: config.ackSignals
+    })
+    await gen.call('setupPairs', pairsOf(options.pairs, `p${size}-`))
     const unloaded = await gen.call<RelayResult>('unloaded', {
       size,
       count: options.unloadedCount,
@@ -165,11 +174,7 @@ export async function relayOne(
       const gens = [gen, await Child.start(`${config.label} generator 2`, LOAD_URL)]
       children.push(gens[1])
       const half = Math.ceil(options.pairs / 2)
-      await Promise.all(
-        gens.map((g, i) =>
-          g.call('setupPairs', { kind: config.kind, port, count: half, prefix: `q${size}${i}-` })
-        )
-      )
+      await Promise.all(gens.map((g, i) => g.call('setupPairs', pairsOf(half, `q${size}${i}-`))))
       const both = await measuredServerCpu(
         server,
         options.warmupMs,
@@ -184,7 +189,7 @@ export async function relayOne(
       }
       await gens[1].stop()
       await gen.call('closeAll')
-      await gen.call('setupPairs', { kind: config.kind, port, count: options.pairs, prefix: `r${size}-` })
+      await gen.call('setupPairs', pairsOf(options.pairs, `r${size}-`))
     }
     const best = Math.max(sat.result.perSecond, twoGenerators?.perSecond ?? 0)
     const halfRun = await measuredServerCpu(

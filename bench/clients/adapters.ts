@@ -28,6 +28,11 @@ export interface BenchClient {
   join(room: string, name: string, done: (peers: string[] | string) => void): void
   /** Sends a `signal` to `to`, without an ack (as the app does): Moim reports refusals only, to `onRefused`. */
   signal(to: string, body: SignalBody): void
+  /**
+   * Moim at a revision whose `signal` still needed an ack (before refusals came as `signal:refused`): sends each
+   * with one, as that revision's client did, and reports a refusal from it.
+   */
+  ackSignals: boolean
   onSignal: (message: Relayed) => void
   /** Moim only: a `signal` was refused (`signal:refused`), with the error code. */
   onRefused: (code: string) => void
@@ -38,6 +43,7 @@ export interface BenchClient {
 const noop = (): void => undefined
 
 class SocketIoClient implements BenchClient {
+  ackSignals = false
   onSignal: (message: Relayed) => void = noop
   onPeerJoined: (id: string) => void = noop
   onRefused: (code: string) => void = noop
@@ -73,7 +79,13 @@ class SocketIoClient implements BenchClient {
   }
 
   signal(to: string, body: SignalBody): void {
-    this.socket.emit('signal', { to, ...body })
+    if (this.ackSignals) this.socket.emit('signal', { to, ...body }, this.onSignalAck)
+    else this.socket.emit('signal', { to, ...body })
+  }
+
+  /** One function for every ack, not a closure per message: the generator must stay cheap. */
+  private readonly onSignalAck = (reply: Ack): void => {
+    if (!reply.ok) this.onRefused(reply.error.code)
   }
 
   close(): void {
@@ -82,6 +94,7 @@ class SocketIoClient implements BenchClient {
 }
 
 class WsClient implements BenchClient {
+  readonly ackSignals = false
   onSignal: (message: Relayed) => void = noop
   onPeerJoined: (id: string) => void = noop
   onRefused: (code: string) => void = noop

@@ -34,7 +34,8 @@ export interface RelayResult {
 
 /**
  * Opens `count` pairs, each alone in its own room (`<prefix><i>`), and wires their receivers. With
- * `receiverPort`, receivers connect to that server (another node of a cluster) and senders to `port`.
+ * `receiverPort`, receivers connect to that server (another node of a cluster) and senders to `port`. With
+ * `ackSignals`, senders ask for an ack on each signal (a Moim revision that needed one).
  */
 async function setupPairs(params: {
   kind: ServerKind
@@ -42,6 +43,7 @@ async function setupPairs(params: {
   receiverPort?: number
   count: number
   prefix: string
+  ackSignals?: boolean
 }) {
   kind = params.kind
   pairs = []
@@ -54,7 +56,10 @@ async function setupPairs(params: {
     const receivers = await connectMany(kind, params.receiverPort, params.count)
     for (let i = 0; i < params.count; i++) pairs.push({ sender: senders[i], receiver: receivers[i] })
   }
-  for (const pair of pairs) pair.sender.onRefused = (code) => refused(pair, code)
+  for (const pair of pairs) {
+    pair.sender.onRefused = (code) => refused(pair, code)
+    pair.sender.ackSignals = params.ackSignals ?? false
+  }
   await Promise.all(
     pairs.flatMap((pair, i) =>
       [pair.sender, pair.receiver].map(
