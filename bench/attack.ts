@@ -7,7 +7,7 @@ import { peakRssBytes, slowReaderAttack } from './clients/slow-readers'
 import type { SlowReaderResult } from './clients/slow-readers'
 import { summarize } from './lib/stats'
 import type { Summary } from './lib/stats'
-import { startServerChild } from './relay'
+import { startServer } from './relay'
 
 export interface AttackRow {
   label: string
@@ -29,13 +29,12 @@ export async function attackFreshServer(options: {
   durationMs: number
   attack: boolean
 }): Promise<SlowReaderResult & { peakRssBytes: number }> {
-  const server = await startServerChild('attack server', 'moim')
+  const limits = {
+    connectionsPerAddress: options.sockets + 50,
+    joinsPerAddress: { burst: options.sockets + 50, perSecond: 2 }
+  }
+  const { server, port, pid } = await startServer('attack server', { kind: 'moim', limits })
   try {
-    const limits = {
-      connectionsPerAddress: options.sockets + 50,
-      joinsPerAddress: { burst: options.sockets + 50, perSecond: 2 }
-    }
-    const { port, pid } = await server.call<{ port: number; pid: number }>('start', { kind: 'moim', limits })
     const result = await slowReaderAttack({
       port,
       serverConnections: () => server.call<number>('connections'),

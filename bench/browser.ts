@@ -14,7 +14,7 @@ import { ensureBuilt } from '../test/support/e2e'
 import { sleep } from './lib/proc'
 import type { CallSetupResult, MeshRow } from './lib/report'
 import { median } from './lib/stats'
-import { startServerChild } from './relay'
+import { startServer } from './relay'
 import { CAMERA_CAPTURE, sentVideoSize } from '../src/renderer/src/core/video-ladder'
 
 /** Camera constraints of a floor page: the frame size Moim sends in a room of that size, at Moim's frame rate. */
@@ -389,10 +389,9 @@ export async function withServerAndBrowser<T>(
   work: (url: string, browser: Browser) => Promise<T>
 ): Promise<T> {
   const staticDir = await ensureBuilt()
-  const server = await startServerChild('browser bench server', 'moim')
+  const { server, port } = await startServer('browser bench server', { kind: 'moim', staticDir })
   let browser: Browser | undefined
   try {
-    const { port } = await server.call<{ port: number }>('start', { kind: 'moim', staticDir })
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true })
     return await work(`http://127.0.0.1:${port}`, browser)
   } finally {
@@ -448,9 +447,8 @@ export async function floorOnce(
 /** Bench 4: call setup for each room size, `runs` times, interleaved with the loopback and mesh floors. */
 export function callSetup(options: BrowserOptions): Promise<CallSetupResult> {
   return withServerAndBrowser(async (url, browser) => {
-    const relay = await startServerChild('mesh floor relay', 'ws')
+    const { server: relay, port } = await startServer('mesh floor relay', { kind: 'ws' })
     try {
-      const { port } = await relay.call<{ port: number }>('start', { kind: 'ws' })
       return await measureCallSetup(options, browser, url, `ws://127.0.0.1:${port}`)
     } finally {
       await relay.stop()

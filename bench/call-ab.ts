@@ -13,7 +13,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../vitest.config'
 import { PHASES, floorOnce, medianPhases, setupOnce } from './browser'
 import type { Child } from './lib/proc'
 import { median } from './lib/stats'
-import { startServerChild } from './relay'
+import { startServer } from './relay'
+import type { StartParams } from './servers/server-child'
 
 const arg = (name: string): string | undefined =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
@@ -28,10 +29,9 @@ async function main(): Promise<void> {
   const children: Child[] = []
   let browser: Browser | undefined
   try {
-    const start = async (label: string, params: object): Promise<string> => {
-      const child = await startServerChild(label, 'moim')
-      children.push(child)
-      const { port } = await child.call<{ port: number }>('start', params)
+    const start = async (label: string, params: StartParams): Promise<string> => {
+      const { server, port } = await startServer(label, params)
+      children.push(server)
       return String(port)
     }
     const urls = {

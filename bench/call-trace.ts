@@ -31,7 +31,7 @@ import {
 import type { BenchWindow, JoinFrom, Opened } from './browser'
 import { sleep } from './lib/proc'
 import { median } from './lib/stats'
-import { startServerChild } from './relay'
+import { startServer } from './relay'
 
 /** Installed after `instrument`: finer marks (names start with `~`, so bench 4's PHASES never match them). */
 function traceMarks(): void {
@@ -299,9 +299,8 @@ function machineBusyMs(): number {
  */
 async function cpu(peers: number, rounds: number): Promise<void> {
   await withServerAndBrowser(async (url, browser) => {
-    const relayChild = await startServerChild('mesh floor relay', 'ws')
+    const { server: relayChild, port } = await startServer('mesh floor relay', { kind: 'ws' })
     try {
-      const { port } = await relayChild.call<{ port: number }>('start', { kind: 'ws' })
       const relay = `ws://127.0.0.1:${port}`
       const rows: Record<
         'moim' | 'floor',

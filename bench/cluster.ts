@@ -11,7 +11,7 @@ import { Child, sleep } from './lib/proc'
 import type { PayloadSize } from './lib/payloads'
 import type { RelayResult } from './clients/load-child'
 import type { ServerConfig } from './relay'
-import { LOAD_URL, RAISED_LIMITS, startServerChild } from './relay'
+import { LOAD_URL, RAISED_LIMITS, startServer } from './relay'
 
 export interface ClusterRelayRow {
   label: string
@@ -76,13 +76,12 @@ async function relayBetween(
 async function startNodes(count: number, redisUrl: string | undefined, children: Child[]): Promise<number[]> {
   const ports: number[] = []
   for (let i = 0; i < count; i++) {
-    const server = await startServerChild(`node ${i}`, 'moim')
-    children.push(server)
-    const { port } = await server.call<{ port: number }>('start', {
+    const { server, port } = await startServer(`node ${i}`, {
       kind: 'moim',
       rateLimits: RAISED_LIMITS,
       redisUrl
     })
+    children.push(server)
     ports.push(port)
   }
   return ports

@@ -9,7 +9,7 @@ import type { RelayResult } from './clients/load-child'
 import type { PayloadSize } from './lib/payloads'
 import { Child, machineBusyMs, sleep } from './lib/proc'
 import type { ChildOptions } from './lib/proc'
-import type { ServerKind } from './servers/server-child'
+import type { ServerKind, StartParams } from './servers/server-child'
 
 export interface ServerConfig {
   label: string
@@ -33,18 +33,26 @@ export const SERVER_URL = new URL('./servers/server-child.ts', import.meta.url)
 export const LOAD_URL = new URL('./clients/load-child.ts', import.meta.url)
 
 /**
- * Forks a benchmark server process of `kind`. A Moim server runs with the V8 flags `npm run host` gives Node
+ * Starts a benchmark server (`params.kind`) in its own process and resolves with it and the port it bound; if it
+ * cannot start, its process is stopped. A Moim server runs with the V8 flags `npm run host` gives Node
  * (`vmFlags`, by default SERVER_NODE_FLAGS), so the benchmarks measure what is shipped; the raw `ws` relay and
  * the tutorial server run on plain Node, as they are run.
  */
-export function startServerChild(
+export async function startServer(
   name: string,
-  kind: ServerKind,
+  params: StartParams,
   options: ChildOptions & { vmFlags?: readonly string[] } = {}
-): Promise<Child> {
+): Promise<{ server: Child; port: number; pid: number }> {
   const { vmFlags = SERVER_NODE_FLAGS, ...childOptions } = options
-  const nodeFlags = [...(kind === 'moim' ? vmFlags : []), ...(options.nodeFlags ?? [])]
-  return Child.start(name, SERVER_URL, [], { ...childOptions, nodeFlags })
+  const nodeFlags = [...(params.kind === 'moim' ? vmFlags : []), ...(options.nodeFlags ?? [])]
+  const server = await Child.start(name, SERVER_URL, [], { ...childOptions, nodeFlags })
+  try {
+    const { port, pid } = await server.call<{ port: number; pid: number }>('start', params)
+    return { server, port, pid }
+  } catch (error) {
+    await server.stop()
+    throw error
+  }
 }
 
 export interface RelayOptions {
@@ -92,18 +100,17 @@ export async function startServerAndGenerator(
   children: Child[],
   serverFlags?: string[]
 ): Promise<{ server: Child; gen: Child; port: number }> {
-  const server = await startServerChild(`${config.label} server`, config.kind, {
-    env: config.env,
-    nodeFlags: serverFlags,
-    vmFlags: config.vmFlags
-  })
+  const { server, port } = await startServer(
+    `${config.label} server`,
+    {
+      kind: config.kind,
+      rateLimits: config.rateLimits,
+      serverModule: config.serverModule,
+      redisUrl: config.redisUrl
+    },
+    { env: config.env, nodeFlags: serverFlags, vmFlags: config.vmFlags }
+  )
   children.push(server)
-  const { port } = await server.call<{ port: number }>('start', {
-    kind: config.kind,
-    rateLimits: config.rateLimits,
-    serverModule: config.serverModule,
-    redisUrl: config.redisUrl
-  })
   const gen = await Child.start(`${config.label} generator`, LOAD_URL)
   children.push(gen)
   return { server, gen, port }

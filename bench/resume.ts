@@ -19,7 +19,7 @@ import { startRedis, stopRedis } from '../test/support/redis'
 import type { Child } from './lib/proc'
 import { summarize } from './lib/stats'
 import type { Summary } from './lib/stats'
-import { startServerChild } from './relay'
+import { startServer } from './relay'
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
@@ -162,9 +162,8 @@ function cutAppClient(client: SignalingClient): void {
 }
 
 async function startNode(name: string, children: Child[], redisUrl?: string): Promise<number> {
-  const server = await startServerChild(name, 'moim')
+  const { server, port } = await startServer(name, { kind: 'moim', redisUrl })
   children.push(server)
-  const { port } = await server.call<{ port: number }>('start', { kind: 'moim', redisUrl })
   return port
 }
 
