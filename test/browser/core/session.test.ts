@@ -66,6 +66,20 @@ describe('Session against a real server', { timeout: 40_000 }, () => {
   const framesFrom = async (s: Session, from: Session): Promise<number> =>
     (await inboundVideo(s.call.connectionTo(selfId(from))))?.framesDecoded ?? 0
 
+  /**
+   * What `s` shows of peer `id` from now on, each change once: 'here', 'reconnecting' or 'gone'. A record, not a
+   * poll: 'reconnecting' can last less than a poll's interval when the peer's client comes straight back.
+   */
+  function watchPeer(s: Session, id: string): string[] {
+    const seen: string[] = []
+    s.call.subscribe((state) => {
+      const tile = state.participants.find((p) => p.peer.id === id)
+      const line = tile === undefined ? 'gone' : tile.peer.reconnecting ? 'reconnecting' : 'here'
+      if (seen.at(-1) !== line) seen.push(line)
+    })
+    return seen
+  }
+
   it('joins a room: the others, the recent chat, a line saying so, our media announced, video both ways', async () => {
     const bo = await joined('Bo')
     expect((await bo.call.sendChat('earlier')).ok).toBe(true)
@@ -260,12 +274,7 @@ describe('Session against a real server', { timeout: 40_000 }, () => {
     await expect.poll(() => framesFrom(ann, bo), POLL).toBeGreaterThan(3)
     const id = selfId(ann)
     const pc = ann.call.connectionTo(selfId(bo))
-    const boSeen: string[] = []
-    bo.call.subscribe((state) => {
-      const tile = state.participants.find((p) => p.peer.id === id)
-      const line = tile === undefined ? 'gone' : tile.peer.reconnecting ? 'reconnecting' : 'here'
-      if (boSeen.at(-1) !== line) boSeen.push(line)
-    })
+    const boSeen = watchPeer(bo, id)
 
     expect(await server.drop(id)).toBe(true)
     await expect.poll(() => boSeen, POLL).toContain('reconnecting')
@@ -291,11 +300,10 @@ describe('Session against a real server', { timeout: 40_000 }, () => {
     await expect.poll(() => framesFrom(ann, bo), POLL).toBeGreaterThan(3)
     const id = selfId(ann)
     const toBo = ann.call.connectionTo(selfId(bo))
+    const boSeen = watchPeer(bo, id)
 
     expect(await server.drop(id)).toBe(true)
-    await expect
-      .poll(() => bo.call.state.participants.find((p) => p.peer.id === id)?.peer.reconnecting, POLL)
-      .toBe(true)
+    await expect.poll(() => boSeen, POLL).toContain('reconnecting')
     await cy.leave()
     // A newcomer while Ann is away finds her in the room (held, or already back: her client retries after about
     // 500 ms, which a slow machine can spend on Cy's leave and Dee's join), and waits for her to call. That a
